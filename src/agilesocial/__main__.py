@@ -1,0 +1,3 @@
+from agilesocial.cli.app import main
+
+main()

@@ -1,0 +1,141 @@
+"""The analysis result model: what ``analyze`` computes and every renderer reads.
+
+``AnalysisReport.to_dict()`` is the documented ``analyze --format json`` contract (schema_version 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Action = Literal["scale", "iterate", "stop", "keep_running"]
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    """One variant compared with the control on one metric."""
+
+    metric: str
+    variant: str
+    method: str
+    n_control: int | None
+    n_variant: int | None
+    control_value: float | None
+    variant_value: float | None
+    abs_lift: float | None
+    abs_ci: tuple[float, float] | None
+    rel_lift: float | None
+    rel_ci: tuple[float, float] | None
+    p_value: float | None
+    p_adjusted: float | None
+    significant: bool | None
+    chance_to_beat: float | None
+    is_guardrail: bool = False
+    direction: Literal["higher", "lower"] = "higher"
+    mde_reached: bool | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            "variant": self.variant,
+            "method": self.method,
+            "n_control": self.n_control,
+            "n_variant": self.n_variant,
+            "control_value": self.control_value,
+            "variant_value": self.variant_value,
+            "abs_lift": self.abs_lift,
+            "abs_ci": list(self.abs_ci) if self.abs_ci is not None else None,
+            "rel_lift": self.rel_lift,
+            "rel_ci": list(self.rel_ci) if self.rel_ci is not None else None,
+            "p_value": self.p_value,
+            "p_adjusted": self.p_adjusted,
+            "significant": self.significant,
+            "chance_to_beat": self.chance_to_beat,
+            "is_guardrail": self.is_guardrail,
+            "direction": self.direction,
+            "mde_reached": self.mde_reached,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    reason: str
+    posts_needed: int | None = None  # keep_running: more posts per variant needed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"action": self.action, "reason": self.reason, "posts_needed": self.posts_needed}
+
+
+@dataclass(frozen=True)
+class Srm:
+    p_value: float
+    ok: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"p_value": self.p_value, "ok": self.ok}
+
+
+@dataclass(frozen=True)
+class ExperimentAnalysis:
+    """Everything the analysis concluded about one experiment."""
+
+    id: str
+    design: str
+    status: str
+    decision: Decision
+    srm: Srm | None
+    warnings: tuple[str, ...]
+    results: tuple[MetricResult, ...]
+    sprint: str | None = None
+    metric: str | None = None
+    hypothesis: str | None = None
+    platform: str | None = None
+    learnings: tuple[str, ...] = ()
+    five_whys: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def primary(self) -> tuple[MetricResult, ...]:
+        return tuple(r for r in self.results if not r.is_guardrail)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "design": self.design,
+            "status": self.status,
+            "sprint": self.sprint,
+            "metric": self.metric,
+            "platform": self.platform,
+            "hypothesis": self.hypothesis,
+            "decision": self.decision.to_dict(),
+            "srm": self.srm.to_dict() if self.srm else None,
+            "warnings": list(self.warnings),
+            "results": [r.to_dict() for r in self.results],
+            "learnings": list(self.learnings),
+            "five_whys": list(self.five_whys),
+            "tags": list(self.tags),
+        }
+
+
+@dataclass(frozen=True)
+class AnalysisReport:
+    generated_at: dt.datetime
+    experiments: tuple[ExperimentAnalysis, ...]
+    correction: str = "holm"
+    sprint: str | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "generated_at": self.generated_at.isoformat(),
+            "sprint": self.sprint,
+            "correction": self.correction,
+            "warnings": list(self.warnings),
+            "experiments": [e.to_dict() for e in self.experiments],
+        }

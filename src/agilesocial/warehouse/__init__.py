@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema, connection, ingest profiles and loader."""

@@ -1,0 +1,73 @@
+"""Opening the DuckDB warehouse: one writer at a time, a clear message when it is busy."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agilesocial.errors import DataError
+
+if TYPE_CHECKING:
+    import duckdb
+
+BUSY_WAIT_SECONDS = 10.0
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "resource temporarily unavailable" in text
+
+
+def connect(
+    path: Path, *, read_only: bool = False, wait: float = BUSY_WAIT_SECONDS, create: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """Open (and migrate) the warehouse at ``path``.
+
+    A second writer waits up to ``wait`` seconds for the lock, then fails with "warehouse is busy".
+    ``read_only`` connections never migrate; a missing file is a :class:`DataError` unless ``create``.
+    """
+    import duckdb
+
+    from agilesocial.warehouse.schema import migrate
+
+    if not path.exists():
+        if read_only or not create:
+            raise DataError(
+                "no warehouse yet", path=path, hint="run 'agile-social ingest <exports>' to create it"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise DataError(f"cannot open warehouse: {exc}", path=path) from None
+            if time.monotonic() >= deadline:
+                raise DataError(
+                    "warehouse is busy: another agile-social process is writing to it",
+                    path=path,
+                    hint="wait for it to finish and run the command again",
+                ) from None
+            time.sleep(0.1)
+        except duckdb.Error as exc:
+            raise DataError(f"cannot open warehouse: {exc}", path=path) from None
+    if not read_only:
+        migrate(con)
+    return con
+
+
+@contextmanager
+def warehouse(path: Path, *, read_only: bool = False, wait: float = BUSY_WAIT_SECONDS) -> Iterator[
+    duckdb.DuckDBPyConnection
+]:
+    """``with warehouse(path) as con:`` — opens, migrates and always closes."""
+    con = connect(path, read_only=read_only, wait=wait)
+    try:
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,169 @@
+"""The warehouse schema, versioned with forward-only migrations.
+
+Tables (all plain DuckDB tables; the file opens in any DuckDB client):
+
+- ``posts``          one row per post (natural key: platform, post_id)
+- ``post_metrics``   metric snapshots per post: ``kind`` 'lifetime' rows are lifetime totals as of ``metric_date``
+                     (the export's snapshot date; history is kept, one row per snapshot date); 'daily' rows are
+                     that day's values. Natural key: (platform, post_id, kind, metric_date).
+- ``account_daily``  account-level daily values (followers, page views...). Key: (platform, account, date).
+- ``ingests``        one row per loaded file (sha256 makes re-ingest a no-op).
+- ``results``        analysis results, one row per experiment x variant x metric per run.
+- ``retro_snapshots`` one JSON retrospective per retro run, for trends across sprints.
+- ``post_latest``    VIEW: one row per post with its current metrics (latest lifetime snapshot, else the sum of
+                     its daily rows). This is what the analysis reads.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agilesocial.plan.metrics import METRIC_FIELDS
+
+if TYPE_CHECKING:
+    import duckdb
+
+_METRIC_TYPES = {"watch_time_seconds": "DOUBLE"}
+_METRIC_COLS = ",\n    ".join(f"{f} {_METRIC_TYPES.get(f, 'BIGINT')}" for f in METRIC_FIELDS)
+_LATEST_COLS = ",\n    ".join(f"m.{f}" for f in METRIC_FIELDS)
+_DAILY_SUMS = ",\n        ".join(f"sum({f}) AS {f}" for f in METRIC_FIELDS)
+
+ACCOUNT_DAILY_FIELDS: tuple[str, ...] = (
+    "followers",
+    "new_followers",
+    "page_views",
+    "profile_views",
+    "impressions",
+    "reach",
+    "engagements",
+    "likes",
+    "comments",
+    "shares",
+    "video_views",
+    "posts_published",
+)
+_ACCOUNT_COLS = ",\n    ".join(f"{f} BIGINT" for f in ACCOUNT_DAILY_FIELDS)
+
+MIGRATIONS: list[str] = [
+    # 1: the initial schema
+    f"""
+CREATE SEQUENCE IF NOT EXISTS ingest_id_seq START 1;
+CREATE TABLE ingests (
+    ingest_id BIGINT PRIMARY KEY DEFAULT nextval('ingest_id_seq'),
+    path VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL UNIQUE,
+    profile VARCHAR NOT NULL,
+    platform VARCHAR,
+    account VARCHAR,
+    target_table VARCHAR NOT NULL,
+    rows_read BIGINT NOT NULL,
+    rows_loaded BIGINT NOT NULL,
+    rows_rejected BIGINT NOT NULL,
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ NOT NULL,
+    tool_version VARCHAR NOT NULL
+);
+CREATE TABLE posts (
+    platform VARCHAR NOT NULL,
+    account VARCHAR,
+    post_id VARCHAR NOT NULL,
+    published_at TIMESTAMPTZ,
+    post_type VARCHAR,
+    text VARCHAR,
+    permalink VARCHAR,
+    labels VARCHAR[],
+    hashtags VARCHAR[],
+    ingest_id BIGINT,
+    PRIMARY KEY (platform, post_id)
+);
+CREATE TABLE post_metrics (
+    platform VARCHAR NOT NULL,
+    post_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL CHECK (kind IN ('lifetime', 'daily')),
+    metric_date DATE NOT NULL,
+    {_METRIC_COLS},
+    ingest_id BIGINT,
+    PRIMARY KEY (platform, post_id, kind, metric_date)
+);
+CREATE TABLE account_daily (
+    platform VARCHAR NOT NULL,
+    account VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    {_ACCOUNT_COLS},
+    ingest_id BIGINT,
+    PRIMARY KEY (platform, account, date)
+);
+CREATE TABLE results (
+    run_at TIMESTAMPTZ NOT NULL,
+    experiment_id VARCHAR NOT NULL,
+    sprint_id VARCHAR,
+    metric VARCHAR NOT NULL,
+    variant VARCHAR NOT NULL,
+    is_guardrail BOOLEAN NOT NULL,
+    method VARCHAR NOT NULL,
+    n_control BIGINT,
+    n_variant BIGINT,
+    control_value DOUBLE,
+    variant_value DOUBLE,
+    abs_lift DOUBLE,
+    abs_ci_lower DOUBLE,
+    abs_ci_upper DOUBLE,
+    rel_lift DOUBLE,
+    rel_ci_lower DOUBLE,
+    rel_ci_upper DOUBLE,
+    p_value DOUBLE,
+    p_adjusted DOUBLE,
+    significant BOOLEAN,
+    chance_to_beat DOUBLE,
+    decision VARCHAR,
+    decision_reason VARCHAR
+);
+CREATE TABLE retro_snapshots (
+    run_at TIMESTAMPTZ NOT NULL,
+    sprint_id VARCHAR NOT NULL,
+    schema_version INTEGER NOT NULL,
+    payload JSON NOT NULL
+);
+CREATE VIEW post_latest AS
+WITH lifetime AS (
+    SELECT * FROM post_metrics WHERE kind = 'lifetime'
+    QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY metric_date DESC) = 1
+),
+daily AS (
+    SELECT platform, post_id, max(metric_date) AS metric_date,
+        {_DAILY_SUMS}
+    FROM post_metrics WHERE kind = 'daily'
+    GROUP BY platform, post_id
+),
+m AS (
+    SELECT platform, post_id, metric_date, {", ".join(METRIC_FIELDS)} FROM lifetime
+    UNION ALL BY NAME
+    SELECT platform, post_id, metric_date, {", ".join(METRIC_FIELDS)} FROM daily d
+    WHERE NOT EXISTS (SELECT 1 FROM lifetime l WHERE l.platform = d.platform AND l.post_id = d.post_id)
+)
+SELECT p.platform, p.account, p.post_id, p.published_at, p.post_type, p.text, p.permalink,
+    p.labels, p.hashtags, m.metric_date AS as_of,
+    {_LATEST_COLS}
+FROM posts p JOIN m ON m.platform = p.platform AND m.post_id = p.post_id;
+""",
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the warehouse to :data:`SCHEMA_VERSION`; returns the version it was at before."""
+    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ)")
+    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    current = int(row[0]) if row else 0
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(MIGRATIONS[version - 1])
+            con.execute("INSERT INTO schema_migrations VALUES (?, now())", [version])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return current
