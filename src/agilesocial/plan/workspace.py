@@ -1,0 +1,75 @@
+"""Load every plan, experiment and sprint of a project (or of given paths) into one Workspace.
+
+Bad files never raise: they become :class:`~agilesocial.plan.loader.SchemaIssue` entries, so ``validate`` can report
+all of them and ``analyze`` can refuse to run on an invalid project (exit 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agilesocial.config import Project
+from agilesocial.plan.experiment import Experiment
+from agilesocial.plan.loader import Document, SchemaIssue, load_document
+from agilesocial.plan.sprint import Sprint
+from agilesocial.plan.strategy import StrategyPlan
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Workspace:
+    project: Project
+    plans: list[Document[StrategyPlan]] = field(default_factory=list)
+    experiments: list[Document[Experiment]] = field(default_factory=list)
+    sprints: list[Document[Sprint]] = field(default_factory=list)
+    issues: list[SchemaIssue] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    def plan(self, plan_id: str) -> Document[StrategyPlan] | None:
+        return next((d for d in self.plans if d.model.id == plan_id), None)
+
+    def experiment(self, experiment_id: str) -> Document[Experiment] | None:
+        return next((d for d in self.experiments if d.model.id == experiment_id), None)
+
+    def sprint(self, sprint_id: str) -> Document[Sprint] | None:
+        return next((d for d in self.sprints if d.model.id == sprint_id), None)
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and the YAML files under given folders (sorted, recursive)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.suffix in YAML_SUFFIXES and f.is_file()))
+        else:
+            out.append(p)
+    seen: set[Path] = set()
+    unique = []
+    for p in out:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def load_workspace(project: Project, paths: Sequence[Path] | None = None) -> Workspace:
+    """Load ``paths`` (default: the project's plans, experiments and sprints folders)."""
+    folders = project.folders
+    targets = list(paths) if paths else [folder for folder in folders.values() if folder.is_dir()]
+    ws = Workspace(project)
+    for path in expand_paths(targets):
+        ws.files.append(path)
+        kind, doc = load_document(path, folders=folders)
+        if not isinstance(doc, Document):
+            ws.issues.extend(doc)
+            continue
+        bucket: list[Any] = {"plan": ws.plans, "experiment": ws.experiments, "sprint": ws.sprints}.get(
+            kind or "", []
+        )
+        bucket.append(doc)
+    return ws
