@@ -18,8 +18,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Option bundles, defined once and reused by every command.
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Warehouse file (default: $AGILE_SOCIAL_DB, then agile-social.yaml's 'warehouse').",
-                 show_default=False),
+    typer.Option(
+        "--db",
+        help="Warehouse file (default: $AGILE_SOCIAL_DB, then agile-social.yaml's 'warehouse').",
+        show_default=False,
+    ),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the essential result.")]
 

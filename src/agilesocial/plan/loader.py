@@ -159,9 +159,9 @@ def detect_kind(path: Path, data: Any, folders: dict[str, Path] | None = None) -
     return None
 
 
-def load_document(path: Path, kind: Kind | None = None, folders: dict[str, Path] | None = None) -> tuple[
-    Kind | None, Document[Any] | list[SchemaIssue]
-]:
+def load_document(
+    path: Path, kind: Kind | None = None, folders: dict[str, Path] | None = None
+) -> tuple[Kind | None, Document[Any] | list[SchemaIssue]]:
     """Load and validate one file; never raises for bad content."""
     try:
         source = load_yaml(path)

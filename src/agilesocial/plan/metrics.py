@@ -68,8 +68,7 @@ _COUNT_DESCRIPTIONS = {
 }
 
 BUILTIN_METRICS: dict[str, Metric] = {
-    name: Metric(name, "count", name, None, "higher", f"per post: {desc}")
-    for name, desc in _COUNT_DESCRIPTIONS.items()
+    name: Metric(name, "count", name, None, "higher", f"per post: {desc}") for name, desc in _COUNT_DESCRIPTIONS.items()
 }
 BUILTIN_METRICS.update(
     {

@@ -141,9 +141,7 @@ class Evaluation(StrictModel):
     """Component 5 (feedback): how we know how we are doing and what to improve."""
 
     kpis: list[Kpi] = Field(default_factory=list, description="KPIs with weekly targets.")
-    cadence: Literal["weekly", "biweekly", "monthly", "quarterly"] = Field(
-        "monthly", description="Reporting cadence."
-    )
+    cadence: Literal["weekly", "biweekly", "monthly", "quarterly"] = Field("monthly", description="Reporting cadence.")
     questions_to_self: list[NonEmptyStr] = Field(default_factory=list, description="How are we doing? ...")
     questions_to_customers: list[NonEmptyStr] = Field(
         default_factory=list, description="What do you like? What more do you want? ..."

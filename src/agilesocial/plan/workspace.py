@@ -68,8 +68,6 @@ def load_workspace(project: Project, paths: Sequence[Path] | None = None) -> Wor
         if not isinstance(doc, Document):
             ws.issues.extend(doc)
             continue
-        bucket: list[Any] = {"plan": ws.plans, "experiment": ws.experiments, "sprint": ws.sprints}.get(
-            kind or "", []
-        )
+        bucket: list[Any] = {"plan": ws.plans, "experiment": ws.experiments, "sprint": ws.sprints}.get(kind or "", [])
         bucket.append(doc)
     return ws

@@ -35,9 +35,7 @@ def connect(
 
     if not path.exists():
         if read_only or not create:
-            raise DataError(
-                "no warehouse yet", path=path, hint="run 'agile-social ingest <exports>' to create it"
-            )
+            raise DataError("no warehouse yet", path=path, hint="run 'agile-social ingest <exports>' to create it")
         path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait
     while True:
@@ -62,9 +60,9 @@ def connect(
 
 
 @contextmanager
-def warehouse(path: Path, *, read_only: bool = False, wait: float = BUSY_WAIT_SECONDS) -> Iterator[
-    duckdb.DuckDBPyConnection
-]:
+def warehouse(
+    path: Path, *, read_only: bool = False, wait: float = BUSY_WAIT_SECONDS
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """``with warehouse(path) as con:`` — opens, migrates and always closes."""
     con = connect(path, read_only=read_only, wait=wait)
     try:
