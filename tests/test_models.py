@@ -10,7 +10,7 @@ def test_repository_project_files_parse() -> None:
     files += sorted(ROOT.glob("sprints/*.yaml"))
     assert len(files) >= 4
     for f in files:
-        kind, doc = load_document(f)
+        _, doc = load_document(f)
         assert isinstance(doc, Document), (f, doc)
 
 
