@@ -68,6 +68,7 @@ def load_workspace(project: Project, paths: Sequence[Path] | None = None) -> Wor
         if not isinstance(doc, Document):
             ws.issues.extend(doc)
             continue
-        bucket: list[Any] = {"plan": ws.plans, "experiment": ws.experiments, "sprint": ws.sprints}.get(kind or "", [])
-        bucket.append(doc)
+        buckets: dict[str, list[Any]] = {"plan": ws.plans, "experiment": ws.experiments, "sprint": ws.sprints}
+        if kind in buckets:
+            buckets[kind].append(doc)
     return ws
