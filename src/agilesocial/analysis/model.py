@@ -98,6 +98,7 @@ class ExperimentAnalysis:
     learnings: tuple[str, ...] = ()
     five_whys: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    control: str | None = None  # name of the control arm ("before" for a before/after design)
 
     @property
     def primary(self) -> tuple[MetricResult, ...]:
@@ -119,6 +120,7 @@ class ExperimentAnalysis:
             "learnings": list(self.learnings),
             "five_whys": list(self.five_whys),
             "tags": list(self.tags),
+            "control": self.control,
         }
 
 

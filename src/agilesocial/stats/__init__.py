@@ -1,0 +1,49 @@
+"""Statistics core: pure functions on sufficient statistics and arrays (no duckdb, rich, typer or YAML).
+
+Imported lazily by ``agilesocial.analysis``; heavy dependencies (numpy, scipy, statsmodels) load with it.
+"""
+
+from agilesocial.stats.bayes import bayesian
+from agilesocial.stats.corrections import adjust_pvalues, sequential_alpha, srm_check
+from agilesocial.stats.counts import count_glm, overdispersion_test
+from agilesocial.stats.means import mann_whitney, welch_t
+from agilesocial.stats.power import (
+    mde_for_n,
+    n_for_mean,
+    n_for_proportion,
+    n_for_ratio,
+    power_proportion,
+    ratio_sd_from_stats,
+)
+from agilesocial.stats.proportions import chi_square, fisher_exact, two_proportion
+from agilesocial.stats.ratio import pooled_z, ratio_delta
+from agilesocial.stats.result import DEFAULT_MIN_N, TestResult
+from agilesocial.stats.sufficient import SampleStats
+from agilesocial.stats.timeseries import ItsResult, interrupted_time_series
+
+__all__ = [
+    "DEFAULT_MIN_N",
+    "ItsResult",
+    "SampleStats",
+    "TestResult",
+    "adjust_pvalues",
+    "bayesian",
+    "chi_square",
+    "count_glm",
+    "fisher_exact",
+    "interrupted_time_series",
+    "mann_whitney",
+    "mde_for_n",
+    "n_for_mean",
+    "n_for_proportion",
+    "n_for_ratio",
+    "overdispersion_test",
+    "pooled_z",
+    "power_proportion",
+    "ratio_delta",
+    "ratio_sd_from_stats",
+    "sequential_alpha",
+    "srm_check",
+    "two_proportion",
+    "welch_t",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,15 @@ if TYPE_CHECKING:
     import duckdb
 
 BUSY_WAIT_SECONDS = 10.0
+#: Overrides how long a second process waits for the warehouse lock (seconds).
+BUSY_WAIT_ENV = "AGILE_SOCIAL_BUSY_WAIT"
+
+
+def _default_wait() -> float:
+    try:
+        return float(os.environ.get(BUSY_WAIT_ENV, BUSY_WAIT_SECONDS))
+    except ValueError:
+        return BUSY_WAIT_SECONDS
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -22,11 +32,12 @@ def _is_lock_error(exc: Exception) -> bool:
 
 
 def connect(
-    path: Path, *, read_only: bool = False, wait: float = BUSY_WAIT_SECONDS, create: bool = True
+    path: Path, *, read_only: bool = False, wait: float | None = None, create: bool = True
 ) -> duckdb.DuckDBPyConnection:
     """Open (and migrate) the warehouse at ``path``.
 
-    A second writer waits up to ``wait`` seconds for the lock, then fails with "warehouse is busy".
+    A second writer waits up to ``wait`` seconds (default: ``$AGILE_SOCIAL_BUSY_WAIT``, else 10) for the lock, then
+    fails with "warehouse is busy".
     ``read_only`` connections never migrate; a missing file is a :class:`DataError` unless ``create``.
     """
     import duckdb
@@ -37,7 +48,7 @@ def connect(
         if read_only or not create:
             raise DataError("no warehouse yet", path=path, hint="run 'agile-social ingest <exports>' to create it")
         path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + (_default_wait() if wait is None else wait)
     while True:
         try:
             con = duckdb.connect(str(path), read_only=read_only)
@@ -60,9 +71,7 @@ def connect(
 
 
 @contextmanager
-def warehouse(
-    path: Path, *, read_only: bool = False, wait: float = BUSY_WAIT_SECONDS
-) -> Iterator[duckdb.DuckDBPyConnection]:
+def warehouse(path: Path, *, read_only: bool = False, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """``with warehouse(path) as con:`` — opens, migrates and always closes."""
     con = connect(path, read_only=read_only, wait=wait)
     try:

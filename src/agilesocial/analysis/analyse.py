@@ -1,0 +1,310 @@
+"""Analyse one experiment: its single sufficient-statistics query, the tests, the guards and the decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from agilesocial.analysis.decide import DEFAULT_MDE, Context, Evidence, decide
+from agilesocial.analysis.methods import choose_method, run_its, run_test
+from agilesocial.analysis.model import ExperimentAnalysis, MetricResult, Srm
+from agilesocial.analysis.selection import describe_scope, variant_sql
+from agilesocial.analysis.sufficient import ExperimentSums, Sums, fetch_daily, fetch_overlap, fetch_sums, fetch_values
+from agilesocial.analysis.sufficient import metric_fields as fields_of
+from agilesocial.errors import DataError
+from agilesocial.plan.experiment import Experiment
+from agilesocial.plan.loader import Document
+from agilesocial.plan.metrics import Metric
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    import duckdb
+
+    from agilesocial.stats import TestResult
+
+SRM_THRESHOLD = 0.001  # a sample-ratio mismatch is flagged below this p-value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-wide settings of an analysis."""
+
+    zone: ZoneInfo
+    timezone: str
+    correction: str
+    sequential: bool
+    today: dt.date
+    alpha: float
+    power: float
+    min_posts: int
+    source: str = "post_latest"
+
+
+@dataclass
+class _Row:
+    metric: Metric
+    variant: int
+    guardrail: bool
+    test: TestResult
+    n: tuple[int, int]
+    method: str
+    note: str | None = None
+
+
+def _where(doc: Document[Experiment], *loc: str | int) -> dict[str, Any]:
+    line, col = doc.locate(*loc)
+    return {"path": doc.path, "line": line, "column": col}
+
+
+def _check_posts(doc: Document[Experiment], sums: ExperimentSums, con: duckdb.DuckDBPyConnection, sel: Any) -> None:
+    exp = doc.model
+    scope = describe_scope(exp)
+    if sums.overlap:
+        posts = fetch_overlap(con, sel)
+        shown = "; ".join(f"{pid} ({' and '.join(names)})" for pid, names in posts)
+        more = f" and {sums.overlap - len(posts)} more" if sums.overlap > len(posts) else ""
+        raise DataError(
+            f"experiment {exp.id!r}: {sums.overlap} posts match more than one variant: {shown}{more}",
+            **_where(doc, "variants"),
+            hint="make the variant selectors exclusive (e.g. add labels or post_type)",
+        )
+    if sum(sums.posts) == 0:
+        raise DataError(
+            f"experiment {exp.id!r} has no posts in the warehouse: no {scope}",
+            **_where(doc, "window" if exp.window else "id"),
+            hint=f"ingest the exports of {scope}",
+        )
+    empty = [name for name, n in zip(sums.variant_names, sums.posts, strict=True) if n == 0]
+    if empty:
+        idx = sums.variant_names.index(empty[0])
+        raise DataError(
+            f"experiment {exp.id!r}: variant {empty[0]!r} matched none of the {sum(sums.posts)} {scope} found",
+            **_where(doc, "variants", idx, "selector"),
+            hint=f"ingest the exports holding its posts ({scope}) or fix its selector",
+        )
+
+
+def _srm(exp: Experiment, posts: tuple[int, ...]) -> Srm | None:
+    if exp.design != "split" or not any(v.weight for v in exp.variants):
+        return None
+    from agilesocial.stats import srm_check
+
+    weights = [v.weight or 1.0 for v in exp.variants]
+    _, p = srm_check(list(posts), weights)
+    return Srm(float(p), bool(p >= SRM_THRESHOLD))
+
+
+def _planned_end(exp: Experiment, sprint_end: dt.date | None) -> dt.date | None:
+    return exp.window.end if exp.window is not None and exp.window.end else sprint_end
+
+
+def _information(exp: Experiment, end: dt.date, today: dt.date, n_min: int) -> float:
+    planned = exp.sample_size.posts_per_variant if exp.sample_size else None
+    if planned:
+        return min(1.0, max(n_min / planned, 0.01))
+    start = exp.window.start if exp.window is not None else None
+    if start is None:
+        return 0.5
+    total = (end - start).days + 1
+    return min(1.0, max((today - start).days / total, 0.01))
+
+
+def _n_needed(metric: Metric, kind: str, control: Sums, mde: float, s: Settings) -> int | None:
+    """Posts (or people) per variant to detect ``mde`` at the control's observed variance; None when unknown."""
+    import warnings
+
+    import agilesocial.stats as st
+
+    stats = control.sample_stats()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a solver that cannot converge (huge effects) returns None below
+        return _solve_n(st, kind, stats, mde, s)
+
+
+def _solve_n(st: Any, kind: str, stats: Any, mde: float, s: Settings) -> int | None:
+    try:
+        if kind == "proportion" and stats.ratio:
+            return int(st.n_for_proportion(stats.ratio, mde, alpha=s.alpha, power=s.power))
+        if kind == "ratio" and stats.ratio and stats.n >= 2:
+            sd = st.ratio_sd_from_stats(stats)
+            return int(st.n_for_ratio(stats.ratio, sd, mde, alpha=s.alpha, power=s.power)) if sd > 0 else None
+        if kind == "mean" and stats.mean_y and stats.var_y:
+            return int(st.n_for_mean(stats.mean_y, math.sqrt(stats.var_y), mde, alpha=s.alpha, power=s.power))
+    except ValueError:
+        return None
+    return None
+
+
+def _significant(r: _Row, p_adj: float | None, alpha: float) -> bool | None:
+    if p_adj is not None:
+        return p_adj < alpha
+    ctb = r.test.chance_to_beat
+    if ctb is not None:
+        return ctb >= 1 - alpha or ctb <= alpha
+    return None
+
+
+def analyse_experiment(
+    con: duckdb.DuckDBPyConnection,
+    doc: Document[Experiment],
+    metrics: list[Metric],
+    settings: Settings,
+    *,
+    sprint_end: dt.date | None = None,
+) -> ExperimentAnalysis:
+    """Analyse one experiment; ``metrics[0]`` is the primary metric, the rest guardrails."""
+    exp = doc.model
+    alpha = exp.alpha or settings.alpha
+    sel = variant_sql(exp, settings.zone, settings.source, fields_of(metrics))
+    sums = fetch_sums(con, sel, metrics)
+    _check_posts(doc, sums, con, sel)
+    warnings: list[str] = []
+    rows: list[_Row] = []
+    names = sums.variant_names
+    its_days: tuple[int, int] | None = None
+    for mi, metric in enumerate(metrics):
+        choice = choose_method(exp, metric)
+        if choice.warning:
+            warnings.append(choice.warning)
+        per = sums.sums[metric.name]
+        if exp.design == "before_after":
+            assert exp.intervention_date is not None
+            series = fetch_daily(con, sel, metric, settings.timezone)
+            test, days, note = run_its(series, exp.intervention_date, alpha=alpha)
+            its_days = its_days or days
+            rows.append(_Row(metric, 0, mi > 0, test, days, "its", note or None))
+            continue
+        for vi in range(1, len(names)):
+
+            def values(vi: int = vi, metric: Metric = metric) -> Any:
+                got = fetch_values(con, sel, metric)
+                return got[0], got[vi]
+
+            test = run_test(choice, metric, per[0], per[vi], alpha=alpha, min_n=settings.min_posts, values=values)
+            rows.append(_Row(metric, vi, mi > 0, test, (per[0].n, per[vi].n), test.method))
+        for vi, s in enumerate(per):
+            if s.zero_x:
+                warnings.append(
+                    f"{names[vi]}: {s.zero_x} posts have 0 {metric.denominator} and add nothing to the rate"
+                )
+    # guards: multiple testing, peeking, sequential alpha
+    from agilesocial.stats import adjust_pvalues, sequential_alpha
+
+    adjusted = adjust_pvalues([r.test.p_value for r in rows], settings.correction)  # type: ignore[arg-type]
+    end = _planned_end(exp, sprint_end)
+    effective_alpha = alpha
+    if end is not None and end >= settings.today:
+        n_min = min(sums.posts) if sums.posts else 0
+        if settings.sequential:
+            frac = _information(exp, end, settings.today, n_min)
+            effective_alpha = sequential_alpha(frac, alpha)
+            warnings.append(
+                f"analysed before the planned end ({end}): sequential boundary applied, significant only at "
+                f"p < {effective_alpha:.2g} ({frac:.0%} of the information)"
+            )
+        else:
+            warnings.append(
+                f"analysed before the planned end ({end}): peeking inflates false positives; wait for the end or "
+                "use --sequential"
+            )
+    srm = _srm(exp, sums.posts)
+    if srm is not None and not srm.ok:
+        warnings.append(f"sample-ratio mismatch: posts per variant {list(sums.posts)} do not match the weights")
+    mde = exp.mde
+    results: list[MetricResult] = []
+    for r, p_adj in zip(rows, adjusted, strict=True):
+        t = r.test
+        label = "after" if exp.design == "before_after" else names[r.variant]
+        for w in t.warnings:
+            warnings.append(f"{label}, {r.metric.name}: {w}")
+        good = None if t.rel_lift is None else (t.rel_lift if r.metric.direction == "higher" else -t.rel_lift)
+        results.append(
+            MetricResult(
+                metric=r.metric.name,
+                variant=label,
+                method=r.method,
+                n_control=r.n[0],
+                n_variant=r.n[1],
+                control_value=t.control_value,
+                variant_value=t.variant_value,
+                abs_lift=t.abs_lift,
+                abs_ci=t.abs_ci,
+                rel_lift=t.rel_lift,
+                rel_ci=t.rel_ci,
+                p_value=t.p_value,
+                p_adjusted=p_adj,
+                significant=_significant(r, p_adj, effective_alpha),
+                chance_to_beat=t.chance_to_beat,
+                is_guardrail=r.guardrail,
+                direction=r.metric.direction,
+                mde_reached=None if good is None or mde is None else good >= mde,
+                note=r.note or t.reason,
+            )
+        )
+    decision = _decide(exp, metrics, results, sums, srm, effective_alpha, settings)
+    control = "before" if exp.design == "before_after" else names[0]
+    hyp = exp.hypothesis
+    return ExperimentAnalysis(
+        id=exp.id,
+        design=exp.design,
+        status=str(exp.status),
+        decision=decision,
+        srm=srm,
+        warnings=tuple(dict.fromkeys(warnings)),
+        results=tuple(results),
+        sprint=exp.sprint,
+        metric=metrics[0].name,
+        hypothesis=(
+            f"We believe {hyp.we_believe} will result in {hyp.will_result_in}; we will know when "
+            f"{hyp.we_will_know_when}."
+            if hyp
+            else None
+        ),
+        platform=str(exp.platform) if exp.platform else None,
+        learnings=tuple(exp.learnings),
+        five_whys=tuple(exp.five_whys),
+        tags=tuple(exp.tags),
+        control=control,
+    )
+
+
+def _decide(
+    exp: Experiment,
+    metrics: list[Metric],
+    results: list[MetricResult],
+    sums: ExperimentSums,
+    srm: Srm | None,
+    alpha: float,
+    s: Settings,
+) -> Any:
+    primary = metrics[0]
+    kind = choose_method(exp, primary).kind
+    unit = "people" if kind == "proportion" else "posts"
+    per = sums.sums[primary.name]
+    mde = exp.mde if exp.mde is not None else DEFAULT_MDE
+    undecided = not any(r.significant for r in results if not r.is_guardrail)
+    needed = _n_needed(primary, kind, per[0], mde, s) if kind != "its" and undecided else None
+    evidence = []
+    for r in results:
+        if r.is_guardrail:
+            continue
+        harmed = tuple(
+            g
+            for g in results
+            if g.is_guardrail
+            and g.variant == r.variant
+            and g.significant
+            and g.abs_lift is not None
+            and (g.abs_lift < 0 if g.direction == "higher" else g.abs_lift > 0)
+        )
+        n = min(r.n_control or 0, r.n_variant or 0)
+        if unit == "people":
+            vi = sums.variant_names.index(r.variant)
+            n = round(min(per[0].sum_x or 0, per[vi].sum_x or 0))
+        evidence.append(Evidence(r, harmed, needed, n))
+    planned = exp.sample_size.posts_per_variant if exp.sample_size and unit == "posts" and kind != "its" else None
+    ctx = Context(primary, sums.variant_names[0], exp.mde, alpha, planned, srm, unit, exp.design == "before_after")
+    return decide(evidence, ctx)

@@ -1,0 +1,189 @@
+"""The decision per experiment -- scale, iterate, stop or keep running -- with one sentence a marketer understands.
+
+Rules, in order:
+
+1. **iterate** when the sample-ratio check failed: the split did not go as planned, so no result can be trusted.
+2. A variant whose primary metric is significantly better (in the metric's direction):
+   **iterate** if it significantly harmed a guardrail metric, or if its lift is below the planned MDE;
+   otherwise **scale** (the best such variant).
+3. **stop** when every variant is significantly worse, or futile: the planned posts were reached (when planned) and the
+   confidence interval rules out a lift as large as the MDE.
+4. **keep_running** otherwise (underpowered): how many more posts per variant are needed to detect the MDE, from the
+   observed variance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agilesocial.analysis.model import Decision, MetricResult, Srm
+from agilesocial.plan.metrics import Metric
+
+DEFAULT_MDE = 0.10  # used when an experiment plans no MDE
+
+_NOUNS = {
+    "impressions": "impressions",
+    "reach": "reach",
+    "views": "views",
+    "engagements": "engagement",
+    "likes": "likes",
+    "comments": "comments",
+    "shares": "shares",
+    "saves": "saves",
+    "clicks": "clicks",
+    "link_clicks": "link clicks",
+    "profile_clicks": "profile clicks",
+    "video_views": "video views",
+    "watch_time_seconds": "watch time",
+    "follows": "follows",
+    "subscribers": "subscribers",
+}
+_PER = {"reach": "person reached", "video_views": "video view", "views": "view", "impressions": "impression"}
+
+
+def metric_phrase(metric: Metric) -> str:
+    """'engagement per impression', 'link clicks per person reached', 'comments per post'."""
+    noun = _NOUNS.get(metric.numerator, metric.numerator.replace("_", " "))
+    if metric.denominator is None:
+        return f"{noun} per post"
+    per = _PER.get(metric.denominator, _NOUNS.get(metric.denominator, metric.denominator).rstrip("s"))
+    return f"{noun} per {per}"
+
+
+def pct(x: float) -> str:
+    return f"{abs(x) * 100:.0f} %"
+
+
+def signed_pct(x: float) -> str:
+    return f"{x * 100:+.0f} %"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One treatment's primary result and what else is known about it."""
+
+    result: MetricResult
+    harmed: tuple[MetricResult, ...] = ()  # guardrail results significantly worse
+    posts_needed_total: int | None = None  # per variant, for the MDE at the observed variance
+    n: int = 0  # the smaller arm's posts (or people)
+
+
+@dataclass(frozen=True)
+class Context:
+    metric: Metric
+    control: str
+    mde: float | None
+    alpha: float
+    planned: int | None = None  # planned posts per variant
+    srm: Srm | None = None
+    unit: str = "posts"
+    its: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _good(r: MetricResult, x: float | None) -> float | None:
+    """An effect in the 'better' direction (positive = better)."""
+    if x is None:
+        return None
+    return x if r.direction == "higher" else -x
+
+
+def _ci(r: MetricResult, alpha: float) -> str:
+    if r.rel_ci is None:
+        return ""
+    level = round((1 - alpha) * 100)
+    return f" ({level} % CI {signed_pct(r.rel_ci[0])} to {signed_pct(r.rel_ci[1])})"
+
+
+def _names(ctx: Context, r: MetricResult) -> tuple[str, str]:
+    if ctx.its:
+        return "after the change", "before"
+    return r.variant, ctx.control
+
+
+def _compare(ctx: Context, r: MetricResult) -> str:
+    """'Reels earned 38 % more engagement per impression than photos (95 % CI +21 % to +57 %)'."""
+    variant, control = _names(ctx, r)
+    phrase = metric_phrase(ctx.metric)
+    if r.rel_lift is None:
+        if r.abs_lift is None:
+            return f"{variant.capitalize()} could not be compared with {control}"
+        return f"{variant.capitalize()} differed from {control} by {r.abs_lift:+.4g} {phrase}"
+    if ctx.its:
+        direction = "higher" if r.rel_lift >= 0 else "lower"
+        return f"Daily {phrase} was {pct(r.rel_lift)} {direction} after the change than before{_ci(r, ctx.alpha)}"
+    more = "more" if r.rel_lift >= 0 else "less"
+    return f"{variant.capitalize()} earned {pct(r.rel_lift)} {more} {phrase} than {control}{_ci(r, ctx.alpha)}"
+
+
+def _futile(ev: Evidence, ctx: Context) -> bool:
+    r = ev.result
+    if r.rel_ci is None or r.significant:
+        return False
+    mde = ctx.mde if ctx.mde is not None else DEFAULT_MDE
+    lo, hi = r.rel_ci
+    best_plausible = hi if r.direction == "higher" else -lo
+    return best_plausible < mde and (ctx.planned is None or ev.n >= ctx.planned)
+
+
+def decide(evidence: list[Evidence], ctx: Context) -> Decision:
+    """The experiment's decision from each treatment's primary evidence (see the module doc for the rules)."""
+    if ctx.srm is not None and not ctx.srm.ok:
+        return Decision(
+            "iterate",
+            f"The split did not go as planned (sample-ratio check p = {ctx.srm.p_value:.2g}): the variants got a "
+            "different share of posts than their weights, so the result cannot be trusted; fix the schedule and rerun.",
+        )
+    mde = ctx.mde if ctx.mde is not None else DEFAULT_MDE
+    better = [e for e in evidence if e.result.significant and (_good(e.result, e.result.abs_lift) or 0) > 0]
+    if better:
+        best = max(better, key=lambda e: _good(e.result, e.result.rel_lift) or 0.0)
+        r = best.result
+        variant = "the change" if ctx.its else r.variant
+        if best.harmed:
+            g = best.harmed[0]
+            hurt = f" ({signed_pct(g.rel_lift)})" if g.rel_lift is not None else ""
+            return Decision(
+                "iterate",
+                f"{_compare(ctx, r)}, but it hurt {g.metric}{hurt}; iterate on {variant} before scaling.",
+            )
+        lift = _good(r, r.rel_lift)
+        if lift is not None and lift < mde:
+            return Decision(
+                "iterate",
+                f"{_compare(ctx, r)}: real but below the planned {pct(mde)}; iterate to make {variant} bolder.",
+            )
+        return Decision("scale", f"{_compare(ctx, r)}; scale {variant}.")
+    worse = [e for e in evidence if e.result.significant and (_good(e.result, e.result.abs_lift) or 0) < 0]
+    futile = [e for e in evidence if e not in worse and _futile(e, ctx)]
+    if evidence and len(worse) + len(futile) == len(evidence):
+        if worse:
+            r = worse[0].result
+            keep = "keep what you did before" if ctx.its else f"keep {ctx.control}"
+            return Decision("stop", f"{_compare(ctx, r)}; stop {'the change' if ctx.its else r.variant} and {keep}.")
+        r = futile[0].result
+        return Decision(
+            "stop",
+            f"{_compare(ctx, r)}, which rules out the planned {pct(mde)} lift after {futile[0].n} {ctx.unit} per "
+            "variant; stop and test a bolder idea.",
+        )
+    open_ = [e for e in evidence if e not in worse and e not in futile]
+    undecided = [e for e in open_ if e.result.rel_lift is not None or e.result.abs_lift is not None]
+    if not undecided:
+        reason = next((e.result.note for e in evidence if e.result.note), "no comparison could be computed")
+        return Decision("keep_running", f"Cannot judge yet: {reason}.")
+    r = undecided[0].result
+    needs = [max(e.posts_needed_total - e.n, 1) for e in undecided if e.posts_needed_total is not None]
+    more = max(needs) if needs else None
+    if ctx.its:
+        tail = "collect more days after the change"
+    elif more is not None:
+        tail = f"about {more} more {ctx.unit} per variant are needed to detect a {pct(mde)} lift"
+    else:
+        tail = "keep posting"
+    posts_needed = more if ctx.unit == "posts" else None
+    return Decision("keep_running", f"Too early to tell: {_lower_first(_compare(ctx, r))}; {tail}.", posts_needed)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text

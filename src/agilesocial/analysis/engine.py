@@ -1,0 +1,209 @@
+"""``run_analysis``: load the plan, pick experiments, read the warehouse once, analyse each one, store results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agilesocial.analysis.analyse import Settings, analyse_experiment
+from agilesocial.analysis.model import AnalysisReport
+from agilesocial.analysis.selection import POST_COLUMNS, Clause, describe_scope, project_zone, scope_clause
+from agilesocial.analysis.sufficient import metric_fields
+from agilesocial.config import Project
+from agilesocial.errors import EXIT_FINDINGS, EXIT_USAGE, AgileSocialError, DataError
+from agilesocial.plan.experiment import Experiment
+from agilesocial.plan.loader import Document
+from agilesocial.plan.metrics import Metric
+from agilesocial.plan.workspace import Workspace, load_workspace
+
+if TYPE_CHECKING:
+    import duckdb
+
+CORRECTIONS = ("holm", "bh", "none")
+DEFAULT_METRIC = "engagement_rate"
+SCOPE_TABLE = "analysis_posts"
+
+
+def _plan_error(doc: Document[Experiment], message: str, *loc: str | int, hint: str | None = None) -> AgileSocialError:
+    line, col = doc.locate(*loc)
+    return AgileSocialError(message, path=doc.path, line=line, column=col, hint=hint, exit_code=EXIT_FINDINGS)
+
+
+def _metrics(doc: Document[Experiment], catalog: dict[str, Metric]) -> list[Metric]:
+    """Primary metric first, then the guardrails; unknown names are plan errors (exit 1)."""
+    exp = doc.model
+    names: list[tuple[str, tuple[str | int, ...]]] = [(exp.metric or DEFAULT_METRIC, ("metric",))]
+    names += [(g, ("guardrails", i)) for i, g in enumerate(exp.guardrails)]
+    out: list[Metric] = []
+    for name, loc in names:
+        if name not in catalog:
+            raise _plan_error(
+                doc, f"unknown metric {name!r}", *loc, hint=f"use one of: {', '.join(sorted(catalog))} or declare it"
+            )
+        if catalog[name] not in out:
+            out.append(catalog[name])
+    return out
+
+
+def _check_design(doc: Document[Experiment]) -> None:
+    exp = doc.model
+    if exp.design == "split" and len(exp.variants) < 2:
+        raise _plan_error(doc, f"experiment {exp.id!r} needs a control and at least one variant", "variants")
+    if exp.design == "before_after" and exp.intervention_date is None:
+        raise _plan_error(doc, f"experiment {exp.id!r} is before_after but has no intervention_date", "design")
+
+
+def _select(
+    ws: Workspace, sprint: str | None, experiment_ids: Sequence[str]
+) -> tuple[list[Document[Experiment]], dt.date | None]:
+    sprint_end = None
+    docs = list(ws.experiments)
+    if sprint is not None:
+        sdoc = ws.sprint(sprint)
+        if sdoc is None:
+            known = ", ".join(sorted(d.model.id for d in ws.sprints)) or "none"
+            raise AgileSocialError(f"unknown sprint {sprint!r}", hint=f"known sprints: {known}", exit_code=EXIT_USAGE)
+        sprint_end = sdoc.model.end
+        docs = [d for d in docs if d.model.sprint == sprint]
+    if experiment_ids:
+        by_id = {d.model.id: d for d in ws.experiments}
+        missing = [i for i in experiment_ids if i not in by_id]
+        if missing:
+            known = ", ".join(sorted(by_id)) or "none"
+            raise AgileSocialError(
+                f"unknown experiment {missing[0]!r}", hint=f"known experiments: {known}", exit_code=EXIT_USAGE
+            )
+        wanted = set(experiment_ids)
+        docs = [d for d in docs if d.model.id in wanted]
+    return docs, sprint_end
+
+
+def _not_started(exp: Experiment, today: dt.date) -> bool:
+    return exp.window is not None and exp.window.start is not None and exp.window.start > today
+
+
+def run_analysis(
+    project: Project,
+    *,
+    sprint: str | None = None,
+    experiment_ids: Sequence[str] = (),
+    db: Path | None = None,
+    correction: str | None = None,
+    sequential: bool = False,
+    store: bool = True,
+    today: dt.date | None = None,
+) -> AnalysisReport:
+    """Analyse the experiments of ``sprint`` (or the given ids, or all), store and return the report.
+
+    Raises AgileSocialError: exit 1 for invalid plan files, exit 2 for unknown ids, a bad correction and missing data.
+    """
+    ws = load_workspace(project)
+    if ws.issues:
+        first = ws.issues[0]
+        more = f" (and {len(ws.issues) - 1} more problems)" if len(ws.issues) > 1 else ""
+        raise AgileSocialError(
+            f"invalid plan file: {first.message}{more}",
+            path=first.path,
+            line=first.line,
+            column=first.column,
+            hint="run 'agile-social validate' to see every problem",
+            exit_code=EXIT_FINDINGS,
+        )
+    cfg = project.config
+    correction = correction or cfg.defaults.correction
+    if correction not in CORRECTIONS:
+        raise AgileSocialError(f"unknown correction {correction!r}", hint="use holm, bh or none")
+    today = today or dt.date.today()
+    settings = Settings(
+        zone=project_zone(cfg.timezone),
+        timezone=cfg.timezone,
+        correction=correction,
+        sequential=sequential,
+        today=today,
+        alpha=cfg.defaults.alpha,
+        power=cfg.defaults.power,
+        min_posts=cfg.defaults.min_posts_per_variant,
+        source=SCOPE_TABLE,
+    )
+    docs, sprint_end = _select(ws, sprint, experiment_ids)
+    catalog = cfg.metric_catalog()
+    report_warnings: list[str] = []
+    planned: list[tuple[Document[Experiment], list[Metric]]] = []
+    for doc in docs:
+        if _not_started(doc.model, today) and not experiment_ids:
+            report_warnings.append(f"{doc.model.id}: not started yet (window starts {doc.model.window.start})")  # type: ignore[union-attr]
+            continue
+        _check_design(doc)
+        planned.append((doc, _metrics(doc, catalog)))
+    if sprint is not None and not docs:
+        report_warnings.append(f"sprint {sprint!r} has no experiments")
+    generated = dt.datetime.now(dt.UTC)
+    if not planned:
+        return AnalysisReport(generated, (), correction, sprint, tuple(report_warnings))
+    path = project.warehouse_path(db)
+    if not path.exists():
+        what = "; ".join(describe_scope(d.model) for d, _ in planned)
+        raise DataError("no warehouse yet", path=path, hint=f"run 'agile-social ingest <exports>' with: {what}")
+    from agilesocial.warehouse.connection import warehouse
+
+    with warehouse(path, read_only=not store) as con:
+        _materialise(con, planned, settings)
+        analyses = tuple(
+            analyse_experiment(con, doc, metrics, settings, sprint_end=sprint_end) for doc, metrics in planned
+        )
+        report = AnalysisReport(generated, analyses, correction, sprint, tuple(report_warnings))
+        if store:
+            store_results(con, report)
+    return report
+
+
+def _materialise(
+    con: duckdb.DuckDBPyConnection, planned: list[tuple[Document[Experiment], list[Metric]]], s: Settings
+) -> None:
+    """Evaluate ``post_latest`` once: the posts in any experiment's scope, with the columns the analysis reads."""
+    fields = metric_fields([m for _, metrics in planned for m in metrics])
+    scope = Clause.any_of([scope_clause(doc.model, s.zone) for doc, _ in planned])
+    cols = ", ".join((*POST_COLUMNS, "hashtags", *fields))
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {SCOPE_TABLE} AS SELECT {cols} FROM post_latest WHERE {scope.sql}", scope.params
+    )
+
+
+def store_results(con: duckdb.DuckDBPyConnection, report: AnalysisReport) -> int:
+    """Append one ``results`` row per experiment x variant x metric, stamped with the report's time."""
+    rows = []
+    for e in report.experiments:
+        for r in e.results:
+            rows.append(
+                [
+                    report.generated_at,
+                    e.id,
+                    e.sprint,
+                    r.metric,
+                    r.variant,
+                    r.is_guardrail,
+                    r.method,
+                    r.n_control,
+                    r.n_variant,
+                    r.control_value,
+                    r.variant_value,
+                    r.abs_lift,
+                    r.abs_ci[0] if r.abs_ci else None,
+                    r.abs_ci[1] if r.abs_ci else None,
+                    r.rel_lift,
+                    r.rel_ci[0] if r.rel_ci else None,
+                    r.rel_ci[1] if r.rel_ci else None,
+                    r.p_value,
+                    r.p_adjusted,
+                    r.significant,
+                    r.chance_to_beat,
+                    e.decision.action,
+                    e.decision.reason,
+                ]
+            )
+    if rows:
+        marks = ", ".join(["?"] * len(rows[0]))
+        con.executemany(f"INSERT INTO results VALUES ({marks})", rows)
+    return len(rows)

@@ -1,0 +1,189 @@
+"""Choosing the statistical method for an experiment x metric, and calling :mod:`agilesocial.stats` with it.
+
+Defaults (an experiment's ``method:`` overrides them where the metric allows):
+
+=====================  ===============  ==============================================================
+design / unit          metric kind      method
+=====================  ===============  ==============================================================
+split, unit=post       ratio            ratio_delta (ratio of sums, delta-method variance over posts)
+split, unit=post       count            welch_t (mean per post)
+split, unit=user       ratio            two_proportion (numerator sum = successes, denominator = trials),
+                                        fisher when any expected cell count is below 5
+before_after           any              its (interrupted time series on the daily series)
+=====================  ===============  ==============================================================
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from agilesocial.analysis.sufficient import DailySeries, Sums
+from agilesocial.plan.experiment import Experiment, Method
+from agilesocial.plan.metrics import Metric
+
+if TYPE_CHECKING:
+    from agilesocial.stats import TestResult
+
+USER_METHODS = {Method.two_proportion, Method.chi_square, Method.fisher}
+RATIO_ONLY = USER_METHODS | {Method.pooled_z, Method.ratio_delta}
+
+#: Per-post (numerator, denominator) values of control and variant, fetched only when a method needs them.
+ValuesFn = Callable[[], tuple[tuple[list[float], list[float]], tuple[list[float], list[float]]]]
+
+
+@dataclass(frozen=True)
+class Choice:
+    method: Method
+    kind: str  # 'ratio' | 'mean' | 'proportion' | 'its' -- what the metric value per arm is
+    warning: str | None = None
+
+
+def default_method(experiment: Experiment, metric: Metric) -> Method:
+    if experiment.design == "before_after":
+        return Method.its
+    if experiment.unit == "user" and metric.kind == "ratio":
+        return Method.two_proportion
+    return Method.ratio_delta if metric.kind == "ratio" else Method.welch_t
+
+
+def choose_method(experiment: Experiment, metric: Metric) -> Choice:
+    """The method for one metric: the experiment's override when it fits the metric and design, else the default."""
+    default = default_method(experiment, metric)
+    wanted = experiment.method
+    warning = None
+    if wanted is not None and wanted != default:
+        if experiment.design == "before_after" and wanted != Method.its:
+            warning = f"method {wanted} does not apply to a before/after design; used its"
+            wanted = None
+        elif experiment.design == "split" and wanted == Method.its:
+            warning = f"method its needs design: before_after; used {default} for {metric.name}"
+            wanted = None
+        elif wanted in RATIO_ONLY and metric.kind != "ratio":
+            warning = f"method {wanted} needs a ratio metric; used {default} for {metric.name}"
+            wanted = None
+    method = wanted or default
+    if method == Method.its:
+        kind = "its"
+    elif method in USER_METHODS or (method == Method.bayesian and experiment.unit == "user" and metric.kind == "ratio"):
+        kind = "proportion"
+    else:
+        kind = "ratio" if metric.kind == "ratio" else "mean"
+    return Choice(method, kind, warning)
+
+
+def _call(fn: Callable[..., TestResult], *args: Any, **kwargs: Any) -> TestResult:
+    """Call a stats function, passing only the keyword options it accepts."""
+    params = inspect.signature(fn).parameters
+    return fn(*args, **{k: v for k, v in kwargs.items() if k in params})
+
+
+def _degenerate(method: str, reason: str) -> TestResult:
+    from agilesocial.stats import TestResult
+
+    return TestResult(method, None, None, None, None, None, None, None, reason=reason)
+
+
+def _counts(s: Sums) -> tuple[int, int]:
+    return round(s.sum_y), round(s.sum_x or 0.0)
+
+
+def expected_min(c: Sums, v: Sums) -> float:
+    """Smallest expected cell count of the 2x2 table successes/failures x control/variant."""
+    (cs, ct), (vs, vt) = _counts(c), _counts(v)
+    total = ct + vt
+    if total <= 0:
+        return 0.0
+    succ, fail = cs + vs, total - cs - vs
+    return min(ct * succ, ct * fail, vt * succ, vt * fail) / total
+
+
+def run_test(
+    choice: Choice,
+    metric: Metric,
+    control: Sums,
+    variant: Sums,
+    *,
+    alpha: float,
+    min_n: int,
+    values: ValuesFn,
+) -> TestResult:
+    """One variant against the control on one metric. Invalid inputs become a result with a reason, never raise."""
+    import agilesocial.stats as st
+
+    method = choice.method
+    try:
+        if method in USER_METHODS:
+            (cs, ct), (vs, vt) = _counts(control), _counts(variant)
+            if method == Method.two_proportion and expected_min(control, variant) < 5:
+                method = Method.fisher
+            fn = {Method.two_proportion: st.two_proportion, Method.chi_square: st.chi_square}.get(
+                method, st.fisher_exact
+            )
+            return _call(fn, cs, ct, vs, vt, alpha=alpha)
+        c, v = control.sample_stats(), variant.sample_stats()
+        if method == Method.ratio_delta:
+            return _call(st.ratio_delta, c, v, alpha=alpha, min_n=min_n)
+        if method == Method.welch_t:
+            return _call(st.welch_t, c, v, alpha=alpha, min_n=min_n)
+        if method == Method.pooled_z:
+            return _call(st.pooled_z, c, v, alpha=alpha)
+        if method == Method.bayesian:
+            higher = metric.direction == "higher"
+            return _call(st.bayesian, c, v, kind=choice.kind, higher_is_better=higher, alpha=alpha)
+        (cy, cx), (vy, vx) = values()
+        if method == Method.mann_whitney:
+            if metric.denominator is not None:
+                cy, vy = (
+                    [y / x for y, x in zip(cy, cx, strict=True) if x > 0],
+                    [y / x for y, x in zip(vy, vx, strict=True) if x > 0],
+                )
+            return _call(st.mann_whitney, cy, vy, alpha=alpha, min_n=min_n)
+        if method in (Method.negbin, Method.poisson):
+            keep_c = [i for i, x in enumerate(cx) if x > 0]
+            keep_v = [i for i, x in enumerate(vx) if x > 0]
+            return _call(
+                st.count_glm,
+                [cy[i] for i in keep_c],
+                [cx[i] for i in keep_c],
+                [vy[i] for i in keep_v],
+                [vx[i] for i in keep_v],
+                family=str(method),
+                alpha=alpha,
+            )
+    except ValueError as exc:
+        return _degenerate(str(method), f"the test could not run: {exc}")
+    return _degenerate(str(method), f"method {method} is not available for a split test")  # pragma: no cover
+
+
+def run_its(series: DailySeries, intervention: Any, *, alpha: float) -> tuple[TestResult, tuple[int, int], str]:
+    """Interrupted time series on a daily series, as a TestResult (level change = lift) plus (days before, after)
+    and a note on the slope change."""
+    import agilesocial.stats as st
+
+    try:
+        its = st.interrupted_time_series(list(series.dates), list(series.values), intervention, alpha=alpha)
+    except ValueError as exc:
+        before = sum(1 for d in series.dates if d < intervention)
+        return (
+            _degenerate("its", f"the time series could not be fitted: {exc}"),
+            (before, len(series.dates) - before),
+            "",
+        )
+    base = its.baseline_level
+    result = st.TestResult(
+        "its",
+        base,
+        base + its.level_change if base is not None else None,
+        its.level_change,
+        its.level_ci,
+        its.rel_level_change,
+        its.rel_ci,
+        its.p_value,
+        warnings=tuple(its.warnings),
+    )
+    lo, hi = its.slope_ci
+    note = f"slope change {its.slope_change:+.3g} per day (CI {lo:+.3g} to {hi:+.3g})"
+    return result, (its.n_before, its.n_after), note

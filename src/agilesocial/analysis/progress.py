@@ -1,0 +1,179 @@
+"""Progress data for the retrospective: weekly KPI / key-result actuals, objective trajectories, top posts.
+
+Aggregation only (no statistics): every function is one parameterised DuckDB query on the ``post_latest`` view.
+Posts are bucketed into days in the project's time zone and into 7-day weeks aligned on an ``anchor`` date (the
+sprint start), so a week is ``[anchor + 7k, anchor + 7k + 6]``.
+
+- count metrics: the weekly **sum** over posts published that week;
+- ratio metrics: the **ratio of the weekly sums** (``sum(numerator) / sum(denominator)``), over posts that have both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from agilesocial.errors import DataError
+from agilesocial.plan.metrics import METRIC_FIELDS, Metric
+
+if TYPE_CHECKING:
+    import duckdb
+
+#: Default floor for "top posts by engagement rate": at least this many impressions ...
+MIN_IMPRESSIONS_FLOOR = 100
+#: ... and at least this share of the period's median impressions per post.
+MIN_IMPRESSIONS_MEDIAN_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    """One week of one metric: posts published that week and the summed fields."""
+
+    week_start: dt.date
+    posts: int
+    numerator: float
+    denominator: float | None
+
+    @property
+    def value(self) -> float | None:
+        if self.denominator is None:
+            return self.numerator
+        return self.numerator / self.denominator if self.denominator else None
+
+
+@dataclass(frozen=True)
+class PostRow:
+    platform: str
+    account: str | None
+    post_id: str
+    published: dt.date | None
+    post_type: str | None
+    text: str
+    permalink: str | None
+    impressions: int
+    engagements: int
+    shares: int
+    engagement_rate: float | None
+
+
+def _field(name: str) -> str:
+    """A canonical metric field as a quoted identifier (only catalog fields are accepted)."""
+    if name not in METRIC_FIELDS:
+        raise DataError(f"unknown metric field {name!r}", hint=f"use one of: {', '.join(METRIC_FIELDS)}")
+    return '"' + name.replace('"', '""') + '"'
+
+
+_LOCAL_DAY = "(published_at AT TIME ZONE $tz)::DATE"
+_PLATFORM_FILTER = "(len($platforms) = 0 OR list_contains($platforms, platform))"
+
+
+def weekly_series(
+    con: duckdb.DuckDBPyConnection,
+    metric: Metric,
+    *,
+    anchor: dt.date,
+    start: dt.date,
+    end: dt.date,
+    platforms: Sequence[str] = (),
+    timezone: str = "UTC",
+) -> list[WeekRow]:
+    """Weekly sums of ``metric``'s fields over posts published from ``start`` to ``end`` (inclusive).
+
+    Only weeks with posts are returned, oldest first."""
+    num = _field(metric.numerator)
+    den = _field(metric.denominator) if metric.denominator else None
+    both = f"AND {num} IS NOT NULL AND {den} IS NOT NULL" if den else ""
+    sql = f"""
+        WITH p AS (
+            SELECT {_LOCAL_DAY} AS day, {num} AS num, {den or "NULL"} AS den
+            FROM post_latest
+            WHERE published_at IS NOT NULL AND {_PLATFORM_FILTER} {both}
+        )
+        SELECT $anchor::DATE + (7 * floor(datediff('day', $anchor::DATE, day) / 7))::INTEGER AS week_start,
+            count(*) AS posts, coalesce(sum(num), 0)::DOUBLE AS num, sum(den)::DOUBLE AS den
+        FROM p
+        WHERE day BETWEEN $start AND $end
+        GROUP BY week_start
+        ORDER BY week_start
+    """
+    params = {"tz": timezone, "platforms": list(platforms), "anchor": anchor, "start": start, "end": end}
+    rows = con.execute(sql, params).fetchall()
+    return [
+        WeekRow(r[0], int(r[1]), float(r[2]), (float(r[3]) if r[3] is not None else 0.0) if den else None) for r in rows
+    ]
+
+
+def first_post_day(
+    con: duckdb.DuckDBPyConnection, *, platforms: Sequence[str] = (), timezone: str = "UTC"
+) -> dt.date | None:
+    """The local day of the earliest post (on the given platforms), or None when there is none."""
+    row = con.execute(
+        f"SELECT min({_LOCAL_DAY}) FROM post_latest WHERE {_PLATFORM_FILTER}",
+        {"tz": timezone, "platforms": list(platforms)},
+    ).fetchone()
+    return row[0] if row else None
+
+
+def default_min_impressions(
+    con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, timezone: str = "UTC"
+) -> int:
+    """The impressions floor for "top by engagement rate": max(100, a quarter of the median post's impressions)."""
+    row = con.execute(
+        f"""SELECT median(impressions) FROM post_latest
+            WHERE impressions IS NOT NULL AND {_LOCAL_DAY} BETWEEN $start AND $end""",
+        {"tz": timezone, "start": start, "end": end},
+    ).fetchone()
+    median = float(row[0]) if row and row[0] is not None else 0.0
+    return max(MIN_IMPRESSIONS_FLOOR, round(median * MIN_IMPRESSIONS_MEDIAN_SHARE))
+
+
+def top_posts(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    start: dt.date,
+    end: dt.date,
+    by: Literal["rate", "volume"],
+    min_impressions: int = 0,
+    limit: int = 5,
+    timezone: str = "UTC",
+) -> list[PostRow]:
+    """Posts published from ``start`` to ``end``, best first: by engagement rate (among posts with at least
+    ``min_impressions`` impressions) or by engagements (volume)."""
+    order = (
+        "engagement_rate DESC NULLS LAST, engagements DESC, post_id"
+        if by == "rate"
+        else "engagements DESC, impressions DESC, post_id"
+    )
+    floor = "AND coalesce(impressions, 0) >= $floor" if by == "rate" else ""
+    sql = f"""
+        SELECT platform, account, post_id, {_LOCAL_DAY} AS day, post_type, coalesce(text, '') AS text, permalink,
+            coalesce(impressions, 0) AS impressions, coalesce(engagements, 0) AS engagements,
+            coalesce(shares, 0) AS shares,
+            CASE WHEN coalesce(impressions, 0) > 0 THEN engagements / impressions END AS engagement_rate
+        FROM post_latest
+        WHERE {_LOCAL_DAY} BETWEEN $start AND $end {floor}
+        ORDER BY {order}
+        LIMIT $limit
+    """
+    params: dict[str, object] = {"tz": timezone, "start": start, "end": end, "limit": limit}
+    if by == "rate":
+        params["floor"] = min_impressions
+    rows = con.execute(sql, params).fetchall()
+    return [
+        PostRow(
+            platform=r[0],
+            account=r[1],
+            post_id=r[2],
+            published=r[3],
+            post_type=r[4],
+            text=r[5],
+            permalink=r[6],
+            impressions=int(r[7]),
+            engagements=int(r[8]),
+            shares=int(r[9]),
+            engagement_rate=float(r[10]) if r[10] is not None else None,
+        )
+        for r in rows
+    ]

@@ -1,0 +1,185 @@
+"""Sufficient statistics in SQL: one query per experiment returns every variant x metric's n, sums, sums of squares
+and cross-products. Python only does arithmetic on them. Per-post values and daily series are fetched only for the
+methods that need them (Mann-Whitney, GLMs, interrupted time series).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from agilesocial.analysis.selection import VariantSql
+from agilesocial.plan.metrics import Metric
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from agilesocial.stats import SampleStats
+
+
+@dataclass(frozen=True)
+class Sums:
+    """One variant x metric: posts with the metric present, sums over them, and the largest single values."""
+
+    n: int
+    sum_y: float
+    sum_y2: float
+    sum_x: float | None = None
+    sum_x2: float | None = None
+    sum_xy: float | None = None
+    sum_y3: float | None = None
+    max_y: float | None = None
+    max_x: float | None = None
+    zero_x: int = 0  # posts whose denominator is 0
+
+    def sample_stats(self) -> SampleStats:
+        from agilesocial.stats import SampleStats
+
+        return SampleStats(
+            self.n,
+            self.sum_y,
+            self.sum_y2,
+            self.sum_x,
+            self.sum_x2,
+            self.sum_xy,
+            sum_y3=self.sum_y3 if self.n else None,
+            max_y=self.max_y,
+            max_x=self.max_x,
+        )
+
+
+@dataclass(frozen=True)
+class ExperimentSums:
+    """What the one query of an experiment returned."""
+
+    variant_names: tuple[str, ...]
+    posts: tuple[int, ...]  # posts assigned to each variant
+    overlap: int  # posts matched by two or more variants
+    sums: dict[str, tuple[Sums, ...]]  # metric name -> per variant
+
+
+def metric_fields(metrics: list[Metric]) -> tuple[str, ...]:
+    """The distinct canonical fields the metrics read, in order of first use."""
+    out: list[str] = []
+    for m in metrics:
+        for f in m.fields:
+            if f not in out:
+                out.append(f)
+    return tuple(out)
+
+
+def _aggregates(metric: Metric) -> dict[str, str]:
+    """Sums.field -> SQL aggregate over the posts where the metric's fields are present."""
+    y = f"{metric.numerator}::DOUBLE"
+    ok = f"{metric.numerator} IS NOT NULL"
+    if metric.denominator is not None:
+        ok += f" AND {metric.denominator} IS NOT NULL"
+    aggs = {
+        "n": "count(*)",
+        "sum_y": f"sum({y})",
+        "sum_y2": f"sum({y} * {y})",
+        "sum_y3": f"sum({y} * {y} * {y})",
+        "max_y": f"max({y})",
+    }
+    if metric.denominator is not None:
+        x = f"{metric.denominator}::DOUBLE"
+        aggs.update(
+            {
+                "sum_x": f"sum({x})",
+                "sum_x2": f"sum({x} * {x})",
+                "sum_xy": f"sum({x} * {y})",
+                "max_x": f"max({x})",
+                "zero_x": f"count(*) FILTER ({metric.denominator} = 0)",
+            }
+        )
+    return {
+        k: (f"{v} FILTER ({ok})" if "FILTER" not in v else v.replace("FILTER (", f"FILTER ({ok} AND "))
+        for k, v in aggs.items()
+    }
+
+
+def sums_sql(selection: VariantSql, metrics: list[Metric]) -> str:
+    """The one GROUP BY over the experiment's posts: every variant x metric in a single scan."""
+    cols = ["v", "count(*)", "count(*) FILTER (nm > 1)"]
+    for m in metrics:
+        cols.extend(_aggregates(m).values())
+    return f"SELECT {', '.join(cols)} FROM ({selection.sql}) WHERE v IS NOT NULL GROUP BY v"
+
+
+def _sums(names: list[str], values: tuple[Any, ...]) -> Sums:
+    got = dict(zip(names, values, strict=True))
+    n = int(got.pop("n") or 0)
+    zero_x = int(got.pop("zero_x", 0) or 0)
+    floats = {k: (None if v is None else float(v)) for k, v in got.items()}
+    for key in ("sum_y", "sum_y2", "sum_x", "sum_x2", "sum_xy"):
+        if key in floats and floats[key] is None:
+            floats[key] = 0.0  # sum over no rows
+    return Sums(n, zero_x=zero_x, **floats)  # type: ignore[arg-type]
+
+
+def fetch_sums(con: duckdb.DuckDBPyConnection, selection: VariantSql, metrics: list[Metric]) -> ExperimentSums:
+    """Run the experiment's query and unpack it per variant and metric (variants without posts get n = 0)."""
+    rows = con.execute(sums_sql(selection, metrics), selection.params).fetchall()
+    k = len(selection.variant_names)
+    by_v = {row[0]: row for row in rows}
+    overlap = sum(int(row[2] or 0) for row in rows)
+    posts = tuple(int(by_v[i][1]) if i in by_v else 0 for i in range(k))
+    sums: dict[str, tuple[Sums, ...]] = {}
+    offset = 3
+    for m in metrics:
+        names = list(_aggregates(m))
+        width = len(names)
+        empty = tuple(0 if name in ("n", "zero_x") else None for name in names)
+        sums[m.name] = tuple(_sums(names, by_v[i][offset : offset + width] if i in by_v else empty) for i in range(k))
+        offset += width
+    return ExperimentSums(selection.variant_names, posts, overlap, sums)
+
+
+def fetch_overlap(con: duckdb.DuckDBPyConnection, selection: VariantSql, limit: int = 5) -> list[tuple[str, list[str]]]:
+    """A few posts matched by more than one variant, with the names of the variants they match."""
+    k = len(selection.variant_names)
+    flags = ", ".join(f"m{i}" for i in range(k))
+    sql = f"SELECT post_id, {flags} FROM ({selection.sql}) WHERE nm > 1 ORDER BY post_id LIMIT {int(limit)}"
+    out = []
+    for row in con.execute(sql, selection.params).fetchall():
+        out.append((str(row[0]), [selection.variant_names[i] for i in range(k) if row[1 + i]]))
+    return out
+
+
+def fetch_values(
+    con: duckdb.DuckDBPyConnection, selection: VariantSql, metric: Metric
+) -> list[tuple[list[float], list[float]]]:
+    """Per-post (numerator, denominator) values of each variant; denominators are 1.0 for count metrics."""
+    x = metric.denominator or "1"
+    ok = f"{metric.numerator} IS NOT NULL" + (f" AND {metric.denominator} IS NOT NULL" if metric.denominator else "")
+    sql = (
+        f"SELECT v, list({metric.numerator}::DOUBLE ORDER BY post_id), list({x}::DOUBLE ORDER BY post_id) "
+        f"FROM ({selection.sql}) WHERE v IS NOT NULL AND {ok} GROUP BY v"
+    )
+    got = {row[0]: (list(row[1]), list(row[2])) for row in con.execute(sql, selection.params).fetchall()}
+    return [got.get(i, ([], [])) for i in range(len(selection.variant_names))]
+
+
+@dataclass(frozen=True)
+class DailySeries:
+    dates: tuple[dt.date, ...]
+    values: tuple[float, ...]
+    posts: tuple[int, ...]
+
+
+def fetch_daily(con: duckdb.DuckDBPyConnection, selection: VariantSql, metric: Metric, timezone: str) -> DailySeries:
+    """Daily series per local publish day: ratio of daily sums (ratio metrics) or mean per post (counts).
+
+    Days with a zero denominator are left out (no rate can be computed for them).
+    """
+    y = f"{metric.numerator}::DOUBLE"
+    value = f"sum({y}) / sum({metric.denominator}::DOUBLE)" if metric.denominator else f"avg({y})"
+    having = f"HAVING sum({metric.denominator}) > 0" if metric.denominator else ""
+    ok = f"{metric.numerator} IS NOT NULL" + (f" AND {metric.denominator} IS NOT NULL" if metric.denominator else "")
+    sql = (
+        f"SELECT CAST(timezone(?, published_at) AS DATE) AS day, {value}, count(*) "
+        f"FROM ({selection.sql}) WHERE v IS NOT NULL AND {ok} GROUP BY day {having} ORDER BY day"
+    )
+    rows = con.execute(sql, [timezone, *selection.params]).fetchall()
+    return DailySeries(tuple(r[0] for r in rows), tuple(float(r[1]) for r in rows), tuple(int(r[2]) for r in rows))

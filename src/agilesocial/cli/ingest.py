@@ -1,0 +1,137 @@
+"""``agile-social ingest``: load platform CSV exports into the warehouse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from agilesocial.cli.common import DbOption, QuietOption, console, handle_errors
+from agilesocial.errors import EXIT_FINDINGS, EXIT_USAGE
+
+PROFILES = ("x", "facebook", "facebook_insights", "instagram", "linkedin", "tiktok", "youtube", "generic")
+FORMATS = ("text", "json")
+
+EPILOG = """\b
+Examples:
+  agile-social ingest exports/                      # every CSV in the folder, profile auto-detected
+  agile-social ingest 'exports/*.csv' --format json
+  agile-social ingest overview.csv --profile tiktok --year 2026 --account northwindcoffee
+  agile-social ingest custom.csv --mapping mapping.yaml
+  agile-social ingest big.csv --skip-bad-rows       # rejects go to <warehouse folder>/rejects/
+
+\b
+Profiles: x, facebook, facebook_insights, instagram, linkedin, tiktok, youtube, generic.
+Exit codes: 0 loaded, 1 loaded but rows were rejected (--skip-bad-rows), 2 usage, I/O or data error
+(nothing of a failing file is loaded; the other files are)."""
+
+
+def _choice(options: tuple[str, ...]) -> Any:
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in options:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(options)}")
+        return value
+
+    return check
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``ingest`` command."""
+    app.command("ingest", epilog=EPILOG)(ingest)
+
+
+@handle_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Export files, folders or globs.", show_default=False)],
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", "-p", callback=_choice(PROFILES), help="Force a profile instead of detecting it."),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", "-m", help="Mapping YAML (generic profile, or extends --profile).")
+    ] = None,
+    account: Annotated[str | None, typer.Option("--account", "-a", help="Account name for every row.")] = None,
+    skip_bad_rows: Annotated[
+        bool, typer.Option("--skip-bad-rows", help="Load the good rows; write the bad ones to a rejects CSV.")
+    ] = False,
+    year: Annotated[int | None, typer.Option("--year", help="Year for dates written without one (TikTok).")] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option("--timezone", help="Zone of naive export times (default: agile-social.yaml's timezone)."),
+    ] = None,
+    db: DbOption = None,
+    output: Annotated[
+        str, typer.Option("--format", "-f", callback=_choice(FORMATS), help="Output format: text, json.")
+    ] = "text",
+    quiet: QuietOption = False,
+) -> None:
+    """Load platform CSV exports into the warehouse: idempotent, one transaction per file."""
+    import sys
+
+    from agilesocial.config import load_project
+    from agilesocial.warehouse.ingest import ingest_paths
+
+    project = load_project()
+    report = ingest_paths(
+        paths,
+        db=project.warehouse_path(db),
+        profile=profile,
+        mapping=mapping,
+        account=account,
+        skip_bad_rows=skip_bad_rows,
+        year=year,
+        timezone=timezone or project.config.timezone,
+        progress=output == "text" and not quiet and sys.stderr.isatty(),
+    )
+    if output == "json":
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        _render(report, quiet)
+    for failed in report.errors:
+        typer.echo(f"error: {failed.error}", err=True)
+    if report.errors:
+        raise typer.Exit(EXIT_USAGE)
+    if report.rows_rejected:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _render(report: Any, quiet: bool) -> None:
+    out = console()
+    loaded = sum(1 for f in report.files if not f.already_ingested and f.rows_loaded)
+    skipped = sum(1 for f in report.files if f.already_ingested)
+    summary = (
+        f"{len(report.files)} files: {loaded} loaded, {skipped} already ingested; "
+        f"{report.rows_loaded:,} rows loaded, {report.rows_rejected:,} rejected -> {report.db}"
+    )
+    if quiet:
+        out.print(summary)
+        return
+    from rich.table import Table
+
+    table = Table(show_edge=False, pad_edge=False)
+    for name in ("file", "profile", "table", "read", "loaded", "rejected", "status"):
+        table.add_column(name, justify="right" if name in ("read", "loaded", "rejected") else "left", overflow="fold")
+    for f in report.files:
+        status = "FAILED" if f.error else "already ingested" if f.already_ingested else (f.note or "loaded")
+        table.add_row(
+            Path(f.path).name,
+            f.profile,
+            f.target_table or "-",
+            str(f.rows_read),
+            str(f.rows_loaded),
+            str(f.rows_rejected),
+            status,
+        )
+    out.print(table)
+    for f in report.files:
+        name = Path(f.path).name
+        if f.ignored_columns:
+            shown = ", ".join(f.ignored_columns[:12]) + (
+                f" … (+{len(f.ignored_columns) - 12})" if len(f.ignored_columns) > 12 else ""
+            )
+            out.print(f"{name}: {f.shape or f.profile} profile, ignored columns: {shown}")
+        if f.rejects_path:
+            out.print(f"{name}: {f.rows_rejected} rejected rows written to {f.rejects_path}")
+    out.print(summary)

@@ -1,0 +1,99 @@
+"""``agile-social power``: posts (and impressions) needed per variant, or the MDE for a number of posts."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from agilesocial.cli.common import DbOption, QuietOption, console, handle_errors
+from agilesocial.errors import EXIT_USAGE, AgileSocialError
+
+EPILOG = (
+    "Examples:\n\n"
+    "  agile-social power --kind proportion --baseline 0.03 --mde-rel 0.2\n\n"
+    "  agile-social power --kind ratio --baseline 0.035 --sd 0.012 --n 30 --format json\n\n"
+    "  agile-social power --experiment fb-reels-vs-photos   (baseline and SD from the warehouse history)"
+)
+
+
+class Kind(StrEnum):
+    proportion = "proportion"
+    ratio = "ratio"
+    mean = "mean"
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("power", epilog=EPILOG)
+    @handle_errors
+    def power(
+        kind: Annotated[
+            Kind | None,
+            typer.Option(help="proportion (rate per person), ratio (rate per impression, per post) or mean per post."),
+        ] = None,
+        baseline: Annotated[float | None, typer.Option(help="Current value: rate, ratio or mean.")] = None,
+        mde_rel: Annotated[
+            float | None, typer.Option("--mde-rel", help="Relative lift to detect (0.15 = +15 %).")
+        ] = None,
+        n: Annotated[int | None, typer.Option("--n", help="Posts (people) per variant: report the MDE.")] = None,
+        sd: Annotated[float | None, typer.Option(help="Per-post standard deviation (mean, ratio).")] = None,
+        alpha: Annotated[float | None, typer.Option(help="Significance level (default 0.05 or the config).")] = None,
+        power_: Annotated[float | None, typer.Option("--power", help="Power (default 0.8 or the config).")] = None,
+        sides: Annotated[int, typer.Option(help="1 or 2 sided test.")] = 2,
+        experiment: Annotated[
+            str | None,
+            typer.Option("--experiment", "-e", help="Take baseline and SD from this experiment's warehouse history."),
+        ] = None,
+        fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+        db: DbOption = None,
+        quiet: QuietOption = False,
+    ) -> None:
+        """How many posts per variant an experiment needs (or the smallest lift a number of posts can detect)."""
+        from agilesocial.analysis.planning import plan_power, plan_power_from_history
+        from agilesocial.config import load_project
+
+        if experiment is not None:
+            plan = plan_power_from_history(
+                load_project(required=True),
+                experiment,
+                db=db,
+                mde_rel=mde_rel,
+                n=n,
+                alpha=alpha,
+                power=power_,
+                sides=sides,
+            )
+        else:
+            if kind is None or baseline is None:
+                raise AgileSocialError("give --kind and --baseline, or --experiment ID", exit_code=EXIT_USAGE)
+            defaults = load_project().config.defaults
+            plan = plan_power(
+                kind.value,
+                baseline,
+                mde_rel=mde_rel,
+                n=n,
+                sd=sd,
+                alpha=alpha if alpha is not None else defaults.alpha,
+                power=power_ if power_ is not None else defaults.power,
+                sides=sides,
+            )
+        if fmt == Format.json:
+            typer.echo(json.dumps(plan.to_dict(), indent=2))
+            return
+        out = console(quiet=False)
+        unit = "people" if plan.kind == "proportion" else "posts"
+        if not quiet and plan.history_note:
+            out.print(f"History of {plan.experiment}: {plan.history_note}")
+            sd_text = f", per-post SD {plan.sd:.4g}" if plan.sd is not None else ""
+            out.print(f"Baseline {plan.kind} {plan.baseline:.4g}{sd_text}")
+        what = f"{plan.n_per_variant:,} {unit} per variant to detect a {plan.mde_rel * 100:+.1f} % change"
+        if plan.impressions_per_variant:
+            what += f" (about {plan.impressions_per_variant:,} impressions per variant)"
+        out.print(f"{what}; alpha {plan.alpha:g}, power {plan.power:g}, {plan.sides}-sided, method {plan.method}.")

@@ -1,0 +1,108 @@
+"""``agile-social retro``: the sprint retrospective in the terminal, Markdown, JSON, HTML, and CSV tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+
+from agilesocial.cli.common import DbOption, QuietOption, console, handle_errors
+from agilesocial.errors import DataError
+
+if TYPE_CHECKING:
+    from agilesocial.retro.model import Retro
+
+EPILOG = (
+    "Examples:\n\n"
+    "  agile-social retro\n\n"
+    "  agile-social retro 2026-s01 --format html --output retro.html\n\n"
+    "  agile-social retro --format json | jq '.experiments[].decision'\n\n"
+    "  agile-social retro 2026-s01 --csv retro-tables/"
+)
+
+Format = Literal["text", "md", "json", "html"]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``retro`` command."""
+    app.command("retro", epilog=EPILOG)(retro)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (UTF-8), creating its folder; a one-line error when that fails."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise DataError(f"cannot write file: {exc.strerror}", path=path) from None
+
+
+@handle_errors
+def retro(
+    sprint: Annotated[
+        str | None, typer.Argument(help="Sprint id (default: the latest sprint that has started).", show_default=False)
+    ] = None,
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.", show_default=False)
+    ] = None,
+    csv_dir: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Also write the retro tables as CSV files into this folder.", show_default=False),
+    ] = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Judge the sprint as of this date (default: today).",
+            show_default=False,
+        ),
+    ] = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not store this run's snapshot.")] = False,
+    db: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Sprint retrospective: objective progress, weekly key results, experiments and their decisions, what failed
+    and why, next sprint, top posts and the trend across sprints. Each run stores a snapshot for the trend."""
+    from agilesocial.config import load_project
+    from agilesocial.retro.build import run_retro
+    from agilesocial.retro.render import render
+
+    project = load_project(required=True)
+    result = run_retro(project, sprint=sprint, db=db, today=as_of.date() if as_of else None, store=not no_store)
+    err = console(stderr=True, quiet=quiet)
+    if csv_dir is not None:
+        from agilesocial.retro.csvexport import write_csv
+
+        for path in write_csv(result, csv_dir):
+            err.print(f"wrote {path}")
+    if output is not None:
+        write_text(output, render(result, output_format))
+        err.print(f"wrote {output}")
+        return
+    if output_format != "text":
+        typer.echo(render(result, output_format), nl=False)
+        return
+    if quiet:
+        typer.echo(
+            f"{result.sprint}: {result.kr_met}/{result.kr_judged} weekly key results met; "
+            + ", ".join(f"{e.id} {e.action}" for e in result.experiments)
+        )
+        return
+    print_retro(result)
+
+
+def print_retro(result: Retro) -> None:
+    """The retro on stdout: rich colours on a terminal, plain text without trailing blanks in a pipe or file."""
+    out = console()
+    if out.is_terminal:
+        from agilesocial.retro.terminal import render_terminal
+
+        render_terminal(result, out)
+    else:
+        from agilesocial.retro.terminal import render_text
+
+        typer.echo(render_text(result), nl=False)

@@ -1,0 +1,274 @@
+"""Build the retrospective of a sprint once: plan + analysis results + warehouse progress -> :class:`Retro`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agilesocial.analysis.model import AnalysisReport, ExperimentAnalysis, MetricResult
+from agilesocial.config import Project
+from agilesocial.errors import ConfigError, DataError, YamlError
+from agilesocial.plan.experiment import Experiment
+from agilesocial.plan.loader import Document
+from agilesocial.plan.workspace import Workspace, load_workspace
+from agilesocial.retro.model import (
+    ExperimentRetro,
+    Failure,
+    LiftRow,
+    NextItem,
+    NextSprint,
+    Retro,
+    TopPost,
+    TopPosts,
+    TrendPoint,
+)
+
+if TYPE_CHECKING:
+    import duckdb
+
+TOP_POSTS = 5
+
+
+def _workspace(project: Project) -> Workspace:
+    ws = load_workspace(project)
+    if ws.issues:
+        first = ws.issues[0]
+        raise YamlError(
+            first.message,
+            path=first.path,
+            line=first.line,
+            column=first.column,
+            hint=first.hint or "run 'agile-social validate' to see every problem",
+        )
+    return ws
+
+
+def default_sprint(project: Project, today: dt.date | None = None) -> str:
+    """The latest sprint that has started by ``today``."""
+    today = today or dt.date.today()
+    sprints = sorted((d.model for d in _workspace(project).sprints), key=lambda s: (s.start, s.id))
+    started = [s for s in sprints if s.start <= today]
+    if not started:
+        where = project.folders["sprint"]
+        if not sprints:
+            raise ConfigError("no sprints found", path=where, hint="add a sprint YAML file (see 'agile-social init')")
+        raise ConfigError(
+            f"no sprint has started by {today.isoformat()}",
+            path=where,
+            hint=f"name one explicitly, e.g. 'agile-social retro {sprints[0].id}'",
+        )
+    return started[-1].id
+
+
+def hypothesis_text(exp: Experiment | None, fallback: str | None) -> str | None:
+    if exp is None or exp.hypothesis is None:
+        return fallback
+    h = exp.hypothesis
+    return f"We believe {h.we_believe} will result in {h.will_result_in}; we will know when {h.we_will_know_when}."
+
+
+def _lift_row(r: MetricResult) -> LiftRow:
+    worse = bool(
+        r.is_guardrail
+        and r.significant
+        and r.abs_lift is not None
+        and (r.abs_lift < 0 if r.direction == "higher" else r.abs_lift > 0)
+    )
+    return LiftRow(
+        metric=r.metric,
+        variant=r.variant,
+        method=r.method,
+        n_control=r.n_control,
+        n_variant=r.n_variant,
+        control_value=r.control_value,
+        variant_value=r.variant_value,
+        abs_lift=r.abs_lift,
+        abs_ci=r.abs_ci,
+        rel_lift=r.rel_lift,
+        rel_ci=r.rel_ci,
+        p_value=r.p_value,
+        p_adjusted=r.p_adjusted,
+        significant=r.significant,
+        is_guardrail=r.is_guardrail,
+        worse=worse,
+        note=r.note,
+    )
+
+
+def _experiment(e: ExperimentAnalysis, doc: Document[Experiment] | None, root: Path) -> ExperimentRetro:
+    exp = doc.model if doc else None
+    source = None
+    if doc is not None:
+        try:
+            source = doc.path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            source = doc.path.as_posix()
+    return ExperimentRetro(
+        id=e.id,
+        design=e.design,
+        status=exp.status.value if exp else e.status,
+        platform=e.platform or (exp.platform.value if exp and exp.platform else None),
+        metric=e.metric or (exp.metric if exp else None),
+        hypothesis=hypothesis_text(exp, e.hypothesis),
+        action=e.decision.action,
+        reason=e.decision.reason,
+        posts_needed=e.decision.posts_needed,
+        srm_ok=e.srm.ok if e.srm else None,
+        warnings=e.warnings,
+        results=tuple(_lift_row(r) for r in e.results),
+        learnings=tuple(exp.learnings) if exp else e.learnings,
+        five_whys=tuple(exp.five_whys) if exp else e.five_whys,
+        tags=tuple(exp.tags) if exp else e.tags,
+        source=source,
+    )
+
+
+def _failures(experiments: tuple[ExperimentRetro, ...]) -> tuple[Failure, ...]:
+    out = []
+    for e in experiments:
+        stopped = e.action == "stop" or e.status == "stopped"
+        if not stopped and e.action != "iterate":
+            continue
+        prompt = None
+        if stopped and not e.five_whys and not e.learnings:
+            where = e.source or f"the experiment file of {e.id}"
+            prompt = f"Stopped without a root cause: ask 'why?' five times and add five_whys and learnings to {where}."
+        out.append(Failure(e.id, e.action, e.reason, e.five_whys, e.learnings, prompt))
+    return tuple(out)
+
+
+def _winner(e: ExperimentRetro) -> str | None:
+    wins = [r for r in e.primary if r.significant and r.rel_lift is not None]
+    return max(wins, key=lambda r: abs(r.rel_lift or 0.0)).variant if wins else None
+
+
+def _next_sprint(experiments: tuple[ExperimentRetro, ...], ws: Workspace, sprint: str) -> NextSprint:
+    scale, rerun, stop = [], [], []
+    for e in experiments:
+        if e.action == "scale":
+            winner = _winner(e)
+            scale.append(NextItem(e.id, f"Scale '{winner}': {e.reason}" if winner else e.reason))
+        elif e.action == "keep_running":
+            need = f"{e.posts_needed} more posts per variant" if e.posts_needed else "more posts"
+            rerun.append(NextItem(e.id, f"Re-run with {need}: {e.reason}", e.posts_needed))
+        elif e.action == "iterate":
+            rerun.append(NextItem(e.id, f"Change the variant and test again: {e.reason}"))
+        elif e.action == "stop":
+            stop.append(NextItem(e.id, e.learnings[0] if e.learnings else e.reason))
+    seen = {e.id for e in experiments}
+    for doc in ws.experiments:
+        x = doc.model
+        if x.status.value == "stopped" and x.id not in seen and x.sprint != sprint:
+            stop.append(NextItem(x.id, x.learnings[0] if x.learnings else "stopped in an earlier sprint"))
+    return NextSprint(tuple(scale), tuple(rerun), tuple(stop))
+
+
+def _top_posts(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, tz: str) -> TopPosts:
+    from agilesocial.analysis.progress import default_min_impressions, top_posts
+
+    floor = default_min_impressions(con, start=start, end=end, timezone=tz)
+
+    def convert(by: str) -> tuple[TopPost, ...]:
+        rows = top_posts(con, start=start, end=end, by=by, min_impressions=floor, limit=TOP_POSTS, timezone=tz)  # type: ignore[arg-type]
+        return tuple(TopPost(**r.__dict__) for r in rows)
+
+    return TopPosts(floor, convert("rate"), convert("volume"))
+
+
+def build_retro(
+    project: Project,
+    *,
+    sprint: str,
+    db: Path | None = None,
+    analysis: AnalysisReport | None = None,
+    today: dt.date | None = None,
+    store: bool = True,
+    now: dt.datetime | None = None,
+) -> Retro:
+    """The retrospective of ``sprint``; runs the analysis when ``analysis`` is None and stores a snapshot when
+    ``store`` (so later retros show the trend)."""
+    from agilesocial.retro.history import previous_sprints, store_snapshot
+    from agilesocial.retro.tracking import key_result_progress, objective_progress
+    from agilesocial.warehouse.connection import warehouse
+
+    today = today or dt.date.today()
+    ws = _workspace(project)
+    doc = ws.sprint(sprint)
+    if doc is None:
+        known = ", ".join(sorted(d.model.id for d in ws.sprints)) or "none"
+        raise ConfigError(f"unknown sprint {sprint!r}", path=project.folders["sprint"], hint=f"sprints: {known}")
+    sp = doc.model
+    path = project.warehouse_path(db)
+    if not path.exists():
+        raise DataError("no warehouse yet", path=path, hint="run 'agile-social ingest <exports>' first")
+    if analysis is None:
+        from agilesocial.analysis import run_analysis
+
+        analysis = run_analysis(project, sprint=sprint, db=db, store=False, today=today)
+    catalog = project.config.metric_catalog()
+    tz = project.config.timezone
+    warnings = list(analysis.warnings)
+    sprint_ids = {d.model.id for d in ws.experiments if d.model.sprint == sprint}
+    chosen = [e for e in analysis.experiments if e.sprint in (None, sprint) or e.id in sprint_ids]
+    experiments = tuple(_experiment(e, ws.experiment(e.id), project.root) for e in chosen)
+    until = min(today, sp.end)
+    with warehouse(path) as con:
+        objectives = tuple(
+            objective_progress(con, d.model, o, catalog, anchor=sp.start, until=until, timezone=tz)
+            for d in ws.plans
+            for o in d.model.objectives
+        )
+        key_results = []
+        for kr in sp.key_results:
+            metric = catalog.get(kr.metric)
+            if metric is None:
+                warnings.append(f"key result metric {kr.metric!r} is not in the metric catalog; skipped")
+                continue
+            key_results.append(key_result_progress(con, kr, metric, sp, today=today, timezone=tz))
+        top = _top_posts(con, sp.start, sp.end, tz)
+        history = previous_sprints(con, sprint=sprint, start=sp.start)
+        plan = ws.plans[0].model if ws.plans else None
+        retro = Retro(
+            generated_at=now or dt.datetime.now(dt.UTC),
+            today=today,
+            brand=plan.brand if plan else None,
+            plan=plan.id if plan else None,
+            sprint=sp.id,
+            sprint_start=sp.start,
+            sprint_end=sp.end,
+            goal=sp.goal,
+            correction=analysis.correction,
+            objectives=objectives,
+            key_results=tuple(key_results),
+            experiments=experiments,
+            failures=_failures(experiments),
+            next_sprint=_next_sprint(experiments, ws, sprint),
+            top_posts=top,
+            trend=(),
+            warnings=tuple(warnings),
+            ratio_metrics=frozenset(name for name, m in catalog.items() if m.kind == "ratio"),
+        )
+        retro = _with_trend(retro, history)
+        if store:
+            store_snapshot(con, retro)
+    return retro
+
+
+def _with_trend(retro: Retro, history: list[TrendPoint]) -> Retro:
+    return replace(retro, trend=(*history, retro.trend_point()))
+
+
+def run_retro(
+    project: Project,
+    *,
+    sprint: str | None = None,
+    db: Path | None = None,
+    today: dt.date | None = None,
+    store: bool = True,
+) -> Retro:
+    """What ``agile-social retro`` does: pick the sprint (default: the latest one that has started), analyse it
+    without storing results again, build the retro and store its snapshot."""
+    today = today or dt.date.today()
+    return build_retro(project, sprint=sprint or default_sprint(project, today), db=db, today=today, store=store)

@@ -1,0 +1,110 @@
+"""CSV export of the retro tables, safe to open in a spreadsheet.
+
+Text cells that start with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return) are prefixed with ``'`` so a
+spreadsheet shows them as text instead of running them as formulas (CSV injection). Numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from agilesocial.errors import DataError
+from agilesocial.retro.model import Retro
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: Any) -> Any:
+    """A cell value safe for spreadsheets: risky text gets a leading apostrophe; numbers and None pass through."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    if isinstance(cell, int | float):
+        return cell
+    text = str(cell)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def retro_tables(retro: Retro) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """The retro as named tables: ``{name: (header, rows)}``."""
+    objectives = [
+        [o.id, o.metric, o.baseline, o.target, o.deadline, w.start, w.end, w.posts, w.value, w.planned, o.status]
+        for o in retro.objectives
+        for w in o.weeks
+    ]
+    key_results = [
+        [k.metric, k.platform, w.week, w.start, w.end, w.posts, w.value, w.planned, w.status]
+        for k in retro.key_results
+        for w in k.weeks
+    ]
+    experiments = [
+        [
+            e.id, e.action, e.reason, r.metric, r.variant, r.is_guardrail, r.method, r.n_control, r.n_variant,
+            r.control_value, r.variant_value, r.abs_lift, r.rel_lift,
+            r.rel_ci[0] if r.rel_ci else None, r.rel_ci[1] if r.rel_ci else None,
+            r.p_value, r.p_adjusted, r.significant, r.worse,
+        ]
+        for e in retro.experiments
+        for r in e.results or ()
+    ]  # fmt: skip
+    posts = [
+        [ranking, i, p.platform, p.account, p.post_id, p.published, p.post_type, p.text, p.permalink,
+         p.impressions, p.engagements, p.shares, p.engagement_rate]
+        for ranking, items in (("engagement_rate", retro.top_posts.by_rate), ("engagements", retro.top_posts.by_volume))
+        for i, p in enumerate(items, 1)
+    ]  # fmt: skip
+    n = retro.next_sprint
+    nxt = [
+        [kind, i.experiment, i.what, i.posts_needed]
+        for kind, items in (("scale", n.scale), ("rerun", n.rerun), ("do_not_repeat", n.do_not_repeat))
+        for i in items
+    ]
+    return {
+        "objectives": (
+            ["objective", "metric", "baseline", "target", "deadline", "week_start", "week_end", "posts", "actual",
+             "planned", "status"],
+            objectives,
+        ),
+        "key_results": (
+            ["metric", "platform", "week", "week_start", "week_end", "posts", "actual", "target", "status"],
+            key_results,
+        ),
+        "experiments": (
+            ["experiment", "decision", "reason", "metric", "variant", "is_guardrail", "method", "n_control",
+             "n_variant", "control_value", "variant_value", "abs_lift", "rel_lift", "rel_ci_lower", "rel_ci_upper",
+             "p_value", "p_adjusted", "significant", "guardrail_worse"],
+            experiments,
+        ),
+        "top_posts": (
+            ["ranking", "rank", "platform", "account", "post_id", "published", "post_type", "text", "permalink",
+             "impressions", "engagements", "shares", "engagement_rate"],
+            posts,
+        ),
+        "next_sprint": (["kind", "experiment", "what", "posts_needed"], nxt),
+    }  # fmt: skip
+
+
+def _write(path: Path, header: list[str], rows: Iterable[list[Any]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([neutralise(c) for c in row])
+
+
+def write_csv(retro: Retro, folder: Path) -> list[Path]:
+    """Write one CSV per retro table into ``folder`` (created if needed); returns the files written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(f"cannot create folder: {exc.strerror}", path=folder) from None
+    written = []
+    for name, (header, rows) in retro_tables(retro).items():
+        path = folder / f"{retro.sprint}-{name}.csv"
+        _write(path, header, rows)
+        written.append(path)
+    return written

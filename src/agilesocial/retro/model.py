@@ -1,0 +1,468 @@
+"""The retrospective model: built once by :func:`agilesocial.retro.build.build_retro`, rendered many ways.
+
+Every renderer (terminal, Markdown, JSON, HTML, CSV) reads only this model. ``Retro.to_dict()`` is the documented
+``retro --format json`` contract (``schema_version`` :data:`SCHEMA_VERSION`); it is also what each retro run stores in
+the warehouse's ``retro_snapshots`` table, from which later retros read the trend across sprints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SCHEMA_VERSION = 1
+
+Track = Literal["on_track", "at_risk", "off_track", "no_data"]
+WeekStatus = Literal["met", "missed", "in_progress", "pending", "no_data"]
+
+SPARK_CHARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float | None]) -> str:
+    """A unicode sparkline; missing values are a space."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return " " * len(values)
+    lo, hi = min(present), max(present)
+    span = hi - lo
+    out = []
+    for v in values:
+        if v is None:
+            out.append(" ")
+        elif span == 0:
+            out.append(SPARK_CHARS[3])
+        else:
+            out.append(SPARK_CHARS[round((v - lo) / span * (len(SPARK_CHARS) - 1))])
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class WeekValue:
+    """One week of a metric: its value and how many posts were published that week."""
+
+    week: int  # 1-based index within the series (sprint week for key results)
+    start: dt.date
+    end: dt.date
+    value: float | None
+    posts: int
+    planned: float | None = None  # objective: the straight-line value at the end of the week; KR: the target
+    status: WeekStatus | None = None  # key results only
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "week": self.week,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "value": self.value,
+            "posts": self.posts,
+            "planned": self.planned,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class ObjectiveProgress:
+    """A SMART objective's metric week by week vs the straight line from baseline to target by the deadline."""
+
+    id: str
+    goal: str
+    statement: str
+    metric: str | None
+    kind: Literal["count", "ratio"]
+    direction: Literal["higher", "lower"]
+    platforms: tuple[str, ...]
+    baseline: float | None
+    target: float | None
+    line_start: dt.date | None  # where the straight line starts (program start, else the first data week)
+    deadline: dt.date | None
+    weeks: tuple[WeekValue, ...]
+    current: float | None  # latest week's actual
+    planned_now: float | None  # straight-line value at the latest data week
+    slope_per_week: float | None  # current trend (least squares over the recent weeks)
+    forecast: float | None  # value at the deadline if the trend continues
+    status: Track
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "goal": self.goal,
+            "statement": self.statement,
+            "metric": self.metric,
+            "kind": self.kind,
+            "direction": self.direction,
+            "platforms": list(self.platforms),
+            "baseline": self.baseline,
+            "target": self.target,
+            "line_start": _iso(self.line_start),
+            "deadline": _iso(self.deadline),
+            "weeks": [w.to_dict() for w in self.weeks],
+            "current": self.current,
+            "planned_now": self.planned_now,
+            "slope_per_week": self.slope_per_week,
+            "forecast": self.forecast,
+            "status": self.status,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class KeyResultProgress:
+    """A weekly key result of the sprint: actual vs target per week."""
+
+    metric: str
+    platform: str | None
+    kind: Literal["count", "ratio"]
+    direction: Literal["higher", "lower"]
+    weeks: tuple[WeekValue, ...]
+
+    @property
+    def met(self) -> int:
+        return sum(1 for w in self.weeks if w.status == "met")
+
+    @property
+    def judged(self) -> int:
+        return sum(1 for w in self.weeks if w.status in ("met", "missed"))
+
+    @property
+    def spark(self) -> str:
+        return sparkline([w.value for w in self.weeks])
+
+    @property
+    def label(self) -> str:
+        return f"{self.metric} ({self.platform})" if self.platform else self.metric
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            "platform": self.platform,
+            "kind": self.kind,
+            "direction": self.direction,
+            "weeks": [w.to_dict() for w in self.weeks],
+            "met": self.met,
+            "judged": self.judged,
+            "sparkline": self.spark,
+        }
+
+
+@dataclass(frozen=True)
+class LiftRow:
+    """One variant vs control on one metric (primary or guardrail)."""
+
+    metric: str
+    variant: str
+    method: str
+    n_control: int | None
+    n_variant: int | None
+    control_value: float | None
+    variant_value: float | None
+    abs_lift: float | None
+    abs_ci: tuple[float, float] | None
+    rel_lift: float | None
+    rel_ci: tuple[float, float] | None
+    p_value: float | None
+    p_adjusted: float | None
+    significant: bool | None
+    is_guardrail: bool
+    worse: bool  # a guardrail that got significantly worse
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            "variant": self.variant,
+            "method": self.method,
+            "n_control": self.n_control,
+            "n_variant": self.n_variant,
+            "control_value": self.control_value,
+            "variant_value": self.variant_value,
+            "abs_lift": self.abs_lift,
+            "abs_ci": list(self.abs_ci) if self.abs_ci else None,
+            "rel_lift": self.rel_lift,
+            "rel_ci": list(self.rel_ci) if self.rel_ci else None,
+            "p_value": self.p_value,
+            "p_adjusted": self.p_adjusted,
+            "significant": self.significant,
+            "is_guardrail": self.is_guardrail,
+            "worse": self.worse,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class ExperimentRetro:
+    """An experiment as the retro shows it: the hypothesis, the lifts and the decision."""
+
+    id: str
+    design: str
+    status: str
+    platform: str | None
+    metric: str | None
+    hypothesis: str | None
+    action: str
+    reason: str
+    posts_needed: int | None
+    srm_ok: bool | None
+    warnings: tuple[str, ...]
+    results: tuple[LiftRow, ...]
+    learnings: tuple[str, ...]
+    five_whys: tuple[str, ...]
+    tags: tuple[str, ...]
+    source: str | None  # the experiment's YAML file (relative to the project root)
+
+    @property
+    def primary(self) -> tuple[LiftRow, ...]:
+        return tuple(r for r in self.results if not r.is_guardrail)
+
+    @property
+    def guardrails(self) -> tuple[LiftRow, ...]:
+        return tuple(r for r in self.results if r.is_guardrail)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "design": self.design,
+            "status": self.status,
+            "platform": self.platform,
+            "metric": self.metric,
+            "hypothesis": self.hypothesis,
+            "decision": {"action": self.action, "reason": self.reason, "posts_needed": self.posts_needed},
+            "srm_ok": self.srm_ok,
+            "warnings": list(self.warnings),
+            "results": [r.to_dict() for r in self.results],
+            "learnings": list(self.learnings),
+            "five_whys": list(self.five_whys),
+            "tags": list(self.tags),
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What failed and why: a stopped or iterated experiment, its five whys and learnings (or a prompt)."""
+
+    experiment: str
+    action: str
+    reason: str
+    five_whys: tuple[str, ...]
+    learnings: tuple[str, ...]
+    prompt: str | None  # set when a stopped experiment has neither five whys nor learnings
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "experiment": self.experiment,
+            "action": self.action,
+            "reason": self.reason,
+            "five_whys": list(self.five_whys),
+            "learnings": list(self.learnings),
+            "prompt": self.prompt,
+        }
+
+
+@dataclass(frozen=True)
+class NextItem:
+    """One line of the next-sprint plan."""
+
+    experiment: str
+    what: str
+    posts_needed: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"experiment": self.experiment, "what": self.what, "posts_needed": self.posts_needed}
+
+
+@dataclass(frozen=True)
+class NextSprint:
+    scale: tuple[NextItem, ...]
+    rerun: tuple[NextItem, ...]
+    do_not_repeat: tuple[NextItem, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scale": [i.to_dict() for i in self.scale],
+            "rerun": [i.to_dict() for i in self.rerun],
+            "do_not_repeat": [i.to_dict() for i in self.do_not_repeat],
+        }
+
+
+@dataclass(frozen=True)
+class TopPost:
+    platform: str
+    account: str | None
+    post_id: str
+    published: dt.date | None
+    post_type: str | None
+    text: str  # untrusted: renderers must escape it
+    permalink: str | None
+    impressions: int
+    engagements: int
+    shares: int
+    engagement_rate: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "platform": self.platform,
+            "account": self.account,
+            "post_id": self.post_id,
+            "published": _iso(self.published),
+            "post_type": self.post_type,
+            "text": self.text,
+            "permalink": self.permalink,
+            "impressions": self.impressions,
+            "engagements": self.engagements,
+            "shares": self.shares,
+            "engagement_rate": self.engagement_rate,
+        }
+
+
+@dataclass(frozen=True)
+class TopPosts:
+    """Top posts by engagement rate (only posts with at least ``min_impressions``) and by volume."""
+
+    min_impressions: int
+    by_rate: tuple[TopPost, ...]
+    by_volume: tuple[TopPost, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "min_impressions": self.min_impressions,
+            "by_engagement_rate": [p.to_dict() for p in self.by_rate],
+            "by_engagements": [p.to_dict() for p in self.by_volume],
+        }
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One sprint's headline numbers, from its latest stored snapshot (or the current retro)."""
+
+    sprint: str
+    start: dt.date
+    end: dt.date
+    kr_met: int
+    kr_judged: int
+    experiments: int
+    scaled: int
+    stopped: int
+    objectives: dict[str, float | None] = field(default_factory=dict)  # objective id -> latest actual
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sprint": self.sprint,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "kr_met": self.kr_met,
+            "kr_judged": self.kr_judged,
+            "experiments": self.experiments,
+            "scaled": self.scaled,
+            "stopped": self.stopped,
+            "objectives": dict(self.objectives),
+        }
+
+
+@dataclass(frozen=True)
+class Retro:
+    """The whole retrospective of one sprint."""
+
+    generated_at: dt.datetime
+    today: dt.date
+    brand: str | None
+    plan: str | None
+    sprint: str
+    sprint_start: dt.date
+    sprint_end: dt.date
+    goal: str
+    correction: str
+    objectives: tuple[ObjectiveProgress, ...]
+    key_results: tuple[KeyResultProgress, ...]
+    experiments: tuple[ExperimentRetro, ...]
+    failures: tuple[Failure, ...]
+    next_sprint: NextSprint
+    top_posts: TopPosts
+    trend: tuple[TrendPoint, ...]
+    warnings: tuple[str, ...] = ()
+    ratio_metrics: frozenset[str] = frozenset()  # metric names shown as percentages (not serialised)
+
+    def is_ratio(self, metric: str | None) -> bool:
+        return metric in self.ratio_metrics if metric else False
+
+    @property
+    def kr_met(self) -> int:
+        return sum(k.met for k in self.key_results)
+
+    @property
+    def kr_judged(self) -> int:
+        return sum(k.judged for k in self.key_results)
+
+    def trend_point(self) -> TrendPoint:
+        """This retro's own headline numbers."""
+        return TrendPoint(
+            sprint=self.sprint,
+            start=self.sprint_start,
+            end=self.sprint_end,
+            kr_met=self.kr_met,
+            kr_judged=self.kr_judged,
+            experiments=len(self.experiments),
+            scaled=sum(1 for e in self.experiments if e.action == "scale"),
+            stopped=sum(1 for e in self.experiments if e.action == "stop"),
+            objectives={o.id: o.current for o in self.objectives},
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "generated_at": self.generated_at.isoformat(),
+            "today": self.today.isoformat(),
+            "brand": self.brand,
+            "plan": self.plan,
+            "sprint": {
+                "id": self.sprint,
+                "start": self.sprint_start.isoformat(),
+                "end": self.sprint_end.isoformat(),
+                "goal": self.goal,
+            },
+            "correction": self.correction,
+            "summary": {
+                "kr_met": self.kr_met,
+                "kr_judged": self.kr_judged,
+                "experiments": len(self.experiments),
+                "decisions": _count_actions(self.experiments),
+            },
+            "objectives": [o.to_dict() for o in self.objectives],
+            "key_results": [k.to_dict() for k in self.key_results],
+            "experiments": [e.to_dict() for e in self.experiments],
+            "failures": [f.to_dict() for f in self.failures],
+            "next_sprint": self.next_sprint.to_dict(),
+            "top_posts": self.top_posts.to_dict(),
+            "trend": [t.to_dict() for t in self.trend],
+            "warnings": list(self.warnings),
+        }
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def _count_actions(experiments: tuple[ExperimentRetro, ...]) -> dict[str, int]:
+    counts = {"scale": 0, "iterate": 0, "stop": 0, "keep_running": 0}
+    for e in experiments:
+        counts[e.action] = counts.get(e.action, 0) + 1
+    return counts
+
+
+def trend_point_from_dict(payload: dict[str, Any]) -> TrendPoint:
+    """Read a stored snapshot's headline numbers (schema_version 1)."""
+    sprint = payload["sprint"]
+    summary = payload.get("summary", {})
+    decisions = summary.get("decisions", {})
+    return TrendPoint(
+        sprint=sprint["id"],
+        start=dt.date.fromisoformat(sprint["start"]),
+        end=dt.date.fromisoformat(sprint["end"]),
+        kr_met=int(summary.get("kr_met", 0)),
+        kr_judged=int(summary.get("kr_judged", 0)),
+        experiments=int(summary.get("experiments", 0)),
+        scaled=int(decisions.get("scale", 0)),
+        stopped=int(decisions.get("stop", 0)),
+        objectives={o["id"]: o.get("current") for o in payload.get("objectives", [])},
+    )

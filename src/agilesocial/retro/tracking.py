@@ -1,0 +1,208 @@
+"""Objective trajectories and weekly key results, from the weekly sums :mod:`agilesocial.analysis.progress` returns.
+
+Objective status (documented in the README):
+
+- the **straight line** runs from the baseline at ``line_start`` (the program start, else the first week with data)
+  to the target at the deadline;
+- the **trend** is a least-squares line through the last :data:`TREND_WEEKS` weeks with data; the **forecast** is
+  where that line is at the deadline;
+- **on track**: the forecast reaches the target; **at risk**: it does not, but the latest week is on or ahead of the
+  straight line, or the forecast covers at least :data:`AT_RISK_SHARE` of the planned change; **off track**:
+  otherwise. With one week of data there is no trend: on track when ahead of the line, else at risk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Literal
+
+from agilesocial.analysis.progress import WeekRow, first_post_day, weekly_series
+from agilesocial.plan.metrics import Metric
+from agilesocial.plan.sprint import KeyResult, Sprint
+from agilesocial.plan.strategy import Objective, StrategyPlan
+from agilesocial.retro.fmt import value as fmt_value
+from agilesocial.retro.model import KeyResultProgress, ObjectiveProgress, Track, WeekStatus, WeekValue
+
+if TYPE_CHECKING:
+    import duckdb
+
+TREND_WEEKS = 6
+AT_RISK_SHARE = 0.75
+
+
+def _week_floor(day: dt.date, anchor: dt.date) -> dt.date:
+    return anchor + dt.timedelta(days=7 * ((day - anchor).days // 7))
+
+
+def planned_value(obj: Objective, line_start: dt.date, day: dt.date) -> float | None:
+    """The straight-line value on ``day`` (baseline before ``line_start``, target after the deadline)."""
+    if obj.baseline is None or obj.target is None or obj.deadline is None:
+        return None
+    total = (obj.deadline - line_start).days
+    if total <= 0:
+        return obj.target
+    share = min(max((day - line_start).days / total, 0.0), 1.0)
+    return obj.baseline + (obj.target - obj.baseline) * share
+
+
+def _fit(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """Least-squares intercept and slope of ``y`` on ``x`` (at least two distinct x)."""
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    sxy = sum((x - mx) * (y - my) for x, y in points)
+    slope = sxy / sxx if sxx else 0.0
+    return my - slope * mx, slope
+
+
+def objective_progress(
+    con: duckdb.DuckDBPyConnection,
+    plan: StrategyPlan,
+    obj: Objective,
+    catalog: dict[str, Metric],
+    *,
+    anchor: dt.date,
+    until: dt.date,
+    timezone: str,
+) -> ObjectiveProgress:
+    """Weekly actuals of the objective's metric (on the platforms of the tools serving it) up to ``until``."""
+    metric = catalog.get(obj.metric) if obj.metric else None
+    platforms = tuple(sorted({t.platform.value for t in plan.tools if obj.id in t.serves}))
+    direction: Literal["higher", "lower"] = obj.direction or (metric.direction if metric else "higher")
+
+    base = ObjectiveProgress(
+        id=obj.id,
+        goal=obj.goal.value,
+        statement=obj.statement,
+        metric=obj.metric,
+        kind=metric.kind if metric else "count",
+        direction=direction,
+        platforms=platforms,
+        baseline=obj.baseline,
+        target=obj.target,
+        line_start=None,
+        deadline=obj.deadline,
+        weeks=(),
+        current=None,
+        planned_now=None,
+        slope_per_week=None,
+        forecast=None,
+        status="no_data",
+        reason="",
+    )
+
+    if metric is None:
+        return replace(base, reason="the objective names no known metric, so its progress cannot be measured")
+    program_start = plan.program.start if plan.program else None
+    first = program_start or first_post_day(con, platforms=platforms, timezone=timezone)
+    if first is None or first > until:
+        return replace(base, reason=f"no posts yet to measure {metric.name}")
+    rows = {
+        r.week_start: r
+        for r in weekly_series(
+            con, metric, anchor=anchor, start=first, end=until, platforms=platforms, timezone=timezone
+        )
+    }
+    data_start = program_start or (min(rows) if rows else first)
+    weeks: list[WeekValue] = []
+    week = _week_floor(first, anchor)
+    index = 1
+    while week <= until:
+        row: WeekRow | None = rows.get(week)
+        end = week + dt.timedelta(days=6)
+        weeks.append(
+            WeekValue(
+                week=index,
+                start=week,
+                end=end,
+                value=row.value if row else None,
+                posts=row.posts if row else 0,
+                planned=planned_value(obj, data_start, end),
+            )
+        )
+        week, index = week + dt.timedelta(days=7), index + 1
+    measured = [w for w in weeks if w.value is not None]
+    if not measured:
+        return replace(base, weeks=tuple(weeks), reason=f"no posts yet to measure {metric.name}", line_start=data_start)
+    last = measured[-1]
+    current, planned_now = last.value, last.planned
+    assert current is not None
+    base = replace(base, weeks=tuple(weeks), line_start=data_start, current=current, planned_now=planned_now)
+    if obj.baseline is None or obj.target is None or obj.deadline is None or planned_now is None:
+        return replace(base, reason="set a baseline, a target and a deadline to track this objective")
+    sign = 1.0 if direction == "higher" else -1.0
+    ahead = sign * (current - planned_now) >= 0
+    show = lambda v: fmt_value(v, ratio=metric.kind == "ratio")  # noqa: E731
+    where = f"{show(current)} in the week of {last.start:%d %b}, {'on or ahead of' if ahead else 'behind'} " + (
+        f"the planned {show(planned_now)}"
+    )
+    recent = measured[-TREND_WEEKS:]
+    if len(recent) < 2:
+        status: Track = "on_track" if ahead else "at_risk"
+        return replace(base, status=status, reason=f"{where}; one week of data is too little for a trend")
+    intercept, slope = _fit([((w.end - data_start).days / 7, w.value) for w in recent if w.value is not None])
+    forecast = intercept + slope * (obj.deadline - data_start).days / 7
+    needed = obj.target - obj.baseline
+    share = (forecast - obj.baseline) / needed if needed else (1.0 if sign * (forecast - obj.target) >= 0 else 0.0)
+    if sign * (forecast - obj.target) >= 0:
+        status = "on_track"
+    elif ahead or share >= AT_RISK_SHARE:
+        status = "at_risk"
+    else:
+        status = "off_track"
+    verb = "reaches" if status == "on_track" else "only reaches"
+    reason = f"{where}; at the current trend it {verb} {show(forecast)} by {obj.deadline:%d %b %Y}"
+    reason += f" (target {show(obj.target)})"
+    return replace(base, status=status, reason=reason, slope_per_week=slope, forecast=forecast)
+
+
+def key_result_progress(
+    con: duckdb.DuckDBPyConnection, kr: KeyResult, metric: Metric, sprint: Sprint, *, today: dt.date, timezone: str
+) -> KeyResultProgress:
+    """Actual vs target for each week of the sprint (weeks are 7 days from the sprint start)."""
+    platforms = (kr.platform.value,) if kr.platform else ()
+    rows = {
+        r.week_start: r
+        for r in weekly_series(
+            con, metric, anchor=sprint.start, start=sprint.start, end=sprint.end, platforms=platforms, timezone=timezone
+        )
+    }
+    direction = metric.direction
+    weeks = []
+    for i in range(sprint.weeks):
+        start = sprint.start + dt.timedelta(days=7 * i)
+        end = min(start + dt.timedelta(days=6), sprint.end)
+        target = kr.weekly_targets[min(i, len(kr.weekly_targets) - 1)]
+        row = rows.get(start)
+        actual = row.value if row else (0.0 if metric.kind == "count" else None)
+        status: WeekStatus
+        if start > today:
+            status = "pending"
+        elif end >= today:
+            status = "in_progress"
+        elif actual is None:
+            status = "no_data"
+        else:
+            good = actual >= target if direction == "higher" else actual <= target
+            status = "met" if good else "missed"
+        weeks.append(
+            WeekValue(
+                week=i + 1,
+                start=start,
+                end=end,
+                value=actual if start <= today else None,
+                posts=row.posts if row else 0,
+                planned=target,
+                status=status,
+            )
+        )
+    return KeyResultProgress(
+        metric=metric.name,
+        platform=kr.platform.value if kr.platform else None,
+        kind=metric.kind,
+        direction=direction,
+        weeks=tuple(weeks),
+    )

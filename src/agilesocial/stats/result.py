@@ -1,0 +1,186 @@
+"""The frozen result every two-arm test returns, plus the shared lift/CI arithmetic and plain-word warnings."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy import stats as sps
+
+from agilesocial.stats.sufficient import SampleStats
+
+DEFAULT_MIN_N = 10
+DOMINANCE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """One variant compared with the control.
+
+    Attributes:
+        method: the test that produced it (e.g. ``ratio_delta``, ``welch_t``, ``negbin``, ``chi_square_yates``).
+        control_value, variant_value: the metric per arm (ratio of sums, mean, rate, proportion, median).
+        abs_lift: ``variant - control``; abs_ci its two-sided (1 - alpha) confidence (or credible) interval.
+        rel_lift: ``variant / control - 1``; rel_ci its interval (delta method unless the method says otherwise).
+        p_value: two-sided p-value (None for ``bayesian``).
+        chance_to_beat, expected_loss: Bayesian only; loss is in the metric's units, of choosing the variant.
+        reason: why some values are None (degenerate input), in plain words.
+        warnings: assumption problems in plain words.
+        statistic, df: the test statistic (z, t, chi2, W, odds ratio...) and its degrees of freedom when defined.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    method: str
+    control_value: float | None
+    variant_value: float | None
+    abs_lift: float | None
+    abs_ci: tuple[float, float] | None
+    rel_lift: float | None
+    rel_ci: tuple[float, float] | None
+    p_value: float | None
+    chance_to_beat: float | None = None
+    expected_loss: float | None = None
+    reason: str | None = None
+    warnings: tuple[str, ...] = ()
+    statistic: float | None = None
+    df: float | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "method": self.method,
+            "control_value": self.control_value,
+            "variant_value": self.variant_value,
+            "abs_lift": self.abs_lift,
+            "abs_ci": list(self.abs_ci) if self.abs_ci is not None else None,
+            "rel_lift": self.rel_lift,
+            "rel_ci": list(self.rel_ci) if self.rel_ci is not None else None,
+            "p_value": self.p_value,
+            "chance_to_beat": self.chance_to_beat,
+            "expected_loss": self.expected_loss,
+            "reason": self.reason,
+            "warnings": list(self.warnings),
+            "statistic": self.statistic,
+            "df": self.df,
+        }
+
+
+def z_crit(alpha: float) -> float:
+    """Two-sided standard-normal critical value."""
+    return float(sps.norm.isf(alpha / 2.0))
+
+
+def empty_result(
+    method: str,
+    reason: str,
+    *,
+    control_value: float | None = None,
+    variant_value: float | None = None,
+    warnings: tuple[str, ...] | list[str] = (),
+) -> TestResult:
+    """A result with nothing testable: values that exist, everything else None and a reason."""
+    abs_lift = variant_value - control_value if control_value is not None and variant_value is not None else None
+    rel_lift = None
+    if abs_lift is not None and control_value:
+        rel_lift = variant_value / control_value - 1.0  # type: ignore[operator]
+    return TestResult(
+        method,
+        control_value,
+        variant_value,
+        abs_lift,
+        None,
+        rel_lift,
+        None,
+        None,
+        reason=reason,
+        warnings=tuple(warnings),
+    )
+
+
+def rel_lift_delta(c: float, v: float, var_c: float, var_v: float, crit: float) -> tuple[float, tuple[float, float]]:
+    """Relative lift ``v/c - 1`` and its CI by the delta method for independent arms.
+
+    ``Var(v/c) ≈ var_v / c² + v² var_c / c⁴``.
+    """
+    rel = v / c - 1.0
+    se = math.sqrt(max(var_v / (c * c) + v * v * var_c / c**4, 0.0))
+    return rel, (rel - crit * se, rel + crit * se)
+
+
+def normal_compare(
+    method: str,
+    c: float,
+    v: float,
+    var_c: float,
+    var_v: float,
+    alpha: float,
+    warnings: list[str],
+    *,
+    df: float | None = None,
+) -> TestResult:
+    """Difference of two independent estimates with known variances: z test (or t with ``df``) and CIs."""
+    diff = v - c
+    se = math.sqrt(var_c + var_v)
+    if not math.isfinite(se) or se <= 0.0:
+        return TestResult(
+            method,
+            c,
+            v,
+            diff,
+            None,
+            v / c - 1.0 if c != 0 else None,
+            None,
+            None,
+            reason="no variation within either arm, so there is no standard error to test with",
+            warnings=tuple(warnings),
+        )
+    if df is None:
+        crit = z_crit(alpha)
+        stat = diff / se
+        p = float(2.0 * sps.norm.sf(abs(stat)))
+    else:
+        crit = float(sps.t.isf(alpha / 2.0, df))
+        stat = diff / se
+        p = float(2.0 * sps.t.sf(abs(stat), df))
+    abs_ci = (diff - crit * se, diff + crit * se)
+    reason = None
+    rel: float | None
+    rel_ci: tuple[float, float] | None
+    if c == 0:
+        rel, rel_ci = None, None
+        reason = "the control value is 0, so a relative lift is undefined"
+    else:
+        rel, rel_ci = rel_lift_delta(c, v, var_c, var_v, crit)
+    return TestResult(
+        method, c, v, diff, abs_ci, rel, rel_ci, p, reason=reason, warnings=tuple(warnings), statistic=stat, df=df
+    )
+
+
+def small_n_warnings(n_c: int, n_v: int, min_n: int, unit: str = "posts") -> list[str]:
+    out = []
+    for label, n in (("control", n_c), ("variant", n_v)):
+        if n < min_n:
+            out.append(f"only {n} {unit} in the {label} (fewer than {min_n}): results are fragile, keep running")
+    return out
+
+
+def dominance_warnings(s: SampleStats, label: str, share: float = DOMINANCE_SHARE, unit: str = "post") -> list[str]:
+    """Warn when one unit carries more than ``share`` of the arm's numerator or denominator sum.
+
+    Uses ``max_y``/``max_x`` when given; otherwise the concentration ``Σx²/(Σx)²``, which is ≤ the largest share,
+    so a value above ``share`` proves one unit holds more than that share.
+    """
+    out = []
+    parts: list[tuple[str, float | None, float | None, float]] = [("value", s.max_y, s.sum_y2, s.sum_y)]
+    if s.sum_x is not None:
+        parts.insert(0, ("denominator", s.max_x, s.sum_x2, s.sum_x))
+    for what, mx, sq, total in parts:
+        if s.n < 2 or total <= 0:
+            continue
+        top = mx / total if mx is not None and mx >= 0 else (sq / (total * total) if sq is not None else 0.0)
+        if top > share:
+            out.append(
+                f"one {unit} holds {top:.0%} or more of the {label}'s {what} sum: the result mostly "
+                f"reflects that single {unit}"
+            )
+    return out

@@ -1,0 +1,342 @@
+"""Loading platform exports into the warehouse: one transaction per file, idempotent by sha256.
+
+Per file: sniff the layout (:mod:`.sniff`), read every used column as VARCHAR with DuckDB ``read_csv``, convert in
+SQL (:mod:`.sqlexpr`), find bad rows, then in ONE transaction record the ingest and upsert ``posts`` +
+``post_metrics`` (or ``account_daily``). A killed process leaves nothing behind: DuckDB discards the uncommitted
+transaction.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agilesocial import __version__
+from agilesocial.errors import DataError
+from agilesocial.warehouse.loadsql import build_stage, load_staged, write_rejects
+from agilesocial.warehouse.mapping import apply_mapping, load_mapping
+from agilesocial.warehouse.profiles import Shape
+from agilesocial.warehouse.sniff import Layout, sniff
+
+if TYPE_CHECKING:
+    import duckdb
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    path: str
+    profile: str
+    sha256: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    already_ingested: bool = False
+    ignored_columns: list[str] = field(default_factory=list)
+    target_table: str = ""
+    shape: str = ""
+    platform: str | None = None
+    account: str | None = None
+    rejects_path: str | None = None
+    note: str | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class IngestReport:
+    """The result of one ``ingest`` run."""
+
+    db: str
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+    @property
+    def errors(self) -> list[FileResult]:
+        """Files that could not be loaded (nothing of them is in the warehouse)."""
+        return [f for f in self.files if f.error]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--format json`` contract: ``{"files": [{"path", "profile", "sha256", "rows_read", ...}]}``."""
+        return {"schema_version": 1, "db": self.db, "files": [f.to_dict() for f in self.files]}
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files, folders (their CSV files, sorted) and globs -> a de-duplicated, ordered list of files."""
+    out: dict[Path, None] = {}
+    for p in paths:
+        text = str(p)
+        if not p.exists() and any(ch in text for ch in "*?["):
+            matches = sorted(Path(m) for m in glob.glob(text, recursive=True))
+            if not matches:
+                raise DataError("no files match this pattern", path=text)
+            for m in matches:
+                if m.is_file():
+                    out.setdefault(m, None)
+        elif p.is_dir():
+            for m in sorted(p.rglob("*")):
+                if m.is_file() and m.suffix.lower() in CSV_SUFFIXES:
+                    out.setdefault(m, None)
+        elif p.is_file():
+            out.setdefault(p, None)
+        else:
+            raise DataError("no such file or folder", path=p)
+    return list(out)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def snapshot_date(shape: Shape, path: Path, today: date) -> date:
+    """Lifetime snapshots are dated by the file name's end date where it has one (X), else by the ingest date."""
+    if shape.snapshot_from_filename:
+        m = re.search(shape.snapshot_from_filename, path.name)
+        if m:
+            try:
+                return datetime.strptime(m.group(1), "%Y%m%d").date()
+            except ValueError:
+                pass
+    return today
+
+
+def account_for(shape: Shape, path: Path, override: str | None) -> str | None:
+    """--account, else the mapping's account, else the file name (X); None means 'from a column, if any'."""
+    if override:
+        return override
+    if shape.account:
+        return shape.account
+    if shape.account_from_filename:
+        m = re.search(shape.account_from_filename, path.name)
+        if m:
+            return m.group(1)
+    return None
+
+
+def ingest_paths(
+    paths: Sequence[Path],
+    *,
+    db: Path,
+    profile: str | None = None,
+    mapping: Path | None = None,
+    account: str | None = None,
+    skip_bad_rows: bool = False,
+    year: int | None = None,
+    timezone: str = "UTC",
+    progress: bool = False,
+) -> IngestReport:
+    """Ingest export files (files, folders, globs) into the warehouse at ``db``; see the module docstring."""
+    from agilesocial.warehouse.connection import warehouse
+
+    mapping_model = load_mapping(mapping) if mapping is not None else None
+    shapes = apply_mapping(profile, mapping_model, mapping)
+    files = expand_paths(paths)
+    report = IngestReport(str(db))
+    reporter = _progress(files) if progress else None
+    try:
+        with warehouse(db) as con:
+            for path in files:
+                if reporter:
+                    reporter.start(path)
+                result = _ingest_file(
+                    con, path, shapes, db=db, account=account, skip_bad_rows=skip_bad_rows, year=year, tz=timezone
+                )
+                report.files.append(result)
+                if reporter:
+                    reporter.done(path)
+    finally:
+        if reporter:
+            reporter.stop()
+    return report
+
+
+def _ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    shapes: tuple[Shape, ...],
+    *,
+    db: Path,
+    account: str | None,
+    skip_bad_rows: bool,
+    year: int | None,
+    tz: str,
+) -> FileResult:
+    sha = file_sha256(path)
+    seen = con.execute(
+        "SELECT profile, rows_read, target_table, platform, account FROM ingests WHERE sha256 = $s", {"s": sha}
+    ).fetchone()
+    if seen is not None:
+        return FileResult(
+            str(path),
+            seen[0],
+            sha,
+            rows_read=int(seen[1]),
+            already_ingested=True,
+            target_table=seen[2],
+            platform=seen[3],
+            account=seen[4],
+        )
+    delimiter = shapes[0].delimiter if len(shapes) == 1 else None
+    try:
+        layout = sniff(path, shapes, delimiter=delimiter)
+    except DataError as exc:
+        return FileResult(str(path), "-", sha, error=str(exc))
+    try:
+        if layout.empty:
+            name = shapes[0].profile if len(shapes) <= 2 and len({s.profile for s in shapes}) == 1 else "-"
+            return FileResult(str(path), name, sha, note="empty file: nothing to load")
+        return _load(con, path, sha, layout, db=db, account=account, skip_bad_rows=skip_bad_rows, year=year, tz=tz)
+    except Exception as exc:
+        if not isinstance(exc, DataError) and not type(exc).__module__.startswith(("duckdb", "_duckdb")):
+            raise
+        shape = layout.shape
+        return FileResult(
+            str(path),
+            shape.profile if shape else "-",
+            sha,
+            shape=shape.name if shape else "",
+            error=str(exc) if isinstance(exc, DataError) else f"{path}: {str(exc).splitlines()[0]}",
+            target_table=shape.target if shape else "",
+            platform=shape.platform if shape else None,
+        )
+    finally:
+        layout.cleanup()
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sha: str,
+    layout: Layout,
+    *,
+    db: Path,
+    account: str | None,
+    skip_bad_rows: bool,
+    year: int | None,
+    tz: str,
+) -> FileResult:
+    shape = layout.shape
+    assert shape is not None
+    started = datetime.now(UTC)
+    fixed_account = account_for(shape, path, account)
+    stage = build_stage(
+        con,
+        layout,
+        fixed_account=fixed_account,
+        year=year,
+        tz=shape.timezone or tz,
+        snapshot=snapshot_date(shape, path, date.today()),
+    )
+    result = FileResult(
+        str(path),
+        shape.profile,
+        sha,
+        rows_read=stage.rows_read,
+        ignored_columns=stage.ignored,
+        target_table=shape.target,
+        shape=shape.name,
+        platform=shape.platform,
+        account=fixed_account,
+    )
+    if stage.bad_rows and not skip_bad_rows:
+        stage.drop(con)
+        row, column, value = stage.first_bad
+        raise DataError(
+            f"row {row}, column {column!r}: cannot read value {value!r}",
+            path=path,
+            hint="fix the cell, or pass --skip-bad-rows to load the other rows and write the rejects to a CSV",
+        )
+    result.rows_rejected = stage.bad_rows
+    result.rows_loaded = stage.rows_read - stage.bad_rows
+    con.execute("BEGIN TRANSACTION")
+    try:
+        ingest_id = con.execute(
+            "INSERT INTO ingests (path, file_name, sha256, profile, platform, account, target_table, rows_read,"
+            " rows_loaded, rows_rejected, started_at, finished_at, tool_version)"
+            " VALUES ($path, $name, $sha, $profile, $platform, $account, $target, $read, $loaded, $rejected,"
+            " $started, now(), $version) RETURNING ingest_id",
+            {
+                "path": str(path.resolve()),
+                "name": path.name,
+                "sha": sha,
+                "profile": shape.profile,
+                "platform": shape.platform,
+                "account": fixed_account,
+                "target": shape.target,
+                "read": result.rows_read,
+                "loaded": result.rows_loaded,
+                "rejected": result.rows_rejected,
+                "started": started,
+                "version": __version__,
+            },
+        ).fetchone()
+        assert ingest_id is not None
+        load_staged(con, stage, int(ingest_id[0]))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        stage.drop(con)
+        raise
+    try:
+        if stage.bad_rows:
+            result.rejects_path = str(write_rejects(con, layout, stage, db.parent / "rejects", sha))
+    finally:
+        stage.drop(con)
+    return result
+
+
+class _Progress:
+    """A rich progress bar on stderr (files by bytes), used only on a terminal."""
+
+    def __init__(self, files: list[Path]) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.sizes = {p: p.stat().st_size for p in files}
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.task = self.bar.add_task("ingest", total=sum(self.sizes.values()) or 1)
+        self.bar.start()
+
+    def start(self, path: Path) -> None:
+        self.bar.update(self.task, description=f"ingest {path.name}")
+
+    def done(self, path: Path) -> None:
+        self.bar.advance(self.task, self.sizes.get(path, 0))
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def _progress(files: list[Path]) -> _Progress | None:
+    import sys
+
+    return _Progress(files) if sys.stderr.isatty() and files else None

@@ -1,0 +1,146 @@
+"""SQL expression builders for typed conversion of all-VARCHAR export columns.
+
+Raw columns are named ``c0``, ``c1`` … by position, so header text never becomes an identifier; user-supplied strings
+(time zones, date formats, file paths) travel as named parameters collected in :class:`Params`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Values that mean "not applicable" rather than zero.
+NULL_WORDS = ("", "-", "--", "undefined", "n/a", "null", "none")
+
+#: Time formats with an explicit offset, tried first (X: ``2021-11-30 16:00 +0000``).
+ZONED_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%d %H:%M %z",
+    "%Y-%m-%d %H:%M:%S %z",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S.%f%z",
+)
+#: Naive time and date formats (read in the profile's / project's zone). Month-first, as the platforms write them.
+NAIVE_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d-%b-%y",
+    "%d-%b-%Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%a, %d %b %Y",
+)
+YEARLESS_RE = r"[A-Za-z]+\.? [0-9]{1,2}"
+
+
+@dataclass
+class Params:
+    """Named query parameters, added as values are needed."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, value: Any) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f"${name}"
+
+
+def quote_ident(name: str) -> str:
+    """A safely quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    """A safely quoted SQL string literal (only where DuckDB does not accept a parameter, e.g. COPY TO)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def blank(v: str) -> str:
+    words = ", ".join(f"'{w}'" for w in NULL_WORDS)
+    return f"({v} IS NULL OR lower(trim({v})) IN ({words}))"
+
+
+def number(v: str, decimal: str = ".") -> str:
+    """A DOUBLE from a count/decimal cell: floats (``1777.0``), ``1,234``, ``2.5%``, ``8.03E-4``, decimal commas."""
+    if decimal == ",":
+        return f"TRY_CAST(replace(regexp_replace({v}, '[.%\\s\u00a0\u202f'']', '', 'g'), ',', '.') AS DOUBLE)"
+    slow = f"TRY_CAST(regexp_replace({v}, '[,%\\s\u00a0\u202f'']', '', 'g') AS DOUBLE)"
+    return f"coalesce(TRY_CAST({v} AS DOUBLE), {slow})"
+
+
+def count(v: str, decimal: str = ".", scale: float = 1.0) -> str:
+    scaled = number(v, decimal) if scale == 1.0 else f"({number(v, decimal)} * {float(scale)!r})"
+    return f"TRY_CAST(round({scaled}) AS BIGINT)"
+
+
+def decimal_value(v: str, decimal: str = ".", scale: float = 1.0) -> str:
+    return number(v, decimal) if scale == 1.0 else f"({number(v, decimal)} * {float(scale)!r})"
+
+
+def duration(v: str, decimal: str = ".", scale: float = 1.0) -> str:
+    """Seconds from ``h:mm:ss``, ``m:ss`` or a plain number (times ``scale``)."""
+    t = f"trim({v})"
+    hms = (
+        f"TRY_CAST(split_part({t}, ':', 1) AS DOUBLE) * 3600 + TRY_CAST(split_part({t}, ':', 2) AS DOUBLE) * 60"
+        f" + TRY_CAST(split_part({t}, ':', 3) AS DOUBLE)"
+    )
+    ms = f"TRY_CAST(split_part({t}, ':', 1) AS DOUBLE) * 60 + TRY_CAST(split_part({t}, ':', 2) AS DOUBLE)"
+    return (
+        f"CASE WHEN regexp_full_match({t}, '[0-9]+:[0-9]{{1,2}}:[0-9]{{1,2}}(\\.[0-9]+)?') THEN {hms}"
+        f" WHEN regexp_full_match({t}, '[0-9]+:[0-9]{{1,2}}(\\.[0-9]+)?') THEN {ms}"
+        f" ELSE {decimal_value(v, decimal, scale)} END"
+    )
+
+
+def _with_year(t: str, year: int | None, params: Params) -> str:
+    if year is None:
+        return t
+    return f"CASE WHEN regexp_full_match({t}, '{YEARLESS_RE}') THEN {t} || ' ' || {params.add(str(year))} ELSE {t} END"
+
+
+def timestamp(v: str, params: Params, tz: str, formats: tuple[str, ...] = (), year: int | None = None) -> str:
+    """A TIMESTAMPTZ: offsets in the text win; naive times are read in ``tz``."""
+    t = _with_year(f"trim({v})", year, params)
+    naive = list(formats) if formats else list(NAIVE_FORMATS)
+    zoned = [f for f in formats if "%z" in f or "%Z" in f] if formats else list(ZONED_FORMATS)
+    naive = [f for f in naive if f not in zoned]
+    parts = []
+    if zoned:
+        parts.append(f"try_strptime({t}, {params.add(zoned)})")
+    if naive:
+        parts.append(f"timezone({params.add(tz)}, try_strptime({t}, {params.add(naive)})::TIMESTAMP)")
+    return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
+
+
+def date(v: str, params: Params, formats: tuple[str, ...] = (), year: int | None = None) -> str:
+    """A DATE (``Lifetime`` gives NULL)."""
+    t = _with_year(f"trim({v})", year, params)
+    fmts = [f for f in (formats or NAIVE_FORMATS) if "%z" not in f]
+    return f"CASE WHEN lower({t}) = 'lifetime' THEN NULL ELSE CAST(try_strptime({t}, {params.add(fmts)}) AS DATE) END"
+
+
+def labels(v: str, sep: str, params: Params) -> str:
+    parts = f"list_filter(list_transform(string_split({v}, {params.add(sep)}), lambda x: trim(x)), lambda x: x <> '')"
+    return f"CASE WHEN {blank(v)} THEN NULL ELSE {parts} END"
+
+
+def hashtags(text: str) -> str:
+    """Lower-cased hashtags without '#', sorted and distinct."""
+    return f"list_sort(list_distinct(regexp_extract_all(lower({text}), '#([\\p{{L}}\\p{{N}}_]+)', 1)))"
+
+
+def neutralise(v: str) -> str:
+    """Prefix spreadsheet-formula starters (= + - @ tab CR) with a quote, for CSVs users open in Excel."""
+    return f"CASE WHEN regexp_matches({v}, '^[=+\\-@\\t\\r]') THEN '''' || {v} ELSE {v} END"
+
+
+MANGLED_ID_RE = r"[0-9](\.[0-9]+)?[eE][+][0-9]+|[0-9]+\.0+"

@@ -1,0 +1,164 @@
+"""Every lint rule: a failing fixture that produces exactly its code, and a passing near-miss fixture."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agilesocial.config import load_project
+from agilesocial.lint.registry import RULES
+from agilesocial.lint.runner import run_validation
+from test_lint_project import TODAY, base_files, write_project
+
+Files = dict[str, Any]
+Mutation = Callable[[Files], None]
+
+
+def plan(f: Files) -> dict[str, Any]:
+    return f["plans/acme.yaml"]
+
+
+def obj(f: Files, i: int = 0) -> dict[str, Any]:
+    return plan(f)["objectives"][i]
+
+
+def exp(f: Files) -> dict[str, Any]:
+    return f["experiments/e1.yaml"]
+
+
+def sprint(f: Files, i: int = 1) -> dict[str, Any]:
+    return f[f"sprints/s{i}.yaml"]
+
+
+def same(f: Files) -> None:
+    """The base project as it is."""
+
+
+def before_after(intervention: str | None, window: tuple[str, str] = ("2026-12-07", "2026-12-20")) -> Mutation:
+    def mutate(f: Files) -> None:
+        e = exp(f)
+        e.update(design="before_after", variants=[], window={"start": window[0], "end": window[1]})
+        if intervention:
+            e["intervention_date"] = intervention
+
+    return mutate
+
+
+def extra_tools(n: int, focus_limit: int | None = None) -> Mutation:
+    def mutate(f: Files) -> None:
+        for platform in ("facebook", "linkedin", "tiktok", "youtube")[:n]:
+            plan(f)["tools"].append({"id": platform, "platform": platform, "serves": ["eng"]})
+        if focus_limit:
+            plan(f)["focus_limit"] = focus_limit
+
+    return mutate
+
+
+def copy_experiment(new_id: str) -> Mutation:
+    def mutate(f: Files) -> None:
+        f["experiments/e2.yaml"] = {**exp(f), "id": new_id}
+
+    return mutate
+
+
+# code -> (failing mutation, passing near-miss mutation)
+CASES: dict[str, tuple[Mutation, Mutation]] = {
+    "AS001": (lambda f: exp(f).update(unit="person"), lambda f: exp(f).update(unit="user")),
+    "AS101": (lambda f: obj(f).pop("metric"), same),
+    "AS102": (lambda f: obj(f).pop("baseline"), lambda f: obj(f).update(baseline=0)),
+    "AS103": (lambda f: obj(f).pop("target"), same),
+    "AS104": (lambda f: obj(f).pop("deadline"), same),
+    "AS105": (lambda f: obj(f).update(deadline="2026-11-26"), lambda f: obj(f).update(deadline="2026-11-27")),
+    "AS106": (lambda f: obj(f).update(target=0.02), lambda f: obj(f).update(target=0.01, direction="lower")),
+    "AS107": (lambda f: obj(f).update(metric="engagment_rate"), lambda f: obj(f).update(metric="link_click_per_reach")),
+    "AS108": (
+        lambda f: plan(f)["objectives"].append(dict(obj(f))),
+        lambda f: plan(f)["objectives"].append({**obj(f), "id": "eng2"}),
+    ),
+    "AS201": (
+        lambda f: plan(f)["target"]["segments"][0].update(technographics={"creators": 60, "joiners": 41}),
+        lambda f: plan(f)["target"]["segments"][0].update(technographics={"creators": 60, "joiners": 40}),
+    ),
+    "AS301": (lambda f: plan(f)["tools"][0].update(serves=[]), same),
+    "AS302": (lambda f: plan(f)["tools"][0].update(serves=["eng", "sales"]), same),
+    "AS303": (extra_tools(2), extra_tools(2, focus_limit=4)),
+    "AS304": (lambda f: plan(f)["tools"][1].update(platform="instagram"), same),
+    "AS401": (lambda f: exp(f).update(plan="acme-2027"), same),
+    "AS402": (
+        lambda f: exp(f).update(objective="sales"),
+        lambda f: (exp(f).pop("plan"), exp(f).update(objective="svc")),
+    ),
+    "AS403": (lambda f: exp(f).update(sprint="s9"), same),
+    "AS404": (lambda f: exp(f).update(metric="engagement"), lambda f: exp(f).update(metric="link_click_per_reach")),
+    "AS405": (lambda f: exp(f).update(guardrails=["comment_rate", "coments"]), same),
+    "AS406": (lambda f: exp(f).pop("hypothesis"), same),
+    "AS407": (
+        lambda f: exp(f)["hypothesis"].update(we_will_know_when="people like it more"),
+        lambda f: exp(f)["hypothesis"].update(we_will_know_when="comments rise by 2 per post"),
+    ),
+    "AS408": (lambda f: exp(f).pop("metric"), same),
+    "AS409": (lambda f: exp(f).update(variants=[{"name": "only"}]), before_after("2026-12-14")),
+    "AS410": (before_after(None), before_after("2026-12-14")),
+    "AS411": (
+        lambda f: exp(f).update(window={"start": "2026-12-07", "end": "2026-12-24"}),
+        before_after("2026-12-07", window=("2026-11-01", "2026-12-20")),
+    ),
+    "AS412": (
+        lambda f: exp(f).update(status="stopped"),
+        lambda f: exp(f).update(status="stopped", five_whys=["Why? Nobody saw the posts."]),
+    ),
+    "AS413": (before_after("2026-12-30"), before_after("2026-12-20")),
+    "AS501": (lambda f: sprint(f, 2).update(start="2026-12-20"), lambda f: sprint(f, 2).update(start="2026-12-21")),
+    "AS502": (
+        lambda f: sprint(f)["key_results"][0].update(weekly_targets=[0.021, 0.022, 0.023]),
+        lambda f: (
+            sprint(f).update(end="2026-12-27", key_results=[{"metric": "likes", "weekly_targets": [1, 2, 3]}])
+            or sprint(f, 2).update(start="2026-12-28")
+        ),
+    ),
+    "AS503": (lambda f: sprint(f)["key_results"][0].update(metric="er"), same),
+    "AS601": (lambda f: plan(f).pop("program"), same),
+    "AS602": (lambda f: plan(f)["program"].update(success_measures=[]), same),
+    "AS603": (lambda f: plan(f)["program"].pop("owner"), same),
+    "AS701": (copy_experiment("e1"), copy_experiment("e2")),
+    "AS801": (lambda f: plan(f)["evaluation"]["kpis"][0].update(metric="engagements_rate"), same),
+    "AS802": (
+        lambda f: plan(f)["evaluation"]["kpis"][0].pop("weekly_target"),
+        lambda f: plan(f)["evaluation"]["kpis"][0].update(weekly_target=None, weekly_targets=[1, 2]),
+    ),
+}
+
+
+def codes_after(tmp_path: Path, mutate: Mutation) -> list[str]:
+    files = base_files()
+    mutate(files)
+    write_project(tmp_path, files)
+    report = run_validation(load_project(tmp_path), today=TODAY)
+    return [f.code for f in report.findings]
+
+
+def test_every_rule_has_a_case() -> None:
+    assert sorted(CASES) == sorted(RULES)
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_fails(tmp_path: Path, code: str) -> None:
+    codes = codes_after(tmp_path, CASES[code][0])
+    assert code in codes, codes
+    # the failing fixture produces its own code and nothing unrelated
+    assert set(codes) == {code}, codes
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_passes(tmp_path: Path, code: str) -> None:
+    assert codes_after(tmp_path, CASES[code][1]) == []
+
+
+def test_severities_and_codes_are_stable() -> None:
+    warnings = sorted(code for code, rule in RULES.items() if rule.severity == "warning")
+    assert warnings == ["AS303", "AS304", "AS407", "AS411", "AS412", "AS502", "AS802"]
+    for code, rule in RULES.items():
+        assert code.startswith("AS") and len(code) == 5 and rule.summary.endswith(".")
