@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/agile-social --help
+	$(VENV)/bin/agile-social demo
 
 test: $(STAMP)
 	$(PY) -m pytest -n auto

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from agilesocial.analysis.decide import DEFAULT_MDE, Context, Evidence, decide
@@ -285,8 +285,6 @@ def _decide(
     unit = "people" if kind == "proportion" else "posts"
     per = sums.sums[primary.name]
     mde = exp.mde if exp.mde is not None else DEFAULT_MDE
-    undecided = not any(r.significant for r in results if not r.is_guardrail)
-    needed = _n_needed(primary, kind, per[0], mde, s) if kind != "its" and undecided else None
     evidence = []
     for r in results:
         if r.is_guardrail:
@@ -304,7 +302,11 @@ def _decide(
         if unit == "people":
             vi = sums.variant_names.index(r.variant)
             n = round(min(per[0].sum_x or 0, per[vi].sum_x or 0))
-        evidence.append(Evidence(r, harmed, needed, n))
+        evidence.append(Evidence(r, harmed, None, n))
     planned = exp.sample_size.posts_per_variant if exp.sample_size and unit == "posts" and kind != "its" else None
     ctx = Context(primary, sums.variant_names[0], exp.mde, alpha, planned, srm, unit, exp.design == "before_after")
-    return decide(evidence, ctx)
+    decision = decide(evidence, ctx)
+    if decision.action == "keep_running" and kind != "its":  # only now is the sample size worth solving for
+        needed = _n_needed(primary, kind, per[0], mde, s)
+        decision = decide([replace(e, posts_needed_total=needed) for e in evidence], ctx)
+    return decision

@@ -24,18 +24,26 @@ def register(app: typer.Typer) -> None:
     @app.command("init", epilog=EPILOG)
     @handle_errors
     def init(
-        directory: Annotated[Path, typer.Argument(help="Folder to create the project in.", metavar="[DIR]")] = Path(
-            "."
-        ),
-        brand: Annotated[str, typer.Option("--brand", "-b", help="Brand the plan is for.", show_default=False)] = "",
-        goal: Annotated[str, typer.Option("--goal", "-g", help="Base goal of the first objective.")] = "talking",
+        directory: Annotated[Path, typer.Argument(help="Folder to create the project in.", metavar="DIR")] = Path("."),
+        brand: Annotated[
+            str, typer.Option("--brand", "-b", help="Brand the plan is for.", show_default=False, metavar="BRAND")
+        ] = "",
+        goal: Annotated[
+            str, typer.Option("--goal", "-g", help="Base goal of the first objective.", metavar="GOAL")
+        ] = "talking",
         channels: Annotated[
             list[str] | None,
             typer.Option(
-                "--channel", "-c", help="A channel (repeat for more).  [default: instagram]", show_default=False
+                "--channel",
+                "-c",
+                help="A channel (repeat for more).  [default: instagram]",
+                show_default=False,
+                metavar="CHANNEL",
             ),
         ] = None,
-        sprint_weeks: Annotated[int, typer.Option("--sprint-weeks", "-w", help="Sprint length in weeks (1-8).")] = 2,
+        sprint_weeks: Annotated[
+            int, typer.Option("--sprint-weeks", "-w", help="Sprint length in weeks (1-8).", metavar="N")
+        ] = 2,
         force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
         quiet: QuietOption = False,
     ) -> None:

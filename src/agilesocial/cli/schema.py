@@ -27,7 +27,11 @@ def register(app: typer.Typer) -> None:
         out: Annotated[
             Path | None,
             typer.Option(
-                "--out", "-o", help="Folder to write to (default: schemas/ in the project root).", show_default=False
+                "--out",
+                "-o",
+                metavar="DIR",
+                help="Folder to write to (default: schemas/ in the project root).",
+                show_default=False,
             ),
         ] = None,
         check: Annotated[
@@ -38,6 +42,7 @@ def register(app: typer.Typer) -> None:
         """Write plan, experiment, sprint and config JSON Schemas (draft 7, from the models) for YAML editors."""
         from agilesocial.config import load_project
         from agilesocial.errors import EXIT_FINDINGS, AgileSocialError
+        from agilesocial.lint.runner import display_path
         from agilesocial.plan.schema import stale_schemas, write_schemas
 
         folder = out if out is not None else load_project().root / "schemas"
@@ -45,14 +50,14 @@ def register(app: typer.Typer) -> None:
         if check:
             stale = stale_schemas(folder)
             for path in stale:
-                typer.echo(f"{path}: out of date (run 'agile-social schema' to regenerate)")
+                typer.echo(f"{display_path(path)}: out of date (run 'agile-social schema' to regenerate)")
             if stale:
                 raise typer.Exit(EXIT_FINDINGS)
-            out_console.print(f"ok: schemas in {folder} are up to date")
+            out_console.print(f"ok: the schema files in {display_path(folder)}/ are up to date")
             return
         try:
             written = write_schemas(folder)
         except OSError as exc:
             raise AgileSocialError(f"cannot write schemas: {exc.strerror or exc}", path=folder) from None
         for path in written:
-            out_console.print(f"wrote {path}")
+            out_console.print(f"wrote {display_path(path)}")

@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
             typer.Argument(
                 help="Files or folders to check (default: the project's plan folders).",
                 show_default=False,
-                metavar="[PATH]...",
+                metavar="PATH",
             ),
         ] = None,
         strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,

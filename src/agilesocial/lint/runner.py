@@ -7,6 +7,7 @@ reported only for the given files.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -24,12 +25,21 @@ from agilesocial.plan.workspace import expand_paths, load_workspace
 
 def display_path(path: Path | str, base: Path | None = None) -> str:
     """``path`` relative to ``base`` (default: the current directory) when it lies below it, in POSIX form."""
+    return _display(str(path), str(base or Path.cwd()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _display(path: str, base: str) -> str:
     p = Path(path)
-    base = (base or Path.cwd()).resolve()
     try:
-        return p.resolve().relative_to(base).as_posix()
+        return p.resolve().relative_to(_resolved(base)).as_posix()
     except (ValueError, OSError):
         return p.as_posix()
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(base: str) -> Path:
+    return Path(base).resolve()
 
 
 def project_for(paths: Sequence[Path] | None = None) -> Project:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
@@ -138,6 +139,12 @@ def parse_document(source: LoadedYaml, model: type[M]) -> Document[M] | list[Sch
         return _issues(err, model, source)
 
 
+@functools.lru_cache(maxsize=64)
+def _resolved_dir(folder: Path) -> Path:
+    """``folder.resolve()``, cached: detect_kind asks for the same project folders for every file."""
+    return folder.resolve()
+
+
 def detect_kind(path: Path, data: Any, folders: dict[str, Path] | None = None) -> Kind | None:
     """Which model a file holds: by name, by folder, then by its keys."""
     if path.name in ("agile-social.yaml", "agile-social.yml"):
@@ -145,7 +152,7 @@ def detect_kind(path: Path, data: Any, folders: dict[str, Path] | None = None) -
     if folders:
         resolved = path.resolve()
         for kind, folder in folders.items():
-            if folder.resolve() in resolved.parents:
+            if _resolved_dir(folder.absolute()) in resolved.parents:
                 return kind  # type: ignore[return-value]
     if isinstance(data, dict):
         if "objectives" in data or "differentiator" in data:

@@ -150,21 +150,33 @@ def fisher_exact(c_success: int, c_trials: int, v_success: int, v_trials: int, *
         return guard
     table = [[v_success, v_trials - v_success], [c_success, c_trials - c_success]]
     p = float(sps.fisher_exact(table, alternative="two-sided").pvalue)
-    odds = float(odds_ratio(table, kind="conditional").statistic)
+    odds = float(odds_ratio(table, kind="conditional").statistic)  # inf/0 with an empty cell
     pc, pv = c_success / c_trials, v_success / v_trials
     lo, hi = confint_proportions_2indep(
         v_success, v_trials, c_success, c_trials, compare="diff", method="newcomb", alpha=alpha
     )
-    rel = rel_ci = None
+    rel: float | None = None
+    rel_ci: tuple[float, float] | None = None
     reason = None
     if pc > 0:
         rel = pv / pc - 1
         rlo, rhi = confint_proportions_2indep(
             v_success, v_trials, c_success, c_trials, compare="ratio", method="score", alpha=alpha
         )
-        rel_ci = (float(rlo) - 1, float(rhi) - 1) if math.isfinite(rhi) else None
+        bounds = np.asarray([rlo, rhi])
+        if not np.iscomplexobj(bounds) and np.all(np.isfinite(bounds)):
+            rel_ci = (float(bounds[0]) - 1, float(bounds[1]) - 1)
     else:
         reason = "the control proportion is 0, so a relative lift is undefined"
     return TestResult(
-        "fisher", pc, pv, pv - pc, (float(lo), float(hi)), rel, rel_ci, min(p, 1.0), reason=reason, statistic=odds
+        "fisher",
+        pc,
+        pv,
+        pv - pc,
+        (float(lo), float(hi)),
+        rel,
+        rel_ci,
+        min(p, 1.0),
+        reason=reason,
+        statistic=odds if math.isfinite(odds) else None,
     )

@@ -33,6 +33,8 @@ class Stage:
     first_bad: tuple[int, str, str] = (0, "", "")
     ignored: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
+    #: keys (as SQL lists) that no two good rows of the file share, so no de-duplication is needed
+    unique_keys: set[str] = field(default_factory=set)
 
     def drop(self, con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {STAGE}")
@@ -169,6 +171,12 @@ def _inspect(con: duckdb.DuckDBPyConnection, stage: Stage, layout: Layout, year:
                 path=layout.path,
                 hint="download the export again and load it without opening and re-saving it in Excel",
             )
+    keys = ["post_id", f"post_id, kind, {ROW_DATE}"] if "post_id" in stage.fields else ["date"]
+    for key in keys:  # a unique post_id makes (post_id, kind, date) unique too
+        row = con.execute(f"SELECT count(*) = count(DISTINCT ({key})) FROM {STAGE} WHERE _bad_field IS NULL").fetchone()
+        if row and row[0]:
+            stage.unique_keys.update(keys[keys.index(key) :])
+            break
     if stage.bad_rows:
         if year is None:
             yearless = con.execute(
@@ -257,45 +265,78 @@ def _account_fields(
     return ["account", "date", *ACCOUNT_DAILY_FIELDS]
 
 
+def _good_rows(stage: Stage, key: str, order: str) -> str:
+    """The staged rows to load: without bad rows, and the last row of each key when a file repeats a key."""
+    where = " WHERE _bad_field IS NULL" if stage.bad_rows else ""
+    if key in stage.unique_keys:
+        return f"(SELECT * FROM {STAGE}{where})"
+    return f"(SELECT * FROM {STAGE}{where} QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {order}) = 1)"
+
+
+def _upsert(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    key: tuple[str, ...],
+    cols: list[str],
+    source: str,
+    merge: dict[str, str],
+    p: dict[str, Any],
+    keep: tuple[str, ...] = (),
+) -> None:
+    """Insert ``source`` rows into ``table``; rows whose key already exists are replaced, merged per ``merge``.
+
+    ``merge`` maps a column to how the new value combines with the old one (``n`` = new row, ``o`` = old row).
+    With no overlap (the common case: new posts) this is one plain INSERT. ``keep`` columns (not in this file) keep
+    their old values when a row is replaced.
+    """
+    on = " AND ".join(f"o.{k} = n.{k}" for k in key)
+    overlap = con.execute(
+        f"SELECT count(*) FROM {table} o SEMI JOIN {source} n ON o.platform = $platform AND {on}",
+        {"platform": p["platform"]},
+    ).fetchone()
+    all_cols = ", ".join(("platform", *cols, "ingest_id"))
+    if not overlap or not overlap[0]:
+        con.execute(f"INSERT INTO {table} ({all_cols}) SELECT $platform, {', '.join(cols)}, $iid FROM {source}", p)
+        return
+    merged = ", ".join([*(f"{merge.get(c, f'n.{c}')} AS {c}" for c in cols), *(f"o.{c} AS {c}" for c in keep)])
+    cols = [*cols, *keep]
+    all_cols = ", ".join(("platform", *cols, "ingest_id"))
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {STAGE}_merge AS SELECT $platform AS platform, {merged}, $iid AS ingest_id"
+        f" FROM {source} n LEFT JOIN {table} o ON o.platform = $platform AND {on}",
+        p,
+    )
+    con.execute(
+        f"DELETE FROM {table} o WHERE o.platform = $platform AND EXISTS (SELECT 1 FROM {STAGE}_merge n WHERE {on})",
+        {"platform": p["platform"]},
+    )
+    con.execute(f"INSERT INTO {table} ({all_cols}) SELECT {all_cols} FROM {STAGE}_merge")
+    con.execute(f"DROP TABLE {STAGE}_merge")
+
+
 def load_staged(con: duckdb.DuckDBPyConnection, stage: Stage, ingest_id: int) -> None:
     """Upsert the good staged rows (inside the caller's transaction). The last row of a key in a file wins."""
     p = {"platform": stage.shape.platform, "iid": ingest_id}
     if stage.shape.target == "account_daily":
         present = [f for f in ACCOUNT_DAILY_FIELDS if f in stage.fields]
-        cols = ", ".join(present)
-        sets = ", ".join(f"{f} = coalesce(EXCLUDED.{f}, account_daily.{f})" for f in present)
-        con.execute(
-            f"INSERT INTO account_daily (platform, account, date, {cols}, ingest_id)"
-            f" SELECT $platform, account, date, {cols}, $iid FROM (SELECT *, row_number() OVER"
-            f" (PARTITION BY date ORDER BY _row DESC) AS _rn FROM {STAGE} WHERE _bad_field IS NULL) WHERE _rn = 1"
-            f" ON CONFLICT (platform, account, date) DO UPDATE SET {sets}, ingest_id = EXCLUDED.ingest_id",
-            p,
-        )
+        merge = {f: f"coalesce(n.{f}, o.{f})" for f in present}  # one-metric files (Instagram daily) add up
+        source = _good_rows(stage, "date", "_row DESC")
+        _upsert(con, "account_daily", ("account", "date"), ["account", "date", *present], source, merge, p)
         return
-    post_cols = ("account", "published_at", "post_type", "text", "permalink", "labels", "hashtags")
+    post_cols = ["account", "published_at", "post_type", "text", "permalink", "labels", "hashtags"]
     sel = ", ".join(c if c in stage.fields else f"NULL AS {c}" for c in post_cols)
-    upd = ", ".join(f"{c} = coalesce(EXCLUDED.{c}, posts.{c})" for c in post_cols)
-    con.execute(
-        f"INSERT INTO posts (platform, post_id, {', '.join(post_cols)}, ingest_id)"
-        f" SELECT $platform, post_id, {sel}, $iid FROM (SELECT *, row_number() OVER"
-        f" (PARTITION BY post_id ORDER BY {ROW_DATE} DESC, _row DESC) AS _rn FROM {STAGE}"
-        f" WHERE _bad_field IS NULL) WHERE _rn = 1"
-        f" ON CONFLICT (platform, post_id) DO UPDATE SET {upd}, ingest_id = EXCLUDED.ingest_id",
-        p,
-    )
+    posts = _good_rows(stage, "post_id", f"{ROW_DATE} DESC, _row DESC")
+    source = f"(SELECT post_id, {sel} FROM {posts})"
+    merge = {c: f"coalesce(n.{c}, o.{c})" for c in post_cols}  # a newer export wins where it has a value
+    _upsert(con, "posts", ("post_id",), ["post_id", *post_cols], source, merge, p)
     metrics = [f for f in METRIC_FIELDS if f in stage.fields]
     if not metrics:
         return
-    mcols = ", ".join(metrics)
-    sets = ", ".join(f"{f} = EXCLUDED.{f}" for f in metrics)
-    con.execute(
-        f"INSERT INTO post_metrics (platform, post_id, kind, metric_date, {mcols}, ingest_id)"
-        f" SELECT $platform, post_id, kind, {ROW_DATE}, {mcols}, $iid FROM (SELECT *, row_number() OVER"
-        f" (PARTITION BY post_id, kind, {ROW_DATE} ORDER BY _row DESC) AS _rn FROM {STAGE}"
-        f" WHERE _bad_field IS NULL) WHERE _rn = 1"
-        f" ON CONFLICT (platform, post_id, kind, metric_date) DO UPDATE SET {sets}, ingest_id = EXCLUDED.ingest_id",
-        p,
-    )
+    source = _good_rows(stage, f"post_id, kind, {ROW_DATE}", "_row DESC")
+    source = f"(SELECT post_id, kind, {ROW_DATE} AS metric_date, {', '.join(metrics)} FROM {source})"
+    keep = tuple(f for f in METRIC_FIELDS if f not in metrics)
+    cols = ["post_id", "kind", "metric_date", *metrics]
+    _upsert(con, "post_metrics", ("post_id", "kind", "metric_date"), cols, source, {}, p, keep)
 
 
 def write_rejects(con: duckdb.DuckDBPyConnection, layout: Layout, stage: Stage, folder: Path, sha: str) -> Path:

@@ -1,6 +1,8 @@
 """The warehouse schema, versioned with forward-only migrations.
 
-Tables (all plain DuckDB tables; the file opens in any DuckDB client):
+Tables (all plain DuckDB tables; the file opens in any DuckDB client). The natural keys below are kept unique by the
+loader (one writer at a time, upserts inside one transaction per file) rather than by index constraints: DuckDB's ART
+indexes made bulk loads ~2x slower and cost memory per row.
 
 - ``posts``          one row per post (natural key: platform, post_id)
 - ``post_metrics``   metric snapshots per post: ``kind`` 'lifetime' rows are lifetime totals as of ``metric_date``
@@ -74,8 +76,7 @@ CREATE TABLE posts (
     permalink VARCHAR,
     labels VARCHAR[],
     hashtags VARCHAR[],
-    ingest_id BIGINT,
-    PRIMARY KEY (platform, post_id)
+    ingest_id BIGINT
 );
 CREATE TABLE post_metrics (
     platform VARCHAR NOT NULL,
@@ -83,16 +84,14 @@ CREATE TABLE post_metrics (
     kind VARCHAR NOT NULL CHECK (kind IN ('lifetime', 'daily')),
     metric_date DATE NOT NULL,
     {_METRIC_COLS},
-    ingest_id BIGINT,
-    PRIMARY KEY (platform, post_id, kind, metric_date)
+    ingest_id BIGINT
 );
 CREATE TABLE account_daily (
     platform VARCHAR NOT NULL,
     account VARCHAR NOT NULL,
     date DATE NOT NULL,
     {_ACCOUNT_COLS},
-    ingest_id BIGINT,
-    PRIMARY KEY (platform, account, date)
+    ingest_id BIGINT
 );
 CREATE TABLE results (
     run_at TIMESTAMPTZ NOT NULL,
