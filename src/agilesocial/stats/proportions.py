@@ -6,6 +6,7 @@ Successes and trials are people, each counted once, so the binomial model holds 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 from scipy import stats as sps
@@ -152,17 +153,19 @@ def fisher_exact(c_success: int, c_trials: int, v_success: int, v_trials: int, *
     p = float(sps.fisher_exact(table, alternative="two-sided").pvalue)
     odds = float(odds_ratio(table, kind="conditional").statistic)  # inf/0 with an empty cell
     pc, pv = c_success / c_trials, v_success / v_trials
-    lo, hi = confint_proportions_2indep(
-        v_success, v_trials, c_success, c_trials, compare="diff", method="newcomb", alpha=alpha
-    )
+    with warnings.catch_warnings():  # statsmodels' score interval divides by 0 on empty cells (handled below)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lo, hi = confint_proportions_2indep(
+            v_success, v_trials, c_success, c_trials, compare="diff", method="newcomb", alpha=alpha
+        )
+        rlo, rhi = confint_proportions_2indep(
+            v_success, v_trials, c_success, c_trials, compare="ratio", method="score", alpha=alpha
+        )
     rel: float | None = None
     rel_ci: tuple[float, float] | None = None
     reason = None
     if pc > 0:
         rel = pv / pc - 1
-        rlo, rhi = confint_proportions_2indep(
-            v_success, v_trials, c_success, c_trials, compare="ratio", method="score", alpha=alpha
-        )
         bounds = np.asarray([rlo, rhi])
         if not np.iscomplexobj(bounds) and np.all(np.isfinite(bounds)):
             rel_ci = (float(bounds[0]) - 1, float(bounds[1]) - 1)
