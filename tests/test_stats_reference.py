@@ -313,3 +313,14 @@ def test_its_against_independent_ols_and_newey_west() -> None:
     assert r.level_ci[0] < 8 < r.level_ci[1]
     assert (r.n_before, r.n_after) == (42, 42)
     assert any("correlated" in w for w in r.warnings)
+
+
+def test_p_adjust_agrees_with_statsmodels_multipletests() -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(9)
+    for size in (1, 2, 5, 17, 60):
+        p = np.round(rng.uniform(0, 1, size) ** 3, 3)  # skewed to small values, with ties
+        for ours, theirs in (("holm", "holm"), ("bh", "fdr_bh")):
+            expected = multipletests(p, method=theirs)[1]
+            assert stats.adjust_pvalues(list(p), ours) == pytest.approx(list(expected), abs=1e-12)  # type: ignore[arg-type]

@@ -36,6 +36,7 @@ def console(stderr: bool = False, quiet: bool = False) -> Any:
     return Console(
         file=stream,
         no_color=no_color,
+        color_system=None if no_color else "auto",
         highlight=False,
         soft_wrap=False,
         quiet=quiet,

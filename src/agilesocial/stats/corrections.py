@@ -11,8 +11,6 @@ from scipy import stats as sps
 
 from agilesocial.stats.sufficient import check_alpha
 
-_METHODS = {"holm": "holm", "bh": "fdr_bh"}
-
 
 def adjust_pvalues(p_values: Sequence[float | None], method: Literal["holm", "bh", "none"]) -> list[float | None]:
     """Adjust p-values for multiple comparisons (Holm's step-down FWER or Benjamini-Hochberg FDR).
@@ -30,11 +28,35 @@ def adjust_pvalues(p_values: Sequence[float | None], method: Literal["holm", "bh
             raise ValueError(f"p_values[{i}] == {p!r}, must be in [0, 1] or None")
     if method == "none" or not present:
         return [float(p) if p is not None else None for p in out]
-    from statsmodels.stats.multitest import multipletests
-
-    adjusted = multipletests([float(p_values[i]) for i in present], method=_METHODS[method])[1]  # type: ignore[arg-type]
+    values = np.array([p_values[i] for i in present], dtype=np.float64)
+    adjusted = _holm(values) if method == "holm" else _bh(values)
     for i, a in zip(present, adjusted, strict=True):
         out[i] = float(a)
+    return out
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    """R ``p.adjust(p, "holm")``: ``pmin(1, cummax((m - i + 1) p_(i)))`` in the original order.
+
+    Written out rather than calling statsmodels' ``multipletests`` (which runs ``gc.collect()`` on every call,
+    ~50 ms); the tests check both agree.
+    """
+    m = p.size
+    order = np.argsort(p, kind="stable")
+    adj = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
+    out = np.empty(m)
+    out[order] = adj
+    return out
+
+
+def _bh(p: np.ndarray) -> np.ndarray:
+    """R ``p.adjust(p, "BH")``: ``pmin(1, cummin(m / i * p_(i)))`` taken from the largest p downwards."""
+    m = p.size
+    order = np.argsort(p, kind="stable")[::-1]
+    ranks = np.arange(m, 0, -1)
+    adj = np.minimum(1.0, np.minimum.accumulate(m / ranks * p[order]))
+    out = np.empty(m)
+    out[order] = adj
     return out
 
 
