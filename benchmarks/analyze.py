@@ -57,7 +57,7 @@ def build_warehouse(db: Path, rows: int) -> None:
             """
         )
         con.execute(
-            f"""
+            """
             INSERT INTO post_metrics (platform, post_id, kind, metric_date, impressions, reach, engagements,
                                       comments, clicks)
             SELECT p.platform, p.post_id, 'lifetime', DATE '2026-11-20' + s::INTEGER,
@@ -105,7 +105,7 @@ def raw_sql(project: Any) -> None:
     zone = project_zone(project.config.timezone)
     queries = []
     for doc, metrics in planned:
-        sel = variant_sql(doc.model, zone, SCOPE_TABLE, metric_fields(metrics))
+        sel = variant_sql(doc.model, zone, SCOPE_TABLE, metric_fields(metrics), has_keys=True)
         queries.append((sums_sql(sel, metrics), sel.params))
 
     class _S:  # the settings _materialise reads
@@ -201,7 +201,9 @@ def main() -> None:
     if not (root / "experiments").exists():
         build_project(root, args.experiments, db)
     project = load_project(root)
-    print(f"built {args.rows:,} post-metric rows and {args.experiments} experiments in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"built {args.rows:,} post-metric rows and {args.experiments} experiments in {time.perf_counter() - t0:.1f} s"
+    )
 
     import agilesocial.stats  # noqa: F401  -- import scipy/statsmodels once, outside the timings
 

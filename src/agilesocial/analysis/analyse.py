@@ -158,7 +158,9 @@ def analyse_experiment(
     """Analyse one experiment; ``metrics[0]`` is the primary metric, the rest guardrails."""
     exp = doc.model
     alpha = exp.alpha or settings.alpha
-    sel = variant_sql(exp, settings.zone, settings.source, fields_of(metrics))
+    sel = variant_sql(
+        exp, settings.zone, settings.source, fields_of(metrics), has_keys=settings.source != "post_latest"
+    )
     sums = fetch_sums(con, sel, metrics)
     _check_posts(doc, sums, con, sel)
     warnings: list[str] = []

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from agilesocial.analysis.analyse import Settings, analyse_experiment
 from agilesocial.analysis.model import AnalysisReport
-from agilesocial.analysis.selection import POST_COLUMNS, Clause, describe_scope, project_zone, scope_clause
+from agilesocial.analysis.selection import KEY_COLUMNS, POST_COLUMNS, Clause, describe_scope, project_zone, scope_clause
 from agilesocial.analysis.sufficient import metric_fields
 from agilesocial.config import Project
 from agilesocial.errors import EXIT_FINDINGS, EXIT_USAGE, AgileSocialError, DataError
@@ -181,7 +181,7 @@ def _materialise(
     """Evaluate ``post_latest`` once: the posts in any experiment's scope, with the columns the analysis reads."""
     fields = metric_fields([m for _, metrics in planned for m in metrics])
     scope = Clause.any_of([scope_clause(doc.model, s.zone) for doc, _ in planned])
-    cols = ", ".join((*POST_COLUMNS, "hashtags", *fields))
+    cols = ", ".join((*POST_COLUMNS, *fields, KEY_COLUMNS))
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {SCOPE_TABLE} AS SELECT {cols} FROM post_latest WHERE {scope.sql}", scope.params
     )

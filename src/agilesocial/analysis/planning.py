@@ -92,7 +92,14 @@ def plan_power(
 def _history(project: Project, experiment_id: str, db: Path | None) -> tuple[Any, Any, Any, tuple[int, Any], str]:
     """(experiment, metric, SampleStats of the history, (posts, mean impressions per post), note)."""
     from agilesocial.analysis.engine import DEFAULT_METRIC
-    from agilesocial.analysis.selection import Clause, describe_scope, project_zone, scope_clause, selector_clause
+    from agilesocial.analysis.selection import (
+        Clause,
+        describe_scope,
+        keyed,
+        project_zone,
+        scope_clause,
+        selector_clause,
+    )
     from agilesocial.analysis.sufficient import Sums, _aggregates
     from agilesocial.plan.experiment import DateRange
     from agilesocial.plan.workspace import load_workspace
@@ -122,7 +129,7 @@ def _history(project: Project, experiment_id: str, db: Path | None) -> tuple[Any
         tries = [(Clause.all_of([scope, selector_clause(control, zone)]), "control selector")] if control else []
         tries.append((scope, "all posts"))
         for clause, what in tries:
-            sql = f"SELECT {', '.join(aggs.values())}, avg(impressions::DOUBLE) FROM post_latest WHERE {clause.sql}"
+            sql = f"SELECT {', '.join(aggs.values())}, avg(impressions::DOUBLE) FROM {keyed('post_latest')} WHERE {clause.sql}"
             values = con.execute(sql, clause.params).fetchone()
             assert values is not None
             got = dict(zip([*aggs, "impressions"], values, strict=True))

@@ -22,6 +22,14 @@ POST_COLUMNS: tuple[str, ...] = ("platform", "account", "post_id", "published_at
 HASHTAG_SQL = (
     "list_transform(coalesce(hashtags, regexp_extract_all(text, '#(\\w+)', 1)), lambda h: lower(ltrim(h, '#')))"
 )
+LABEL_SQL = "list_transform(labels, lambda l: lower(trim(l)))"
+#: The normalised match keys selectors compare against (computed once when the scope is materialised).
+KEY_COLUMNS = f"{HASHTAG_SQL} AS tag_keys, {LABEL_SQL} AS label_keys"
+
+
+def keyed(source: str) -> str:
+    """``source`` (a table or view with the post_latest columns) plus the ``tag_keys`` and ``label_keys`` columns."""
+    return f"(SELECT *, {KEY_COLUMNS} FROM {source})"
 
 
 @dataclass
@@ -74,14 +82,17 @@ def normalise_tag(tag: str) -> str:
 
 
 def selector_clause(selector: Selector, zone: ZoneInfo) -> Clause:
-    """All given conditions of a selector (AND); each list matches any of its values (OR). Never NULL."""
+    """All given conditions of a selector (AND); each list matches any of its values (OR). Never NULL.
+
+    Reads the ``tag_keys`` and ``label_keys`` columns (see :func:`keyed`).
+    """
     parts: list[Clause] = []
     if selector.labels:
         labels = sorted({label.strip().lower() for label in selector.labels})
-        parts.append(Clause("list_has_any(list_transform(labels, lambda l: lower(trim(l))), ?::VARCHAR[])", [labels]))
+        parts.append(Clause("list_has_any(label_keys, ?::VARCHAR[])", [labels]))
     if selector.hashtags:
         tags = sorted({normalise_tag(t) for t in selector.hashtags})
-        parts.append(Clause(f"list_has_any({HASHTAG_SQL}, ?::VARCHAR[])", [tags]))
+        parts.append(Clause("list_has_any(tag_keys, ?::VARCHAR[])", [tags]))
     if selector.post_ids:
         parts.append(Clause("post_id IN (SELECT unnest(?::VARCHAR[]))", [list(selector.post_ids)]))
     if selector.post_type:
@@ -129,10 +140,13 @@ class VariantSql:
     variant_names: tuple[str, ...]
 
 
-def variant_sql(experiment: Experiment, zone: ZoneInfo, source: str, fields: tuple[str, ...]) -> VariantSql:
+def variant_sql(
+    experiment: Experiment, zone: ZoneInfo, source: str, fields: tuple[str, ...], *, has_keys: bool = False
+) -> VariantSql:
     """SELECT of the posts in scope with ``m0..mK`` (matches variant k), ``nm`` (how many) and ``v`` (assigned).
 
-    ``source`` is a table or view name with the ``post_latest`` columns; ``fields`` the metric fields needed.
+    ``source`` is a table or view name with the ``post_latest`` columns (and ``tag_keys``/``label_keys`` when
+    ``has_keys``; otherwise they are computed); ``fields`` the metric fields needed.
     A before/after experiment without variants treats every post in scope as one series named 'all'.
     """
     unknown = [f for f in fields if f not in METRIC_FIELDS]

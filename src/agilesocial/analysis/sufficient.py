@@ -70,38 +70,38 @@ def metric_fields(metrics: list[Metric]) -> tuple[str, ...]:
 
 
 def _aggregates(metric: Metric) -> dict[str, str]:
-    """Sums.field -> SQL aggregate over the posts where the metric's fields are present."""
-    y = f"{metric.numerator}::DOUBLE"
+    """Sums.field -> SQL aggregate over the posts where the metric's fields are present.
+
+    Posts lacking a field become NULL through CASE (ignored by the aggregates): cheaper than FILTER clauses.
+    """
     ok = f"{metric.numerator} IS NOT NULL"
     if metric.denominator is not None:
         ok += f" AND {metric.denominator} IS NOT NULL"
+    y = f"(CASE WHEN {ok} THEN {metric.numerator}::DOUBLE END)"
     aggs = {
-        "n": "count(*)",
+        "n": f"count({y})",
         "sum_y": f"sum({y})",
         "sum_y2": f"sum({y} * {y})",
         "sum_y3": f"sum({y} * {y} * {y})",
         "max_y": f"max({y})",
     }
     if metric.denominator is not None:
-        x = f"{metric.denominator}::DOUBLE"
+        x = f"(CASE WHEN {ok} THEN {metric.denominator}::DOUBLE END)"
         aggs.update(
             {
                 "sum_x": f"sum({x})",
                 "sum_x2": f"sum({x} * {x})",
                 "sum_xy": f"sum({x} * {y})",
                 "max_x": f"max({x})",
-                "zero_x": f"count(*) FILTER ({metric.denominator} = 0)",
+                "zero_x": f"count(CASE WHEN {x} = 0 THEN 1 END)",
             }
         )
-    return {
-        k: (f"{v} FILTER ({ok})" if "FILTER" not in v else v.replace("FILTER (", f"FILTER ({ok} AND "))
-        for k, v in aggs.items()
-    }
+    return aggs
 
 
 def sums_sql(selection: VariantSql, metrics: list[Metric]) -> str:
     """The one GROUP BY over the experiment's posts: every variant x metric in a single scan."""
-    cols = ["v", "count(*)", "count(*) FILTER (nm > 1)"]
+    cols = ["v", "count(*)", "count(CASE WHEN nm > 1 THEN 1 END)"]
     for m in metrics:
         cols.extend(_aggregates(m).values())
     return f"SELECT {', '.join(cols)} FROM ({selection.sql}) WHERE v IS NOT NULL GROUP BY v"

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from agilesocial import __version__
 from agilesocial.errors import DataError
-from agilesocial.warehouse.loadsql import build_stage, load_staged, write_rejects
+from agilesocial.warehouse.loadsql import load_staged, write_rejects
 from agilesocial.warehouse.mapping import apply_mapping, load_mapping
 from agilesocial.warehouse.profiles import Shape
 from agilesocial.warehouse.sniff import Layout, sniff
+from agilesocial.warehouse.stage import build_stage
 
 if TYPE_CHECKING:
     import duckdb
@@ -301,7 +302,7 @@ def _load(
         raise
     try:
         if stage.bad_rows:
-            result.rejects_path = str(write_rejects(con, layout, stage, db.parent / "rejects", sha))
+            result.rejects_path = str(write_rejects(con, stage, db.parent / "rejects", sha))
     finally:
         stage.drop(con)
     return result

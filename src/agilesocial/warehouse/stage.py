@@ -1,0 +1,314 @@
+"""Reading one export: the converting SELECT over DuckDB ``read_csv``, and one checking pass over it.
+
+The file is parsed and converted ONCE, into the temp table ``STAGE`` (measured: one pass into memory, then inserts
+from it, beats reading the CSV once per target table). The checks then run on that table: row counts, the first bad
+row, Excel-mangled ids, year-less dates, repeated keys and overlap with the warehouse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from agilesocial.errors import DataError
+from agilesocial.plan.metrics import METRIC_FIELDS
+from agilesocial.warehouse import sqlexpr as sx
+from agilesocial.warehouse.profiles import ROW_DATE, Col, Shape, metric_from_title, resolve_columns
+from agilesocial.warehouse.schema import ACCOUNT_DAILY_FIELDS
+from agilesocial.warehouse.sniff import Layout
+
+if TYPE_CHECKING:
+    import duckdb
+
+STAGE = "_agile_social_stage"
+_SUMMARY_WORDS = ("total", "totals", "grand total", "summary")
+
+
+@dataclass
+class Stage:
+    """One file's converting query, what the check pass found, and whether it is materialised."""
+
+    shape: Shape
+    layout: Layout
+    fields: list[str]
+    select: str = ""
+    where: str = "true"
+    padding: bool = False
+    rows_read: int = 0
+    bad_rows: int = 0
+    first_bad: tuple[int, str, str] = (0, "", "")
+    ignored: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    account: str | None = None
+    #: keys (as SQL lists) that no two good rows of the file share, so no de-duplication is needed
+    unique_keys: set[str] = field(default_factory=set)
+    overlap: int = 0
+    materialized: bool = False
+
+    def source(self, numbered: bool = True) -> str:
+        """The converted rows as a subquery (``_row`` = data row number, 1-based, when ``numbered``)."""
+        csv = csv_source(self.layout, self.padding)
+        inner = f"SELECT row_number() OVER () AS _row, * FROM {csv}" if numbered else f"SELECT * FROM {csv}"
+        return f"(SELECT {'_row, ' if numbered else ''}{self.select} FROM ({inner}) WHERE {self.where})"
+
+    def csv_params(self) -> dict[str, Any]:
+        return {**self.params, "csv_path": str(self.layout.read_path), "csv_delim": self.layout.delimiter}
+
+    def materialize(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT * FROM {self.source()}", self.csv_params())
+        self.materialized = True
+
+    def drop(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        self.materialized = False
+
+
+def csv_source(layout: Layout, padding: bool) -> str:
+    """``read_csv`` of every column as VARCHAR, named c0, c1... by position (parameters $csv_path, $csv_delim)."""
+    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(layout.header)))
+    options = (
+        f"header=false, skip={int(layout.skip)}, auto_detect=false, columns={{{cols}}}, delim=$csv_delim,"
+        " quote='\"', escape='\"', strict_mode=false, max_line_size=10000000"
+    )
+    if padding:
+        options += ", null_padding=true, parallel=false"
+    return f"read_csv($csv_path, {options})"
+
+
+def _convert(fld: str, col: Col, v: str, shape: Shape, params: sx.Params, tz: str, year: int | None) -> str:
+    decimal = shape.decimal or ("," if shape.delimiter == ";" else ".")
+    if col.conv == "id":
+        return f"nullif(trim({v}), '')"
+    if col.conv == "text":
+        return f"nullif({v}, '')"
+    if col.conv == "labels":
+        return sx.labels(v, shape.labels_sep, params)
+    if col.conv == "datetime":
+        return sx.timestamp(v, params, tz, shape.datetime_formats, year)
+    if col.conv == "date":
+        return sx.date(v, params, shape.datetime_formats, year)
+    if col.conv == "duration":
+        return sx.duration(v, decimal, col.scale)
+    if col.conv == "number" or fld == "watch_time_seconds":
+        return sx.decimal_value(v, decimal, col.scale)
+    return sx.count(v, decimal, col.scale)
+
+
+def build_stage(
+    con: duckdb.DuckDBPyConnection,
+    layout: Layout,
+    *,
+    fixed_account: str | None,
+    year: int | None,
+    tz: str,
+    snapshot: date,
+) -> Stage:
+    """Read and convert the file into the temp table ``STAGE``; count rows and bad rows."""
+    shape = layout.shape
+    assert shape is not None
+    if shape.delimiter is None and layout.delimiter == ";":
+        shape = Shape(**{**shape.__dict__, "delimiter": ";"})
+    used, ignored = resolve_columns(shape, layout.header)
+    if shape.value_from_title and "__value__" in used:
+        title = " ".join(line.strip().strip('",') for line in layout.preamble if "sep=" not in line.lower())
+        metric = metric_from_title(title)
+        if metric is None:
+            raise DataError(
+                f"{shape.kind_label}: cannot tell which metric the title {title!r} holds",
+                path=layout.path,
+                hint="load it with --mapping, naming the column for one account-level field",
+            )
+        used[metric] = used.pop("__value__")
+    if shape.target == "account_daily" and not fixed_account:
+        raise DataError(
+            f"looks like a {shape.kind_label} export: account-level data that names no account",
+            path=layout.path,
+            hint="pass --account NAME to load it into account_daily",
+        )
+    params = sx.Params()
+    exprs: dict[str, str] = {}
+    checks: list[tuple[str, str, str]] = []  # (bad condition, header name, raw ref)
+    for fld, (pos, col) in used.items():
+        v = f"c{pos}"
+        exprs[fld] = _convert(fld, col, v, shape, params, tz, year)
+        if col.conv in ("datetime", "date", "count", "number", "duration"):
+            cond = f"(({exprs[fld]}) IS NULL AND NOT {sx.blank(v)}"
+            cond += f" AND lower(trim({v})) <> 'lifetime')" if col.conv == "date" else ")"
+            checks.append((cond, layout.header[pos], v))
+    if shape.target == "posts":
+        fields = _post_fields(shape, used, exprs, checks, layout, params, fixed_account, snapshot)
+    else:
+        fields = _account_fields(shape, used, exprs, checks, layout, params, fixed_account)
+    first_cell = "c0"
+    used_refs = sorted({f"c{pos}" for pos, _ in used.values()})
+    not_summary = f"NOT (lower(trim(coalesce({first_cell}, ''))) IN ({', '.join(repr(w) for w in _SUMMARY_WORDS)}))"
+    not_empty = "NOT (" + " AND ".join(f"{sx.blank(r)}" for r in used_refs) + ")" if used_refs else "true"
+    bad_field = "CASE " + " ".join(f"WHEN {c} THEN {params.add(name)}" for c, name, _ in checks) + " END"
+    bad_value = "CASE " + " ".join(f"WHEN {c} THEN {raw}" for c, _, raw in checks) + " END"
+    if not checks:
+        bad_field = bad_value = "NULL::VARCHAR"
+    select = ", ".join(f"{expr} AS {sx.quote_ident(name)}" for name, expr in exprs.items() if name in fields)
+    stage = Stage(shape, layout, [f for f in fields if f in exprs], ignored=ignored, params=params.values)
+    stage.account = fixed_account
+    stage.select = f"{select}, {bad_field} AS _bad_field, {bad_value} AS _bad_value"
+    stage.where = f"{not_summary} AND {not_empty}"
+    _check(con, stage, year)
+    return stage
+
+
+def _csv_error(layout: Layout, text: str) -> DataError:
+    m = re.search(r"Line: (\d+)", text)
+    line = int(m.group(1)) if m else None
+    first = text.split("\n")[0].replace("Invalid Input Error: ", "")
+    if "Original Line" in text or "Expected Number" in text:
+        detail = next((ln for ln in text.split("\n") if "Expected Number" in ln), first)
+        first = f"malformed CSV row: {detail.strip()}"
+    return DataError(first, path=layout.path, line=line, hint="is this a complete, unmodified export?")
+
+
+def _check(con: duckdb.DuckDBPyConnection, stage: Stage, year: int | None) -> None:
+    """Materialise the converted file (the one pass over the CSV), then check it: counts, first bad row, mangled
+    ids, year-less dates, unique keys and overlap with the warehouse."""
+    bad = "_bad_field IS NOT NULL"
+    yearless = f"{bad} AND regexp_full_match(trim(_bad_value), $yearless)"
+    parts = [
+        "count(*)",
+        "count(_bad_field)",
+        f"arg_min(_row, _row) FILTER (WHERE {bad})",
+        f"arg_min(_bad_field, _row) FILTER (WHERE {bad})",
+        f"arg_min(_bad_value, _row) FILTER (WHERE {bad})",
+        f"arg_min(_row, _row) FILTER (WHERE {yearless})",
+        f"arg_min(_bad_field, _row) FILTER (WHERE {yearless})",
+        f"arg_min(_bad_value, _row) FILTER (WHERE {yearless})",
+    ]
+    extra: dict[str, Any] = {"yearless": sx.YEARLESS_RE, "platform": stage.shape.platform}
+    if "post_id" in stage.fields:
+        mangled = "regexp_full_match(post_id, $mangled)"
+        extra["mangled"] = sx.MANGLED_ID_RE
+        parts += [
+            f"count(DISTINCT post_id) FILTER (WHERE NOT {bad})",
+            f"arg_min(_row, _row) FILTER (WHERE {mangled})",
+            f"arg_min(post_id, _row) FILTER (WHERE {mangled})",
+            "count(*) FILTER (WHERE post_id IN (SELECT post_id FROM posts WHERE platform = $platform))",
+        ]
+    else:
+        extra["account"] = stage.account
+        parts += [
+            f"count(DISTINCT date) FILTER (WHERE NOT {bad})",
+            "NULL",
+            "NULL",
+            "count(*) FILTER (WHERE date IN (SELECT date FROM account_daily WHERE platform = $platform"
+            " AND account = $account))",
+        ]
+    for padding in (False, True):
+        stage.padding = padding
+        try:
+            stage.materialize(con)
+            break
+        except Exception as exc:  # duckdb.Error: the CSV itself is malformed
+            text = str(exc)
+            if not padding and "Expected Number of Columns" in text:
+                continue
+            raise _csv_error(stage.layout, text) from None
+    row = con.execute(f"SELECT {', '.join(parts)} FROM {STAGE}", extra).fetchone()
+    assert row is not None
+    total, bad_rows, b_row, b_field, b_value, y_row, y_field, y_value, distinct, m_row, m_id, overlap = row
+    stage.rows_read, stage.bad_rows, stage.overlap = int(total), int(bad_rows), int(overlap)
+    path = stage.layout.path
+    if m_row is not None:
+        raise DataError(
+            f"row {m_row}: post id {m_id!r} was mangled by a spreadsheet (ids must stay text);"
+            " mangled ids cannot identify posts, so the file is refused",
+            path=path,
+            hint="download the export again and load it without opening and re-saving it in Excel",
+        )
+    if y_row is not None and year is None:
+        raise DataError(
+            f"row {y_row}, column {y_field!r}: date {y_value!r} has no year",
+            path=path,
+            hint="pass --year YYYY, the year these dates are in",
+        )
+    if bad_rows:
+        stage.first_bad = (int(b_row), str(b_field), str(b_value))
+    if distinct == total - bad_rows:  # a unique post_id (or date) makes every key of the file unique
+        stage.unique_keys = {"post_id", f"post_id, kind, {ROW_DATE}", "date"}
+
+
+def find_unique_keys(con: duckdb.DuckDBPyConnection, stage: Stage) -> None:
+    """On a materialised stage whose post ids repeat (daily rows): is (post_id, kind, date) still unique?"""
+    if stage.unique_keys or "post_id" not in stage.fields:
+        return
+    key = f"post_id, kind, {ROW_DATE}"
+    row = con.execute(f"SELECT count(*) = count(DISTINCT ({key})) FROM {STAGE} WHERE _bad_field IS NULL").fetchone()
+    if row and row[0]:
+        stage.unique_keys.add(key)
+
+
+def _post_fields(
+    shape: Shape,
+    used: dict[str, tuple[int, Col]],
+    exprs: dict[str, str],
+    checks: list[tuple[str, str, str]],
+    layout: Layout,
+    params: sx.Params,
+    fixed_account: str | None,
+    snapshot: date,
+) -> list[str]:
+    if "post_id" not in exprs:
+        if shape.post_id_from_permalink and "permalink" in exprs:
+            pos = used["permalink"][0]
+            exprs["post_id"] = f"nullif(regexp_extract(c{pos}, {params.add(shape.post_id_from_permalink)}, 1), '')"
+        else:
+            raise DataError(
+                f"{shape.kind_label}: no column holds the post id",
+                path=layout.path,
+                hint="map post_id in a --mapping file",
+            )
+    id_pos = used["permalink"][0] if "post_id" not in used else used["post_id"][0]
+    checks.insert(0, ("(post_id_expr IS NULL)", layout.header[id_pos], f"c{id_pos}"))
+    checks[0] = (f"(({exprs['post_id']}) IS NULL)", checks[0][1], checks[0][2])
+    if "permalink" not in exprs and shape.permalink_template:
+        exprs["permalink"] = f"{params.add(shape.permalink_template)} || ({exprs['post_id']})"
+    if "post_type" not in exprs and shape.post_type:
+        exprs["post_type"] = params.add(shape.post_type)
+    if fixed_account:
+        exprs["account"] = params.add(fixed_account)
+    exprs.setdefault("account", "NULL::VARCHAR")
+    if "text" in exprs:
+        exprs["hashtags"] = sx.hashtags(exprs["text"])
+    if "engagements" not in exprs:
+        parts = [exprs[f] for f in shape.engagements_sum if f in exprs]
+        if parts:
+            total = " + ".join(f"coalesce({p}, 0)" for p in parts)
+            exprs["engagements"] = (
+                f"CASE WHEN {' AND '.join(f'({p}) IS NULL' for p in parts)} THEN NULL ELSE {total} END"
+            )
+    snap = params.add(snapshot)
+    if ROW_DATE in exprs:
+        day = exprs[ROW_DATE]
+        exprs["kind"] = f"CASE WHEN ({day}) IS NULL THEN 'lifetime' ELSE 'daily' END"
+        exprs[ROW_DATE] = f"coalesce({day}, {snap}::DATE)"
+    else:
+        exprs["kind"] = "'lifetime'"
+        exprs[ROW_DATE] = f"{snap}::DATE"
+    post = ("account", "post_id", "published_at", "post_type", "text", "permalink", "labels", "hashtags")
+    return [*post, "kind", ROW_DATE, *METRIC_FIELDS]
+
+
+def _account_fields(
+    shape: Shape,
+    used: dict[str, tuple[int, Col]],
+    exprs: dict[str, str],
+    checks: list[tuple[str, str, str]],
+    layout: Layout,
+    params: sx.Params,
+    fixed_account: str | None,
+) -> list[str]:
+    if "date" not in exprs:
+        raise DataError(f"{shape.kind_label}: no date column", path=layout.path)
+    pos = used["date"][0]
+    checks.insert(0, (f"(({exprs['date']}) IS NULL)", layout.header[pos], f"c{pos}"))
+    exprs["account"] = params.add(fixed_account)
+    return ["account", "date", *ACCOUNT_DAILY_FIELDS]
