@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_analysis_support import experiment, make_project, make_warehouse, post, split_posts
 
 from agilesocial.analysis import run_analysis
 from agilesocial.analysis.decide import metric_phrase
@@ -17,6 +16,7 @@ from agilesocial.analysis.sufficient import Sums
 from agilesocial.config import load_project
 from agilesocial.plan.experiment import Experiment, Method
 from agilesocial.plan.metrics import BUILTIN_METRICS, Metric
+from test_analysis_support import experiment, make_project, make_warehouse, post, split_posts
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 27)
@@ -86,7 +86,12 @@ def test_per_post_methods_run_and_agree_on_direction(tmp_path: Path, method: str
 
 def test_bayesian_reports_chance_to_beat(tmp_path: Path) -> None:
     r = _run(tmp_path, POSTS, method="bayesian").results[0]
-    assert r.method.startswith("bayesian") and r.p_value is None and r.chance_to_beat is not None and r.chance_to_beat > 0.95
+    assert (
+        r.method.startswith("bayesian")
+        and r.p_value is None
+        and r.chance_to_beat is not None
+        and r.chance_to_beat > 0.95
+    )
     assert r.significant is True
 
 

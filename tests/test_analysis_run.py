@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_analysis_support import experiment, make_project, make_warehouse, post, split_posts
 
 from agilesocial.analysis import run_analysis
 from agilesocial.analysis.model import AnalysisReport
 from agilesocial.errors import AgileSocialError, DataError
 from agilesocial.warehouse.connection import warehouse
+from test_analysis_support import experiment, make_project, make_warehouse, post, split_posts
 
 TODAY = dt.date(2026, 11, 27)
 WEIGHTED = [
@@ -129,7 +129,7 @@ def test_peeking_warning_and_sequential_alpha(tmp_path: Path) -> None:
     proj = make_project(tmp_path / "p", [experiment()])
     seq = _one(run_analysis(proj, today=dt.date(2026, 11, 10), sequential=True, store=False))
     assert any("sequential boundary" in w for w in seq.warnings)
-    assert _one(_run(tmp_path / "after", posts, today=TODAY)).warnings == ()
+    assert not any("planned end" in w for w in _one(_run(tmp_path / "after", posts, today=TODAY)).warnings)
 
 
 def test_sprint_end_is_the_planned_end_without_window(tmp_path: Path) -> None:
@@ -199,7 +199,8 @@ def test_unknown_ids_are_exit_2(tmp_path: Path) -> None:
     for kwargs in ({"sprint": "nope"}, {"experiment_ids": ["nope"]}, {"correction": "bonferroni"}):
         with pytest.raises(AgileSocialError) as exc:
             run_analysis(proj, today=TODAY, **kwargs)  # type: ignore[arg-type]
-        assert exc.value.exit_code == 2 and "nope" in str(exc.value) or "bonferroni" in str(exc.value)
+        assert exc.value.exit_code == 2
+        assert ("nope" in str(exc.value)) != ("bonferroni" in str(exc.value))
 
 
 def test_unknown_metric_is_a_plan_error(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from test_analysis_support import make_warehouse, post, split_posts
 
 from agilesocial.analysis.selection import project_zone, variant_sql
 from agilesocial.analysis.sufficient import fetch_daily, fetch_overlap, fetch_sums, fetch_values, metric_fields
@@ -15,6 +14,7 @@ from agilesocial.errors import ConfigError
 from agilesocial.plan.experiment import Experiment
 from agilesocial.plan.metrics import BUILTIN_METRICS
 from agilesocial.warehouse.connection import warehouse
+from test_analysis_support import make_warehouse, post, split_posts
 
 POSTS = [
     post(

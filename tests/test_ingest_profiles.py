@@ -27,7 +27,8 @@ def load(tmp_path: Path, *names: str, **kwargs: Any) -> tuple[IngestReport, duck
 
 def post(con: duckdb.DuckDBPyConnection, platform: str, post_id: str) -> dict[str, Any]:
     cur = con.execute(
-        "SELECT p.*, m.* EXCLUDE (platform, post_id, ingest_id) FROM posts p JOIN post_metrics m USING (platform, post_id)"
+        "SELECT p.*, m.* EXCLUDE (platform, post_id, ingest_id)"
+        " FROM posts p JOIN post_metrics m USING (platform, post_id)"
         " WHERE platform = ? AND post_id = ? ORDER BY m.metric_date DESC LIMIT 1",
         [platform, post_id],
     )

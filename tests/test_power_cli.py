@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from test_analysis_support import experiment, make_project, make_warehouse, split_posts
 from typer.testing import CliRunner
 
 from agilesocial.analysis.planning import plan_power, plan_power_from_history
 from agilesocial.cli.app import app
 from agilesocial.errors import AgileSocialError
+from test_analysis_support import experiment, make_project, make_warehouse, split_posts
 
 
 def _json(*args: str) -> dict[str, object]:

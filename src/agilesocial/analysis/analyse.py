@@ -220,8 +220,8 @@ def analyse_experiment(
     for r, p_adj in zip(rows, adjusted, strict=True):
         t = r.test
         label = "after" if exp.design == "before_after" else names[r.variant]
-        for w in t.warnings:
-            warnings.append(f"{label}, {r.metric.name}: {w}")
+        for w in t.warnings:  # the same warning for several metrics of one variant is shown once
+            warnings.append(f"{label}: {w}")
         good = None if t.rel_lift is None else (t.rel_lift if r.metric.direction == "higher" else -t.rel_lift)
         results.append(
             MetricResult(

@@ -153,7 +153,7 @@ def decide(evidence: list[Evidence], ctx: Context) -> Decision:
                 "iterate",
                 f"{_compare(ctx, r)}: real but below the planned {pct(mde)}; iterate to make {variant} bolder.",
             )
-        return Decision("scale", f"{_compare(ctx, r)}; scale {variant}.")
+        return Decision("scale", f"{_compare(ctx, r)}; {'keep the change' if ctx.its else f'scale {variant}'}.")
     worse = [e for e in evidence if e.result.significant and (_good(e.result, e.result.abs_lift) or 0) < 0]
     futile = [e for e in evidence if e not in worse and _futile(e, ctx)]
     if evidence and len(worse) + len(futile) == len(evidence):

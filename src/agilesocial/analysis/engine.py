@@ -183,7 +183,9 @@ def _materialise(
     scope = Clause.any_of([scope_clause(doc.model, s.zone) for doc, _ in planned])
     cols = ", ".join((*POST_COLUMNS, *fields, KEY_COLUMNS))
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {SCOPE_TABLE} AS SELECT {cols} FROM post_latest WHERE {scope.sql}", scope.params
+        f"CREATE OR REPLACE TEMP TABLE {SCOPE_TABLE} AS SELECT {cols} FROM post_latest WHERE {scope.sql} "
+        "ORDER BY platform, account, published_at",  # sorted, so zone maps skip other experiments' row groups
+        scope.params,
     )
 
 

@@ -173,6 +173,9 @@ def run_its(series: DailySeries, intervention: Any, *, alpha: float) -> tuple[Te
             "",
         )
     base = its.baseline_level
+    rel_ci = its.rel_ci
+    if base is not None and base > 0:  # relative to the fitted baseline, so the CI agrees with the p-value
+        rel_ci = (its.level_ci[0] / base, its.level_ci[1] / base)
     result = st.TestResult(
         "its",
         base,
@@ -180,7 +183,7 @@ def run_its(series: DailySeries, intervention: Any, *, alpha: float) -> tuple[Te
         its.level_change,
         its.level_ci,
         its.rel_level_change,
-        its.rel_ci,
+        rel_ci,
         its.p_value,
         warnings=tuple(its.warnings),
     )

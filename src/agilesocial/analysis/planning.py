@@ -129,7 +129,8 @@ def _history(project: Project, experiment_id: str, db: Path | None) -> tuple[Any
         tries = [(Clause.all_of([scope, selector_clause(control, zone)]), "control selector")] if control else []
         tries.append((scope, "all posts"))
         for clause, what in tries:
-            sql = f"SELECT {', '.join(aggs.values())}, avg(impressions::DOUBLE) FROM {keyed('post_latest')} WHERE {clause.sql}"
+            cols = f"{', '.join(aggs.values())}, avg(impressions::DOUBLE)"
+            sql = f"SELECT {cols} FROM {keyed('post_latest')} WHERE {clause.sql}"
             values = con.execute(sql, clause.params).fetchone()
             assert values is not None
             got = dict(zip([*aggs, "impressions"], values, strict=True))

@@ -160,6 +160,7 @@ def variant_sql(
     cols = ", ".join(("post_id", "published_at", *fields))
     nm = " + ".join(f"m{k}::INTEGER" for k in range(len(match_parts)))
     case = " ".join(f"WHEN m{k} THEN {k}" for k in range(len(match_parts)))
-    sql = f"SELECT *, {nm} AS nm, CASE {case} END AS v FROM (SELECT {cols}, {flags} FROM {source} WHERE {scope.sql})"
+    src = source if has_keys else keyed(source)
+    sql = f"SELECT *, {nm} AS nm, CASE {case} END AS v FROM (SELECT {cols}, {flags} FROM {src} WHERE {scope.sql})"
     params = [p for m in match_parts for p in m.params] + scope.params
     return VariantSql(sql, params, names)

@@ -111,27 +111,27 @@ def _render(report: Any, quiet: bool) -> None:
     from rich.table import Table
 
     table = Table(show_edge=False, pad_edge=False)
-    for name in ("file", "profile", "table", "read", "loaded", "rejected", "status"):
-        table.add_column(name, justify="right" if name in ("read", "loaded", "rejected") else "left", overflow="fold")
+    table.add_column("file", no_wrap=True, overflow="ellipsis", max_width=34)
+    table.add_column("profile", no_wrap=True)
+    for name in ("read", "loaded", "rej."):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("result", no_wrap=True)
     for f in report.files:
-        status = "FAILED" if f.error else "already ingested" if f.already_ingested else (f.note or "loaded")
-        table.add_row(
-            Path(f.path).name,
-            f.profile,
-            f.target_table or "-",
-            str(f.rows_read),
-            str(f.rows_loaded),
-            str(f.rows_rejected),
-            status,
-        )
+        if f.error:
+            result = "FAILED"
+        elif f.already_ingested:
+            result = "already ingested"
+        else:
+            result = "empty" if f.note else f"-> {f.target_table}"
+        table.add_row(Path(f.path).name, f.profile, str(f.rows_read), str(f.rows_loaded), str(f.rows_rejected), result)
     out.print(table)
     for f in report.files:
         name = Path(f.path).name
         if f.ignored_columns:
-            shown = ", ".join(f.ignored_columns[:12]) + (
-                f" … (+{len(f.ignored_columns) - 12})" if len(f.ignored_columns) > 12 else ""
-            )
-            out.print(f"{name}: {f.shape or f.profile} profile, ignored columns: {shown}")
+            shown = ", ".join(f.ignored_columns[:6])
+            more = len(f.ignored_columns) - 6
+            shown += f" and {more} more (--format json lists them)" if more > 0 else ""
+            out.print(f"{name}: {f.shape} shape; ignored {len(f.ignored_columns)} columns: {shown}")
         if f.rejects_path:
             out.print(f"{name}: {f.rows_rejected} rejected rows written to {f.rejects_path}")
     out.print(summary)

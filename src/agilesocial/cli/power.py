@@ -90,10 +90,13 @@ def register(app: typer.Typer) -> None:
         out = console(quiet=False)
         unit = "people" if plan.kind == "proportion" else "posts"
         if not quiet and plan.history_note:
-            out.print(f"History of {plan.experiment}: {plan.history_note}")
+            out.print(f"History of {plan.experiment}: {plan.history_note}", soft_wrap=True)
             sd_text = f", per-post SD {plan.sd:.4g}" if plan.sd is not None else ""
             out.print(f"Baseline {plan.kind} {plan.baseline:.4g}{sd_text}")
         what = f"{plan.n_per_variant:,} {unit} per variant to detect a {plan.mde_rel * 100:+.1f} % change"
         if plan.impressions_per_variant:
             what += f" (about {plan.impressions_per_variant:,} impressions per variant)"
-        out.print(f"{what}; alpha {plan.alpha:g}, power {plan.power:g}, {plan.sides}-sided, method {plan.method}.")
+        out.print(
+            f"{what}; alpha {plan.alpha:g}, power {plan.power:g}, {plan.sides}-sided, method {plan.method}.",
+            soft_wrap=True,
+        )

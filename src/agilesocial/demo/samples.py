@@ -44,6 +44,11 @@ def _write(
         writer.writerows(rows)
 
 
+def _cols(spec: str) -> list[str]:
+    """Column names written as one '|'-separated string (they contain commas)."""
+    return spec.split("|")
+
+
 def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
@@ -55,38 +60,13 @@ def _split_engagements(rng: Any, total: int, comment_share: float) -> tuple[int,
 
 
 def facebook(rng: Any, out: Path) -> None:
-    header = [
-        "Post ID",
-        "Page ID",
-        "Page name",
-        "Title",
-        "Description",
-        "Duration (sec)",
-        "Publish time",
-        "Caption type",
-        "Permalink",
-        "Is crosspost",
-        "Is share",
-        "Post type",
-        "Languages",
-        "Custom labels",
-        "Funded content status",
-        "Data comment",
-        "Date",
-        "Views",
-        "Reach",
-        "Reactions, Comments and Shares",
-        "Reactions",
-        "Comments",
-        "Shares",
-        "Total clicks",
-        "Link clicks",
-        "Other clicks",
-        "Seconds viewed",
-        "Average Seconds viewed",
-        "3-Second Video Views",
-        "1-Minute Video Views",
-    ]
+    header = _cols(
+        "Post ID|Page ID|Page name|Title|Description|Duration (sec)|Publish time|Caption type|Permalink|"
+        "Is crosspost|Is share|Post type|Languages|Custom labels|Funded content status|Data comment|"
+        "Date|Views|Reach|Reactions, Comments and Shares|Reactions|Comments|Shares|Total clicks|"
+        "Link clicks|Other clicks|Seconds viewed|Average Seconds viewed|3-Second Video Views|"
+        "1-Minute Video Views"
+    )
     plan: list[tuple[date, str]] = []
     for day in _days(date(2026, 9, 28), SPRINT_START - timedelta(days=1)):
         if day.weekday() in (0, 2, 4):
@@ -150,26 +130,10 @@ def facebook(rng: Any, out: Path) -> None:
 
 
 def instagram(rng: Any, out: Path) -> None:
-    header = [
-        "Post ID",
-        "Account ID",
-        "Account username",
-        "Account name",
-        "Description",
-        "Duration (sec)",
-        "Publish time",
-        "Permalink",
-        "Post type",
-        "Data comment",
-        "Date",
-        "Views",
-        "Reach",
-        "Likes",
-        "Shares",
-        "Follows",
-        "Comments",
-        "Saves",
-    ]
+    header = _cols(
+        "Post ID|Account ID|Account username|Account name|Description|Duration (sec)|Publish time|"
+        "Permalink|Post type|Data comment|Date|Views|Reach|Likes|Shares|Follows|Comments|Saves"
+    )
     plan: list[tuple[date, str]] = [
         (d, "") for d in _days(date(2026, 9, 28), SPRINT_START - timedelta(days=1)) if d.weekday() in (1, 3, 5)
     ]
@@ -211,30 +175,11 @@ def instagram(rng: Any, out: Path) -> None:
     _write(out / "instagram_posts_Sep-28-2026_Nov-22-2026.csv", header, rows, encoding="utf-8-sig")
 
 
-X_HEADER = [
-    "Tweet id",
-    "Tweet permalink",
-    "Tweet text",
-    "time",
-    "impressions",
-    "engagements",
-    "engagement rate",
-    "retweets",
-    "replies",
-    "likes",
-    "user profile clicks",
-    "url clicks",
-    "hashtag clicks",
-    "detail expands",
-    "permalink clicks",
-    "app opens",
-    "app installs",
-    "follows",
-    "email tweet",
-    "dial phone",
-    "media views",
-    "media engagements",
-]
+X_HEADER = _cols(
+    "Tweet id|Tweet permalink|Tweet text|time|impressions|engagements|engagement rate|retweets|"
+    "replies|likes|user profile clicks|url clicks|hashtag clicks|detail expands|permalink clicks|"
+    "app opens|app installs|follows|email tweet|dial phone|media views|media engagements"
+)
 X_PROMOTED = ["promoted " + h for h in X_HEADER[4:]]
 
 
@@ -314,28 +259,11 @@ def x(rng: Any, out: Path) -> None:
 
 
 def others(rng: Any, out: Path) -> None:
-    li_header = [
-        "Post title",
-        "Post link",
-        "Post type",
-        "Campaign name",
-        "Posted by",
-        "Created date",
-        "Campaign start date",
-        "Campaign end date",
-        "Audience",
-        "Impressions",
-        "Views (excluding off-site video views)",
-        "Off-site views",
-        "Clicks",
-        "Click through rate (CTR)",
-        "Likes",
-        "Comments",
-        "Reposts",
-        "Follows",
-        "Engagement rate",
-        "Content Type",
-    ]
+    li_header = _cols(
+        "Post title|Post link|Post type|Campaign name|Posted by|Created date|Campaign start date|"
+        "Campaign end date|Audience|Impressions|Views (excluding off-site video views)|Off-site views|"
+        "Clicks|Click through rate (CTR)|Likes|Comments|Reposts|Follows|Engagement rate|Content Type"
+    )
     li_rows = []
     for i, day in enumerate(_days(SPRINT_START, SPRINT_END)[::4]):
         imp = int(rng.lognormal(6.5, 0.4))
@@ -370,20 +298,10 @@ def others(rng: Any, out: Path) -> None:
         li_rows,
         preamble=["All posts: Northwind Coffee Roasters page content, 10/26/2026 - 11/22/2026"],
     )
-    tt_header = [
-        "Video title",
-        "Video link",
-        "Post time",
-        "Total likes",
-        "Total comments",
-        "Total shares",
-        "Total views",
-        "Total play time",
-        "Average watch time",
-        "Watched full video (%)",
-        "New followers",
-        "Reach",
-    ]
+    tt_header = _cols(
+        "Video title|Video link|Post time|Total likes|Total comments|Total shares|Total views|"
+        "Total play time|Average watch time|Watched full video (%)|New followers|Reach"
+    )
     tt_rows = []
     for i, day in enumerate(_days(SPRINT_START, SPRINT_END)[1::3]):
         views = int(rng.lognormal(7.5, 0.6))
@@ -404,21 +322,10 @@ def others(rng: Any, out: Path) -> None:
             ]
         )
     _write(out / "tiktok_content.csv", tt_header, tt_rows)
-    yt_header = [
-        "Content",
-        "Video title",
-        "Video publish time",
-        "Duration",
-        "Views",
-        "Watch time (hours)",
-        "Average view duration",
-        "Subscribers",
-        "Likes",
-        "Comments added",
-        "Shares",
-        "Impressions",
-        "Impressions click-through rate (%)",
-    ]
+    yt_header = _cols(
+        "Content|Video title|Video publish time|Duration|Views|Watch time (hours)|Average view duration|"
+        "Subscribers|Likes|Comments added|Shares|Impressions|Impressions click-through rate (%)"
+    )
     yt_rows: list[list[Any]] = []
     for i, day in enumerate(_days(SPRINT_START, SPRINT_END)[::7]):
         views = int(rng.lognormal(6.8, 0.5))
@@ -452,23 +359,12 @@ def others(rng: Any, out: Path) -> None:
         "",
     ]
     _write(out / "youtube_table_data.csv", yt_header, [total, *yt_rows])
-    fi_header = [
-        "Post ID",
-        "Permalink",
-        "Post Message",
-        "Type",
-        "Countries",
-        "Languages",
-        "Posted",
-        "Audience Targeting",
-        "Lifetime Post Total Reach",
-        "Lifetime Post organic reach",
-        "Lifetime Post Paid Reach",
-        "Lifetime Post Total Impressions",
-        "Lifetime Engaged Users",
-        "Lifetime Post Consumers",
-        "Lifetime Post Consumptions",
-    ]
+    fi_header = _cols(
+        "Post ID|Permalink|Post Message|Type|Countries|Languages|Posted|Audience Targeting|"
+        "Lifetime Post Total Reach|Lifetime Post organic reach|Lifetime Post Paid Reach|"
+        "Lifetime Post Total Impressions|Lifetime Engaged Users|Lifetime Post Consumers|"
+        "Lifetime Post Consumptions"
+    )
     fi_desc = [
         "",
         "",

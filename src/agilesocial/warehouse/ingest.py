@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -28,7 +29,7 @@ from agilesocial.warehouse.stage import build_stage
 if TYPE_CHECKING:
     import duckdb
 
-CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+CSV_SUFFIXES = (".csv", ".tsv")
 
 
 @dataclass
@@ -160,7 +161,7 @@ def ingest_paths(
         with warehouse(db) as con:
             for path in files:
                 if reporter:
-                    reporter.start(path)
+                    reporter.start(path, con)
                 result = _ingest_file(
                     con, path, shapes, db=db, account=account, skip_bad_rows=skip_bad_rows, year=year, tz=timezone
                 )
@@ -309,13 +310,16 @@ def _load(
 
 
 class _Progress:
-    """A rich progress bar on stderr (files by bytes), used only on a terminal."""
+    """A rich progress bar on stderr over all files' bytes; inside a large file it follows DuckDB's query progress."""
+
+    LARGE = 5_000_000
 
     def __init__(self, files: list[Path]) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.sizes = {p: p.stat().st_size for p in files}
+        self.done_bytes = 0
         self.bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -325,15 +329,41 @@ class _Progress:
             transient=True,
         )
         self.task = self.bar.add_task("ingest", total=sum(self.sizes.values()) or 1)
+        self.stop_event = threading.Event()
+        self.poller: threading.Thread | None = None
         self.bar.start()
 
-    def start(self, path: Path) -> None:
-        self.bar.update(self.task, description=f"ingest {path.name}")
+    def start(self, path: Path, con: duckdb.DuckDBPyConnection) -> None:
+        self.bar.update(self.task, description=f"ingest {path.name[:40]}")
+        size = self.sizes.get(path, 0)
+        if size < self.LARGE:
+            return
+        con.execute("SET enable_progress_bar = true")
+        con.execute("SET enable_progress_bar_print = false")
+        self.stop_event.clear()
+        self.poller = threading.Thread(target=self._poll, args=(con, size), daemon=True)
+        self.poller.start()
+
+    def _poll(self, con: duckdb.DuckDBPyConnection, size: int) -> None:
+        best = 0.0
+        while not self.stop_event.wait(0.2):
+            try:
+                pct = float(con.query_progress())
+            except Exception:  # the connection is between queries
+                continue
+            best = max(best, min(pct, 99.0))
+            self.bar.update(self.task, completed=self.done_bytes + size * best / 100)
 
     def done(self, path: Path) -> None:
-        self.bar.advance(self.task, self.sizes.get(path, 0))
+        self.stop_event.set()
+        if self.poller is not None:
+            self.poller.join()
+            self.poller = None
+        self.done_bytes += self.sizes.get(path, 0)
+        self.bar.update(self.task, completed=self.done_bytes)
 
     def stop(self) -> None:
+        self.stop_event.set()
         self.bar.stop()
 
 

@@ -8,84 +8,21 @@ re-save that turns ``Duration (sec)`` into ``Duration sec`` still matches).
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import replace
 
 from agilesocial.errors import DataError
-
-PROFILE_NAMES: tuple[str, ...] = (
-    "x",
-    "facebook",
-    "facebook_insights",
-    "instagram",
-    "linkedin",
-    "tiktok",
-    "youtube",
-    "generic",
+from agilesocial.warehouse.shapes import (  # re-exported: the profile vocabulary lives with the profiles
+    POST_FIELDS,
+    PROFILE_NAMES,
+    ROW_DATE,
+    Col,
+    Conv,
+    Shape,
+    Target,
+    norm,
 )
 
-#: Canonical fields a posts shape can fill besides the metric fields.
-POST_FIELDS: tuple[str, ...] = ("post_id", "account", "published_at", "post_type", "text", "permalink", "labels")
-#: ``metric_date`` is a per-row date (daily rows) or the word ``Lifetime``.
-ROW_DATE = "metric_date"
-
-Conv = Literal["id", "text", "datetime", "date", "count", "number", "duration", "labels"]
-Target = Literal["posts", "account_daily"]
-
-
-@dataclass(frozen=True)
-class Col:
-    """Where one canonical field comes from: candidate source names, how to convert, and a scale factor."""
-
-    names: tuple[str, ...]
-    conv: Conv = "count"
-    scale: float = 1.0
-
-
-@dataclass(frozen=True)
-class Shape:
-    """One export layout of a profile."""
-
-    profile: str
-    name: str
-    platform: str
-    target: Target
-    signature: tuple[tuple[str, ...], ...]
-    columns: dict[str, Col]
-    description: str = ""
-    #: ``engagements`` = the sum of these fields when the export has no engagement count of its own.
-    engagements_sum: tuple[str, ...] = ()
-    #: regex with one group taking the post id out of the permalink (LinkedIn URNs, TikTok links).
-    post_id_from_permalink: str | None = None
-    permalink_template: str | None = None
-    post_type: str | None = None
-    header_rows: int = 1
-    #: regexes on the file name: group 1 is the account / the snapshot end date (yyyymmdd).
-    account_from_filename: str | None = None
-    snapshot_from_filename: str | None = None
-    #: naive times are in this zone; ``None`` means the project's time zone (the page's zone, for Meta).
-    timezone: str | None = None
-    #: account-level value column named only by a title line above the header (Instagram daily downloads).
-    value_from_title: bool = False
-    datetime_formats: tuple[str, ...] = ()
-    decimal: str | None = None
-    thousands: str | None = None
-    delimiter: str | None = None
-    account: str | None = None
-    labels_sep: str = ","
-    extra_signature_columns: tuple[str, ...] = field(default=())
-
-    @property
-    def kind_label(self) -> str:
-        return f"{self.profile} ({self.description})" if self.description else self.profile
-
-
-def norm(name: str) -> str:
-    """Normalise a column name for matching: lower case, no BOM/quotes/parentheses, single spaces."""
-    text = name.replace("\ufeff", "").replace('"', "").lower()
-    text = re.sub(r"[()\[\]]", " ", text)
-    return " ".join(text.split())
+__all__ = ["POST_FIELDS", "PROFILE_NAMES", "ROW_DATE", "SHAPES", "Col", "Conv", "Shape", "Target", "norm"]
 
 
 def _c(*names: str, conv: Conv = "count", scale: float = 1.0) -> Col:

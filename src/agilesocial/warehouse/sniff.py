@@ -157,7 +157,7 @@ def sniff(
         other = _other_shape(lines, forced, shapes)
         wanted = shapes[0]
         lacking = "; ".join(missing_signature(wanted, header)) or "its header"
-        looks = f"; it looks like a {other.kind_label} export" if other else ""
+        looks = f"; it looks like {other.kind_label}" if other else ""
         hint = f"use --profile {other.profile}" if other else "check the file, or use --mapping"
         raise DataError(
             f"does not look like a {wanted.profile} export (missing column {lacking}){looks}", path=path, hint=hint

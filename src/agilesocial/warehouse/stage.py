@@ -23,6 +23,18 @@ if TYPE_CHECKING:
     import duckdb
 
 STAGE = "_agile_social_stage"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A bad-value condition: ``cond`` with ``{E}`` standing for the converted value ``expr`` of raw cell ``raw``."""
+
+    expr: str
+    cond: str
+    header: str
+    raw: str
+
+
 _SUMMARY_WORDS = ("total", "totals", "grand total", "summary")
 
 
@@ -33,6 +45,7 @@ class Stage:
     shape: Shape
     layout: Layout
     fields: list[str]
+    inner: str = ""
     select: str = ""
     where: str = "true"
     padding: bool = False
@@ -46,19 +59,24 @@ class Stage:
     unique_keys: set[str] = field(default_factory=set)
     overlap: int = 0
     materialized: bool = False
+    numbered: bool = False
 
     def source(self, numbered: bool = True) -> str:
         """The converted rows as a subquery (``_row`` = data row number, 1-based, when ``numbered``)."""
         csv = csv_source(self.layout, self.padding)
-        inner = f"SELECT row_number() OVER () AS _row, * FROM {csv}" if numbered else f"SELECT * FROM {csv}"
-        return f"(SELECT {'_row, ' if numbered else ''}{self.select} FROM ({inner}) WHERE {self.where})"
+        raw = f"(SELECT row_number() OVER () AS _row, * FROM {csv})" if numbered else csv
+        row = "_row, " if numbered else ""
+        inner = f"(SELECT {row}{self.inner} FROM {raw} WHERE {self.where})"
+        return f"(SELECT {row}{self.select} FROM {inner})"
 
     def csv_params(self) -> dict[str, Any]:
         return {**self.params, "csv_path": str(self.layout.read_path), "csv_delim": self.layout.delimiter}
 
-    def materialize(self, con: duckdb.DuckDBPyConnection) -> None:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT * FROM {self.source()}", self.csv_params())
+    def materialize(self, con: duckdb.DuckDBPyConnection, *, numbered: bool = True) -> None:
+        sql = f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT * FROM {self.source(numbered)}"
+        con.execute(sql, self.csv_params())
         self.materialized = True
+        self.numbered = numbered
 
     def drop(self, con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {STAGE}")
@@ -123,37 +141,45 @@ def build_stage(
         used[metric] = used.pop("__value__")
     if shape.target == "account_daily" and not fixed_account:
         raise DataError(
-            f"looks like a {shape.kind_label} export: account-level data that names no account",
+            f"{shape.kind_label} export: account-level data that names no account",
             path=layout.path,
             hint="pass --account NAME to load it into account_daily",
         )
     params = sx.Params()
     exprs: dict[str, str] = {}
-    checks: list[tuple[str, str, str]] = []  # (bad condition, header name, raw ref)
+    checks: list[Check] = []
     for fld, (pos, col) in used.items():
         v = f"c{pos}"
         exprs[fld] = _convert(fld, col, v, shape, params, tz, year)
         if col.conv in ("datetime", "date", "count", "number", "duration"):
-            cond = f"(({exprs[fld]}) IS NULL AND NOT {sx.blank(v)}"
+            cond = f"({{E}} IS NULL AND {v} IS NOT NULL AND NOT {sx.blank(v)}"
             cond += f" AND lower(trim({v})) <> 'lifetime')" if col.conv == "date" else ")"
-            checks.append((cond, layout.header[pos], v))
+            checks.append(Check(exprs[fld], cond, layout.header[pos], v))
     if shape.target == "posts":
         fields = _post_fields(shape, used, exprs, checks, layout, params, fixed_account, snapshot)
     else:
         fields = _account_fields(shape, used, exprs, checks, layout, params, fixed_account)
-    first_cell = "c0"
-    used_refs = sorted({f"c{pos}" for pos, _ in used.values()})
-    not_summary = f"NOT (lower(trim(coalesce({first_cell}, ''))) IN ({', '.join(repr(w) for w in _SUMMARY_WORDS)}))"
-    not_empty = "NOT (" + " AND ".join(f"{sx.blank(r)}" for r in used_refs) + ")" if used_refs else "true"
-    bad_field = "CASE " + " ".join(f"WHEN {c} THEN {params.add(name)}" for c, name, _ in checks) + " END"
-    bad_value = "CASE " + " ".join(f"WHEN {c} THEN {raw}" for c, _, raw in checks) + " END"
+    fields = [f for f in fields if f in exprs]
+    aliases = {exprs[f]: sx.quote_ident(f) for f in fields}
+    conds = [c.cond.replace("{E}", aliases.get(c.expr, f"({c.expr})")) for c in checks]
+    bad_field = (
+        "CASE " + " ".join(f"WHEN {c} THEN {params.add(k.header)}" for c, k in zip(conds, checks, strict=True)) + " END"
+    )
+    bad_value = "CASE " + " ".join(f"WHEN {c} THEN {k.raw}" for c, k in zip(conds, checks, strict=True)) + " END"
     if not checks:
         bad_field = bad_value = "NULL::VARCHAR"
-    select = ", ".join(f"{expr} AS {sx.quote_ident(name)}" for name, expr in exprs.items() if name in fields)
-    stage = Stage(shape, layout, [f for f in fields if f in exprs], ignored=ignored, params=params.values)
+    raws = sorted({c.raw for c in checks})
+    inner = ", ".join([*(f"{exprs[f]} AS {sx.quote_ident(f)}" for f in fields), *raws])
+    used_refs = ", ".join(sorted({f"c{pos}" for pos, _ in used.values()})) or "NULL"
+    words = ", ".join(f"'{w}'" for w in _SUMMARY_WORDS)
+    not_summary = f"(c0 IS NULL OR length(c0) > 12 OR lower(trim(c0)) NOT IN ({words}))"
+    stage = Stage(shape, layout, fields, ignored=ignored, params=params.values)
     stage.account = fixed_account
-    stage.select = f"{select}, {bad_field} AS _bad_field, {bad_value} AS _bad_value"
-    stage.where = f"{not_summary} AND {not_empty}"
+    stage.inner = inner
+    stage.select = (
+        f"{', '.join(sx.quote_ident(f) for f in fields)}, {bad_field} AS _bad_field, {bad_value} AS _bad_value"
+    )
+    stage.where = f"{not_summary} AND coalesce({used_refs}) IS NOT NULL"
     _check(con, stage, year)
     return stage
 
@@ -169,71 +195,76 @@ def _csv_error(layout: Layout, text: str) -> DataError:
 
 
 def _check(con: duckdb.DuckDBPyConnection, stage: Stage, year: int | None) -> None:
-    """Materialise the converted file (the one pass over the CSV), then check it: counts, first bad row, mangled
-    ids, year-less dates, unique keys and overlap with the warehouse."""
-    bad = "_bad_field IS NOT NULL"
-    yearless = f"{bad} AND regexp_full_match(trim(_bad_value), $yearless)"
-    parts = [
-        "count(*)",
-        "count(_bad_field)",
-        f"arg_min(_row, _row) FILTER (WHERE {bad})",
-        f"arg_min(_bad_field, _row) FILTER (WHERE {bad})",
-        f"arg_min(_bad_value, _row) FILTER (WHERE {bad})",
-        f"arg_min(_row, _row) FILTER (WHERE {yearless})",
-        f"arg_min(_bad_field, _row) FILTER (WHERE {yearless})",
-        f"arg_min(_bad_value, _row) FILTER (WHERE {yearless})",
-    ]
-    extra: dict[str, Any] = {"yearless": sx.YEARLESS_RE, "platform": stage.shape.platform}
+    """Materialise the converted file (one pass over the CSV), then check it: counts, bad rows, mangled ids,
+    year-less dates, unique keys and overlap with the warehouse. Row numbers cost a window over the whole file, so
+    the file is read a second time, numbered, only when something needs them (bad rows, mangled ids, repeated keys).
+    """
+    extra: dict[str, Any] = {"platform": stage.shape.platform}
     if "post_id" in stage.fields:
-        mangled = "regexp_full_match(post_id, $mangled)"
         extra["mangled"] = sx.MANGLED_ID_RE
-        parts += [
-            f"count(DISTINCT post_id) FILTER (WHERE NOT {bad})",
-            f"arg_min(_row, _row) FILTER (WHERE {mangled})",
-            f"arg_min(post_id, _row) FILTER (WHERE {mangled})",
-            "count(*) FILTER (WHERE post_id IN (SELECT post_id FROM posts WHERE platform = $platform))",
-        ]
+        key, mangled = "post_id", "regexp_full_match(post_id, $mangled)"
+        overlap = "post_id IN (SELECT post_id FROM posts WHERE platform = $platform)"
     else:
         extra["account"] = stage.account
-        parts += [
-            f"count(DISTINCT date) FILTER (WHERE NOT {bad})",
-            "NULL",
-            "NULL",
-            "count(*) FILTER (WHERE date IN (SELECT date FROM account_daily WHERE platform = $platform"
-            " AND account = $account))",
-        ]
-    for padding in (False, True):
-        stage.padding = padding
-        try:
-            stage.materialize(con)
-            break
-        except Exception as exc:  # duckdb.Error: the CSV itself is malformed
-            text = str(exc)
-            if not padding and "Expected Number of Columns" in text:
-                continue
-            raise _csv_error(stage.layout, text) from None
-    row = con.execute(f"SELECT {', '.join(parts)} FROM {STAGE}", extra).fetchone()
+        key, mangled = "date", "false"
+        overlap = "date IN (SELECT date FROM account_daily WHERE platform = $platform AND account = $account)"
+    quick = (
+        f"SELECT count(*), count(_bad_field), count(DISTINCT {key}) FILTER (WHERE _bad_field IS NULL),"
+        f" count(*) FILTER (WHERE {mangled}), count(*) FILTER (WHERE {overlap}) FROM {STAGE}"
+    )
+    _materialize(con, stage, numbered=False)
+    row = con.execute(quick, extra).fetchone()
     assert row is not None
-    total, bad_rows, b_row, b_field, b_value, y_row, y_field, y_value, distinct, m_row, m_id, overlap = row
-    stage.rows_read, stage.bad_rows, stage.overlap = int(total), int(bad_rows), int(overlap)
+    total, bad_rows, distinct, n_mangled, n_overlap = (int(v) for v in row)
+    stage.rows_read, stage.bad_rows, stage.overlap = total, bad_rows, n_overlap
+    if distinct == total - bad_rows:  # a unique post_id (or date) makes every key of the file unique
+        stage.unique_keys = {"post_id", f"post_id, kind, {ROW_DATE}", "date"}
+    if not (bad_rows or n_mangled or not stage.unique_keys):
+        return
+    _materialize(con, stage, numbered=True)
     path = stage.layout.path
-    if m_row is not None:
+    if n_mangled:
+        m_row, m_id = con.execute(
+            f"SELECT _row, {key} FROM {STAGE} WHERE {mangled} ORDER BY _row LIMIT 1", {"mangled": sx.MANGLED_ID_RE}
+        ).fetchone() or (0, "")
         raise DataError(
             f"row {m_row}: post id {m_id!r} was mangled by a spreadsheet (ids must stay text);"
             " mangled ids cannot identify posts, so the file is refused",
             path=path,
             hint="download the export again and load it without opening and re-saving it in Excel",
         )
-    if y_row is not None and year is None:
-        raise DataError(
-            f"row {y_row}, column {y_field!r}: date {y_value!r} has no year",
-            path=path,
-            hint="pass --year YYYY, the year these dates are in",
-        )
-    if bad_rows:
-        stage.first_bad = (int(b_row), str(b_field), str(b_value))
-    if distinct == total - bad_rows:  # a unique post_id (or date) makes every key of the file unique
-        stage.unique_keys = {"post_id", f"post_id, kind, {ROW_DATE}", "date"}
+    if not bad_rows:
+        return
+    if year is None:
+        yearless = con.execute(
+            f"SELECT _row, _bad_field, _bad_value FROM {STAGE} WHERE regexp_full_match(trim(_bad_value), $re)"
+            " ORDER BY _row LIMIT 1",
+            {"re": sx.YEARLESS_RE},
+        ).fetchone()
+        if yearless:
+            raise DataError(
+                f"row {yearless[0]}, column {yearless[1]!r}: date {yearless[2]!r} has no year",
+                path=path,
+                hint="pass --year YYYY, the year these dates are in",
+            )
+    first = con.execute(
+        f"SELECT _row, _bad_field, _bad_value FROM {STAGE} WHERE _bad_field IS NOT NULL ORDER BY _row LIMIT 1"
+    ).fetchone()
+    assert first is not None
+    stage.first_bad = (int(first[0]), str(first[1]), str(first[2]))
+
+
+def _materialize(con: duckdb.DuckDBPyConnection, stage: Stage, *, numbered: bool) -> None:
+    for padding in (stage.padding, True):
+        stage.padding = padding
+        try:
+            stage.materialize(con, numbered=numbered)
+            return
+        except Exception as exc:  # duckdb.Error: the CSV itself is malformed
+            text = str(exc)
+            if not padding and "Expected Number of Columns" in text:
+                continue
+            raise _csv_error(stage.layout, text) from None
 
 
 def find_unique_keys(con: duckdb.DuckDBPyConnection, stage: Stage) -> None:
@@ -250,7 +281,7 @@ def _post_fields(
     shape: Shape,
     used: dict[str, tuple[int, Col]],
     exprs: dict[str, str],
-    checks: list[tuple[str, str, str]],
+    checks: list[Check],
     layout: Layout,
     params: sx.Params,
     fixed_account: str | None,
@@ -267,8 +298,7 @@ def _post_fields(
                 hint="map post_id in a --mapping file",
             )
     id_pos = used["permalink"][0] if "post_id" not in used else used["post_id"][0]
-    checks.insert(0, ("(post_id_expr IS NULL)", layout.header[id_pos], f"c{id_pos}"))
-    checks[0] = (f"(({exprs['post_id']}) IS NULL)", checks[0][1], checks[0][2])
+    checks.insert(0, Check(exprs["post_id"], "({E} IS NULL)", layout.header[id_pos], f"c{id_pos}"))
     if "permalink" not in exprs and shape.permalink_template:
         exprs["permalink"] = f"{params.add(shape.permalink_template)} || ({exprs['post_id']})"
     if "post_type" not in exprs and shape.post_type:
@@ -301,7 +331,7 @@ def _account_fields(
     shape: Shape,
     used: dict[str, tuple[int, Col]],
     exprs: dict[str, str],
-    checks: list[tuple[str, str, str]],
+    checks: list[Check],
     layout: Layout,
     params: sx.Params,
     fixed_account: str | None,
@@ -309,6 +339,6 @@ def _account_fields(
     if "date" not in exprs:
         raise DataError(f"{shape.kind_label}: no date column", path=layout.path)
     pos = used["date"][0]
-    checks.insert(0, (f"(({exprs['date']}) IS NULL)", layout.header[pos], f"c{pos}"))
+    checks.insert(0, Check(exprs["date"], "({E} IS NULL)", layout.header[pos], f"c{pos}"))
     exprs["account"] = params.add(fixed_account)
     return ["account", "date", *ACCOUNT_DAILY_FIELDS]
