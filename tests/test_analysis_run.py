@@ -216,3 +216,13 @@ def test_not_started_experiments_are_skipped_with_a_note(tmp_path: Path) -> None
     report = _run(tmp_path, split_posts(12, 12, control_rate=0.03, variant_rate=0.04), [experiment(), later])
     assert [e.id for e in report.experiments] == ["exp"]
     assert report.warnings == ("later: not started yet (window starts 2026-12-01)",)
+
+
+def test_a_database_without_the_schema_is_a_data_error(tmp_path: Path) -> None:
+    import duckdb
+
+    proj = make_project(tmp_path / "p", [experiment()])
+    duckdb.connect(str(proj.root / "wh.duckdb")).close()  # an empty DuckDB file, never migrated
+    with pytest.raises(DataError, match="cannot read the warehouse") as exc:
+        run_analysis(proj, today=TODAY, store=False)
+    assert exc.value.exit_code == 2

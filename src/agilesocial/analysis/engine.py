@@ -148,16 +148,22 @@ def run_analysis(
     if not path.exists():
         what = "; ".join(describe_scope(d.model) for d, _ in planned)
         raise DataError("no warehouse yet", path=path, hint=f"run 'agile-social ingest <exports>' with: {what}")
+    import duckdb
+
     from agilesocial.warehouse.connection import warehouse
 
-    with warehouse(path, read_only=not store) as con, _quiet_gc():
-        _materialise(con, planned, settings)
-        analyses = tuple(
-            analyse_experiment(con, doc, metrics, settings, sprint_end=sprint_end) for doc, metrics in planned
-        )
-        report = AnalysisReport(generated, analyses, correction, sprint, tuple(report_warnings))
-        if store:
-            store_results(con, report)
+    try:
+        with warehouse(path, read_only=not store) as con, _quiet_gc():
+            _materialise(con, planned, settings)
+            analyses = tuple(
+                analyse_experiment(con, doc, metrics, settings, sprint_end=sprint_end) for doc, metrics in planned
+            )
+            report = AnalysisReport(generated, analyses, correction, sprint, tuple(report_warnings))
+            if store:
+                store_results(con, report)
+    except duckdb.Error as exc:  # e.g. a file that is not an agile-social warehouse
+        what = str(exc).splitlines()[0]
+        raise DataError(f"cannot read the warehouse: {what}", path=path, hint="run 'agile-social ingest'") from None
     return report
 
 
