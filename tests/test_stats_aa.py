@@ -74,7 +74,7 @@ def test_aa_ratio_delta_small_arms_warns() -> None:
     y, x = _simulate(SMALL_POSTS, 99)
     results = [stats.ratio_delta(_stats(y[s, 0], x[s, 0]), _stats(y[s, 1], x[s, 1])) for s in range(SIMS)]
     fpr = _rate([r.p_value for r in results])
-    warned = np.mean([any("count like" in w for w in r.warnings) for r in results])
+    warned = np.mean([any("weigh like" in w for w in r.warnings) for r in results])
     print(
         f"\nA/A false-positive rate at alpha 0.05 with {SMALL_POSTS} posts/arm: ratio_delta {fpr:.4f} "
         f"(effective-n warning in {warned:.1%})"

@@ -245,7 +245,7 @@ def test_warning_skew_for_welch_and_uneven_impressions_for_ratio() -> None:
     x = np.round(rng.lognormal(8, 1.5, 60)) + 1
     y = np.round(x * 0.03)
     uneven = SampleStats.from_arrays(y, x)
-    assert any("count like" in w for w in stats.ratio_delta(uneven, uneven).warnings)
+    assert any("weigh like" in w for w in stats.ratio_delta(uneven, uneven).warnings)
 
 
 def test_warning_expected_counts_suggest_fisher_and_overdispersion_named() -> None:

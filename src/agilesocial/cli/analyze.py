@@ -174,6 +174,14 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--sequential", help="Before the planned end, use a sequential (O'Brien-Fleming) alpha.")
         ] = False,
         fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+        retro: Annotated[
+            bool,
+            typer.Option(
+                "--retro/--no-retro",
+                help="With --sprint and text output, end with the sprint retrospective (objectives, key results, "
+                "learnings, next sprint).",
+            ),
+        ] = True,
         db: DbOption = None,
         quiet: QuietOption = False,
     ) -> None:
@@ -181,8 +189,9 @@ def register(app: typer.Typer) -> None:
         from agilesocial.analysis import run_analysis
         from agilesocial.config import load_project
 
+        project = load_project(required=True)
         report = run_analysis(
-            load_project(required=True),
+            project,
             sprint=sprint,
             experiment_ids=tuple(experiment or ()),
             db=db,
@@ -195,6 +204,11 @@ def register(app: typer.Typer) -> None:
             typer.echo(render_md(report), nl=False)
         else:
             render_text(report, quiet=quiet)
+            if sprint and retro and not quiet:
+                from agilesocial.cli.retro import print_retro
+                from agilesocial.retro.build import build_retro
+
+                print_retro(build_retro(project, sprint=sprint, db=db, analysis=report), experiments=False)
 
 
 def _json_default(value: Any) -> Any:

@@ -95,14 +95,14 @@ def retro(
     print_retro(result)
 
 
-def print_retro(result: Retro) -> None:
+def print_retro(result: Retro, *, experiments: bool = True) -> None:
     """The retro on stdout: rich colours on a terminal, plain text without trailing blanks in a pipe or file."""
     out = console()
     if out.is_terminal:
         from agilesocial.retro.terminal import render_terminal
 
-        render_terminal(result, out)
+        render_terminal(result, out, experiments=experiments)
     else:
         from agilesocial.retro.terminal import render_text
 
-        typer.echo(render_text(result), nl=False)
+        typer.echo(render_text(result, experiments=experiments), nl=False)

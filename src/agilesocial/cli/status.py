@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from agilesocial.cli.common import DbOption, console, handle_errors
+from agilesocial.cli.common import DbOption, QuietOption, console, handle_errors
 
 EPILOG = """\b
 Examples:
@@ -36,6 +36,7 @@ def status(
     output: Annotated[
         str, typer.Option("--format", "-f", callback=_check_format, help="Output format: text, json.", metavar="FORMAT")
     ] = "text",
+    quiet: QuietOption = False,
 ) -> None:
     """Per platform and account: posts, metric rows, date ranges and the last ingest."""
     from agilesocial.config import load_project
@@ -49,7 +50,8 @@ def status(
     from rich.table import Table
 
     out = console()
-    out.print(f"warehouse {report.db} (schema v{report.schema_version}), {report.files_ingested} files ingested")
+    if not quiet:
+        out.print(f"warehouse {report.db} (schema v{report.schema_version}), {report.files_ingested} files ingested")
     if not report.accounts:
         out.print("no data yet: run 'agile-social ingest <exports>'")
         return
@@ -69,4 +71,5 @@ def status(
             (a.last_ingest or "-").replace("T", " ")[:16],
         )
     out.print(table)
-    out.print("metrics = post_metrics rows; days = account_daily rows (account-level exports)")
+    if not quiet:
+        out.print("metrics = post_metrics rows; days = account_daily rows (account-level exports)")

@@ -26,8 +26,9 @@ def _para(console: Any, text: str, indent: int = 2) -> None:
     console.print(Padding(text, (0, 0, 0, indent), expand=False), width=min(WIDTH, console.width))
 
 
-def render_terminal(retro: Retro, console: Any) -> None:
-    """Print the retrospective on a rich ``console``."""
+def render_terminal(retro: Retro, console: Any, *, experiments: bool = True) -> None:
+    """Print the retrospective on a rich ``console`` (``experiments=False`` leaves out the experiment tables,
+    for ``analyze``, which has printed its own)."""
     from rich import box
     from rich.table import Table
 
@@ -76,6 +77,16 @@ def render_terminal(retro: Retro, console: Any) -> None:
             table.add_row(*cells)
         console.print(table)
 
+    if experiments:
+        _experiments(retro, console)
+    _rest(retro, console)
+
+
+def _experiments(retro: Retro, console: Any) -> None:
+    from rich import box
+    from rich.table import Table
+
+    v = lambda x, metric: fmt.value(x, ratio=retro.is_ratio(metric))  # noqa: E731
     console.rule("Experiments", style="dim")
     if not retro.experiments:
         console.print("No experiments were analysed for this sprint.")
@@ -107,6 +118,11 @@ def render_terminal(retro: Retro, console: Any) -> None:
             console.print(table)
         for note in e.warnings:
             _para(console, f"[yellow]warning:[/] {_esc(note)}")
+
+
+def _rest(retro: Retro, console: Any) -> None:
+    from rich import box
+    from rich.table import Table
 
     console.rule("What failed and why", style="dim")
     if not retro.failures:
@@ -172,7 +188,7 @@ def render_terminal(retro: Retro, console: Any) -> None:
         console.print(f"[yellow]warning:[/] {_esc(note)}", width=WIDTH)
 
 
-def render_text(retro: Retro, width: int = WIDTH) -> str:
+def render_text(retro: Retro, width: int = WIDTH, *, experiments: bool = True) -> str:
     """The terminal rendering as plain text (no colour, no trailing blanks), for files and pipes."""
     import io
 
@@ -180,5 +196,5 @@ def render_text(retro: Retro, width: int = WIDTH) -> str:
 
     buf = io.StringIO()
     con = Console(file=buf, width=width, no_color=True, color_system=None, highlight=False, emoji=False)
-    render_terminal(retro, con)
+    render_terminal(retro, con, experiments=experiments)
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"

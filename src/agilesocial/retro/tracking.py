@@ -6,9 +6,10 @@ Objective status (documented in the README):
   to the target at the deadline;
 - the **trend** is a least-squares line through the last :data:`TREND_WEEKS` weeks with data; the **forecast** is
   where that line is at the deadline;
-- **on track**: the forecast reaches the target; **at risk**: it does not, but the latest week is on or ahead of the
-  straight line, or the forecast covers at least :data:`AT_RISK_SHARE` of the planned change; **off track**:
-  otherwise. With one week of data there is no trend: on track when ahead of the line, else at risk.
+- **on track**: the latest week is on or ahead of the straight line AND the forecast reaches the target;
+  **at risk**: only one of the two holds, or the forecast covers at least :data:`AT_RISK_SHARE` of the planned
+  change; **off track**: otherwise. With one week of data there is no trend: on track when ahead of the line, else
+  at risk.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from agilesocial.retro.model import KeyResultProgress, ObjectiveProgress, Track,
 if TYPE_CHECKING:
     import duckdb
 
-TREND_WEEKS = 6
+TREND_WEEKS = 12
 AT_RISK_SHARE = 0.75
 
 
@@ -147,13 +148,14 @@ def objective_progress(
     forecast = intercept + slope * (obj.deadline - data_start).days / 7
     needed = obj.target - obj.baseline
     share = (forecast - obj.baseline) / needed if needed else (1.0 if sign * (forecast - obj.target) >= 0 else 0.0)
-    if sign * (forecast - obj.target) >= 0:
+    reaches = sign * (forecast - obj.target) >= 0
+    if reaches and ahead:
         status = "on_track"
-    elif ahead or share >= AT_RISK_SHARE:
+    elif reaches or ahead or share >= AT_RISK_SHARE:
         status = "at_risk"
     else:
         status = "off_track"
-    verb = "reaches" if status == "on_track" else "only reaches"
+    verb = "reaches" if reaches else "only reaches"
     reason = f"{where}; at the current trend it {verb} {show(forecast)} by {obj.deadline:%d %b %Y}"
     reason += f" (target {show(obj.target)})"
     return replace(base, status=status, reason=reason, slope_per_week=slope, forecast=forecast)

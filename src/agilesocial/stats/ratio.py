@@ -106,11 +106,11 @@ def _effective_n_warnings(s: SampleStats, label: str, min_effective_n: float) ->
     if not s.sum_x2:
         return []
     n_eff = s.sum_x * s.sum_x / s.sum_x2  # type: ignore[operator]
-    if n_eff >= min_effective_n:
-        return []
+    if n_eff >= min_effective_n or n_eff >= s.n - 0.5:
+        return []  # enough posts, or evenly spread impressions (then the small-sample warning says it all)
     return [
-        f"the {label}'s impressions are so uneven that its {s.n} posts count like {n_eff:.0f} equal ones "
-        f"(fewer than {min_effective_n:g}): the p-value may be too optimistic, keep running"
+        f"the {label}'s {s.n} posts have such uneven impressions that they weigh like {n_eff:.0f} equal posts "
+        f"(fewer than {min_effective_n:g}): the p-value may be somewhat optimistic"
     ]
 
 

@@ -160,7 +160,7 @@ def small_n_warnings(n_c: int, n_v: int, min_n: int, unit: str = "posts") -> lis
     out = []
     for label, n in (("control", n_c), ("variant", n_v)):
         if n < min_n:
-            out.append(f"only {n} {unit} in the {label} (fewer than {min_n}): results are fragile, keep running")
+            out.append(f"only {n} {unit} in the {label} (fewer than {min_n}): results are fragile")
     return out
 
 
