@@ -63,3 +63,18 @@ def test_demo_refuses_a_folder_with_a_project(demo_dir: tuple[Path, str]) -> Non
     folder, _ = demo_dir
     res = CliRunner().invoke(app, ["demo", "--dir", str(folder)])
     assert res.exit_code == 2 and "already holds an agile-social project" in res.stderr
+
+
+@pytest.mark.parametrize("kind", ["file", "unwritable"])
+def test_demo_into_a_bad_folder_is_a_one_line_error(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "afile"
+    if kind == "file":
+        target.write_text("not a folder")
+        expected = f"error: {target}: is a file, not a folder (choose an empty or new folder for the demo)\n"
+    else:
+        target = Path("/proc/agile-social-demo")  # a folder nobody can create
+        expected = f"error: {target}: cannot create the demo folder"
+    result = CliRunner().invoke(app, ["demo", "--dir", str(target)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.stderr.startswith(expected) and result.stderr.count("\n") == 1

@@ -67,6 +67,10 @@ def copy_experiment(new_id: str) -> Mutation:
 # code -> (failing mutation, passing near-miss mutation)
 CASES: dict[str, tuple[Mutation, Mutation]] = {
     "AS001": (lambda f: exp(f).update(unit="person"), lambda f: exp(f).update(unit="user")),
+    "AS009": (
+        lambda f: sprint(f)["key_results"][0].update(weekly_targets=[2.1, 0.022]),
+        lambda f: sprint(f)["key_results"][0].update(weekly_targets=[1.0, 0.022]),
+    ),
     "AS101": (lambda f: obj(f).pop("metric"), same),
     "AS102": (lambda f: obj(f).pop("baseline"), lambda f: obj(f).update(baseline=0)),
     "AS103": (lambda f: obj(f).pop("target"), same),
@@ -127,7 +131,7 @@ CASES: dict[str, tuple[Mutation, Mutation]] = {
     "AS801": (lambda f: plan(f)["evaluation"]["kpis"][0].update(metric="engagements_rate"), same),
     "AS802": (
         lambda f: plan(f)["evaluation"]["kpis"][0].pop("weekly_target"),
-        lambda f: plan(f)["evaluation"]["kpis"][0].update(weekly_target=None, weekly_targets=[1, 2]),
+        lambda f: plan(f)["evaluation"]["kpis"][0].update(weekly_target=None, weekly_targets=[0.024, 0.026]),
     ),
 }
 

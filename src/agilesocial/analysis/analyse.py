@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from agilesocial.analysis.decide import DEFAULT_MDE, Context, Evidence, decide
-from agilesocial.analysis.methods import choose_method, run_its, run_test
+from agilesocial.analysis.methods import _degenerate, choose_method, run_its, run_test
 from agilesocial.analysis.model import ExperimentAnalysis, MetricResult, Srm
 from agilesocial.analysis.selection import describe_scope, variant_sql
 from agilesocial.analysis.sufficient import ExperimentSums, Sums, fetch_daily, fetch_overlap, fetch_sums, fetch_values
@@ -85,6 +85,14 @@ def _check_posts(doc: Document[Experiment], sums: ExperimentSums, con: duckdb.Du
             **_where(doc, "variants", idx, "selector"),
             hint=f"ingest the exports holding its posts ({scope}) or fix its selector",
         )
+
+
+def _missing(metric: Metric, name: str, posts: int) -> str:
+    fields = " and ".join(metric.fields)
+    return (
+        f"none of {name}'s {posts} posts has {fields} recorded, so {metric.name} cannot be computed; "
+        "ingest an export that includes it"
+    )
 
 
 def _srm(exp: Experiment, posts: tuple[int, ...]) -> Srm | None:
@@ -185,9 +193,21 @@ def analyse_experiment(
                 got = fetch_values(con, sel, metric)
                 return got[0], got[vi]
 
-            test = run_test(choice, metric, per[0], per[vi], alpha=alpha, min_n=settings.min_posts, values=values)
-            rows.append(_Row(metric, vi, mi > 0, test, (per[0].n, per[vi].n), test.method))
+            blank = next((i for i in (0, vi) if per[i].n == 0), None)
+            if blank is not None:  # posts exist (checked above) but none has the metric's fields
+                test = _degenerate(str(choice.method), f"{_missing(metric, names[blank], sums.posts[blank])}")
+            else:
+                test = run_test(choice, metric, per[0], per[vi], alpha=alpha, min_n=settings.min_posts, values=values)
+            n = (per[0].n, per[vi].n)
+            if choice.kind == "proportion":  # unit: user -- the units are people (the denominator sums)
+                n = (round(per[0].sum_x or 0), round(per[vi].sum_x or 0))
+            rows.append(_Row(metric, vi, mi > 0, test, n, test.method))
         for vi, s in enumerate(per):
+            if 0 < s.n < sums.posts[vi]:
+                warnings.append(
+                    f"{names[vi]}: {sums.posts[vi] - s.n} of its {sums.posts[vi]} posts have no "
+                    f"{' or '.join(metric.fields)} recorded and are left out of {metric.name}"
+                )
             if s.zero_x:
                 warnings.append(
                     f"{names[vi]}: {s.zero_x} posts have 0 {metric.denominator} and add nothing to the rate"
@@ -246,7 +266,7 @@ def analyse_experiment(
                 note=r.note or t.reason,
             )
         )
-    decision = _decide(exp, metrics, results, sums, srm, effective_alpha, settings)
+    decision = _decide(exp, metrics, results, sums, srm, (effective_alpha, alpha), settings)
     control = "before" if exp.design == "before_after" else names[0]
     hyp = exp.hypothesis
     return ExperimentAnalysis(
@@ -279,9 +299,10 @@ def _decide(
     results: list[MetricResult],
     sums: ExperimentSums,
     srm: Srm | None,
-    alpha: float,
+    alphas: tuple[float, float],
     s: Settings,
 ) -> Any:
+    """The decision; ``alphas`` = (threshold for significance, level of the CIs)."""
     primary = metrics[0]
     kind = choose_method(exp, primary).kind
     unit = "people" if kind == "proportion" else "posts"
@@ -300,13 +321,13 @@ def _decide(
             and g.abs_lift is not None
             and (g.abs_lift < 0 if g.direction == "higher" else g.abs_lift > 0)
         )
-        n = min(r.n_control or 0, r.n_variant or 0)
-        if unit == "people":
-            vi = sums.variant_names.index(r.variant)
-            n = round(min(per[0].sum_x or 0, per[vi].sum_x or 0))
+        n = min(r.n_control or 0, r.n_variant or 0)  # posts, or people for unit: user
         evidence.append(Evidence(r, harmed, None, n))
     planned = exp.sample_size.posts_per_variant if exp.sample_size and unit == "posts" and kind != "its" else None
-    ctx = Context(primary, sums.variant_names[0], exp.mde, alpha, planned, srm, unit, exp.design == "before_after")
+    alpha, ci_alpha = alphas
+    ctx = Context(
+        primary, sums.variant_names[0], exp.mde, alpha, planned, srm, unit, exp.design == "before_after", ci_alpha=ci_alpha
+    )
     decision = decide(evidence, ctx)
     if decision.action == "keep_running" and kind != "its":  # only now is the sample size worth solving for
         needed = _n_needed(primary, kind, per[0], mde, s)

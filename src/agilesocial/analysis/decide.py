@@ -79,6 +79,7 @@ class Context:
     unit: str = "posts"
     its: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    ci_alpha: float | None = None  # the level the CIs were computed at (``alpha`` may be a stricter sequential one)
 
 
 def _good(r: MetricResult, x: float | None) -> float | None:
@@ -88,11 +89,35 @@ def _good(r: MetricResult, x: float | None) -> float | None:
     return x if r.direction == "higher" else -x
 
 
-def _ci(r: MetricResult, alpha: float) -> str:
+def _p(p: float) -> str:
+    return f"{p:.2g}"
+
+
+def _ci(r: MetricResult, ctx: Context) -> str:
+    """' (95 % CI +21 % to +57 %)', saying why when the interval and the significance verdict seem to disagree."""
     if r.rel_ci is None:
         return ""
-    level = round((1 - alpha) * 100)
-    return f" ({level} % CI {signed_pct(r.rel_ci[0])} to {signed_pct(r.rel_ci[1])})"
+    ci_alpha = ctx.ci_alpha if ctx.ci_alpha is not None else ctx.alpha
+    level = f"{(1 - ci_alpha) * 100:.3g} % CI"
+    lo, hi = r.rel_ci
+    text = f"{level} {signed_pct(lo)} to {signed_pct(hi)}"
+    clear = lo > 0 or hi < 0  # the interval excludes "no change"
+    if clear and r.significant is False:
+        p = r.p_adjusted if r.p_adjusted is not None else r.p_value
+        if p is None:
+            text += ", but not significant"
+        elif ctx.alpha < ci_alpha and p < ci_alpha:
+            text += f", but p = {_p(p)} is not yet below the early-look threshold {_p(ctx.alpha)}"
+        elif r.p_value is not None and p > r.p_value:
+            text += f", but p = {_p(p)} once corrected for testing several variants and metrics"
+        else:
+            text += f", but the test's p = {_p(p)} is not below {ctx.alpha:g}"
+    return f" ({text})"
+
+
+def _same(r: MetricResult) -> bool:
+    """The relative lift rounds to 0 % in the sentence."""
+    return r.rel_lift is not None and round(abs(r.rel_lift) * 100) == 0
 
 
 def _names(ctx: Context, r: MetricResult) -> tuple[str, str]:
@@ -110,10 +135,14 @@ def _compare(ctx: Context, r: MetricResult) -> str:
             return f"{variant.capitalize()} could not be compared with {control}"
         return f"{variant.capitalize()} differed from {control} by {r.abs_lift:+.4g} {phrase}"
     if ctx.its:
+        if _same(r):
+            return f"Daily {phrase} was about the same after the change as before{_ci(r, ctx)}"
         direction = "higher" if r.rel_lift >= 0 else "lower"
-        return f"Daily {phrase} was {pct(r.rel_lift)} {direction} after the change than before{_ci(r, ctx.alpha)}"
+        return f"Daily {phrase} was {pct(r.rel_lift)} {direction} after the change than before{_ci(r, ctx)}"
+    if _same(r):
+        return f"{variant.capitalize()} earned about the same {phrase} as {control}{_ci(r, ctx)}"
     more = "more" if r.rel_lift >= 0 else "less"
-    return f"{variant.capitalize()} earned {pct(r.rel_lift)} {more} {phrase} than {control}{_ci(r, ctx.alpha)}"
+    return f"{variant.capitalize()} earned {pct(r.rel_lift)} {more} {phrase} than {control}{_ci(r, ctx)}"
 
 
 def _futile(ev: Evidence, ctx: Context) -> bool:
@@ -173,12 +202,18 @@ def decide(evidence: list[Evidence], ctx: Context) -> Decision:
         reason = next((e.result.note for e in evidence if e.result.note), "no comparison could be computed")
         return Decision("keep_running", f"Cannot judge yet: {reason}.")
     r = undecided[0].result
-    needs = [max(e.posts_needed_total - e.n, 1) for e in undecided if e.posts_needed_total is not None]
+    needs = [e.posts_needed_total - e.n for e in undecided if e.posts_needed_total is not None]
     more = max(needs) if needs else None
     if ctx.its:
         tail = "collect more days after the change"
-    elif more is not None:
-        tail = f"about {more} more {ctx.unit} per variant are needed to detect a {pct(mde)} lift"
+    elif more is not None and more > 0:
+        unit = ctx.unit if more > 1 else {"posts": "post", "people": "person"}.get(ctx.unit, ctx.unit)
+        verb = "are" if more > 1 else "is"
+        tail = f"about {more} more {unit} per variant {verb} needed to detect a {pct(mde)} lift"
+    elif more is not None:  # enough units for the MDE at the observed variance, but not significant (yet)
+        end = "the planned end" if ctx.planned is None else f"the planned {ctx.planned:,} {ctx.unit} per variant"
+        tail = f"the sample is already large enough to detect a {pct(mde)} lift; keep posting until {end}"
+        more = None
     else:
         tail = "keep posting"
     posts_needed = more if ctx.unit == "posts" else None

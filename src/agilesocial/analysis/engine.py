@@ -134,8 +134,18 @@ def run_analysis(
     report_warnings: list[str] = []
     planned: list[tuple[Document[Experiment], list[Metric]]] = []
     for doc in docs:
-        if _not_started(doc.model, today) and not experiment_ids:
-            report_warnings.append(f"{doc.model.id}: not started yet (window starts {doc.model.window.start})")  # type: ignore[union-attr]
+        if _not_started(doc.model, today):
+            start = doc.model.window.start  # type: ignore[union-attr]
+            if experiment_ids:  # asked for by id: no post can be in a window that lies in the future
+                line, col = doc.locate("window", "start")
+                raise DataError(
+                    f"experiment {doc.model.id!r} has not started: its window starts {start} (today is {today})",
+                    path=doc.path,
+                    line=line,
+                    column=col,
+                    hint="analyse it once its posts are published and ingested, or fix window.start",
+                )
+            report_warnings.append(f"{doc.model.id}: not started yet (window starts {start})")
             continue
         _check_design(doc)
         planned.append((doc, _metrics(doc, catalog)))

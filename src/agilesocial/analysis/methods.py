@@ -7,6 +7,7 @@ design / unit          metric kind      method
 =====================  ===============  ==============================================================
 split, unit=post       ratio            ratio_delta (ratio of sums, delta-method variance over posts)
 split, unit=post       count            welch_t (mean per post)
+split, unit=post       ratio, welch_t   welch_t on the per-post rates (posts with a zero denominator left out)
 split, unit=user       ratio            two_proportion (numerator sum = successes, denominator = trials),
                                         fisher when any expected cell count is below 5
 before_after           any              its (interrupted time series on the daily series)
@@ -64,6 +65,12 @@ def choose_method(experiment: Experiment, metric: Metric) -> Choice:
         elif wanted in RATIO_ONLY and metric.kind != "ratio":
             warning = f"method {wanted} needs a ratio metric; used {default} for {metric.name}"
             wanted = None
+        elif wanted in USER_METHODS and experiment.unit != "user":
+            warning = (
+                f"method {wanted} needs unit: user (people counted once); impressions of one post are not "
+                f"independent trials, so {default} was used for {metric.name}"
+            )
+            wanted = None
     method = wanted or default
     if method == Method.its:
         kind = "its"
@@ -88,6 +95,30 @@ def _degenerate(method: str, reason: str) -> TestResult:
 
 def _counts(s: Sums) -> tuple[int, int]:
     return round(s.sum_y), round(s.sum_x or 0.0)
+
+
+def _not_people(metric: Metric, control: Sums, variant: Sums) -> str | None:
+    """Why the sums cannot be successes out of people (None when they can)."""
+    for label, s in (("control", control), ("variant", variant)):
+        successes, trials = _counts(s)
+        if successes > trials:
+            return (
+                f"unit: user needs a numerator that counts people within the denominator, but the {label} has "
+                f"{successes:,} {metric.numerator} for {trials:,} {metric.denominator}; use unit: post"
+            )
+    return None
+
+
+def _proportion_stats(s: Sums) -> Any:
+    """People as units: n = trials (denominator sum), successes = numerator sum (y is 0/1, so sum_y2 = sum_y)."""
+    from agilesocial.stats import SampleStats
+
+    successes, trials = _counts(s)
+    return SampleStats(trials, float(successes), float(successes))
+
+
+def _rates(y: list[float], x: list[float]) -> list[float]:
+    return [a / b for a, b in zip(y, x, strict=True) if b > 0]
 
 
 def expected_min(c: Sums, v: Sums) -> float:
@@ -115,6 +146,10 @@ def run_test(
 
     method = choice.method
     try:
+        if choice.kind == "proportion":
+            reason = _not_people(metric, control, variant)
+            if reason is not None:
+                return _degenerate(str(method), reason)
         if method in USER_METHODS:
             (cs, ct), (vs, vt) = _counts(control), _counts(variant)
             if method == Method.two_proportion and expected_min(control, variant) < 5:
@@ -123,10 +158,13 @@ def run_test(
                 method, st.fisher_exact
             )
             return _call(fn, cs, ct, vs, vt, alpha=alpha)
-        c, v = control.sample_stats(), variant.sample_stats()
+        if choice.kind == "proportion":
+            c, v = _proportion_stats(control), _proportion_stats(variant)
+        else:
+            c, v = control.sample_stats(), variant.sample_stats()
         if method == Method.ratio_delta:
             return _call(st.ratio_delta, c, v, alpha=alpha, min_n=min_n)
-        if method == Method.welch_t:
+        if method == Method.welch_t and metric.denominator is None:
             return _call(st.welch_t, c, v, alpha=alpha, min_n=min_n)
         if method == Method.pooled_z:
             return _call(st.pooled_z, c, v, alpha=alpha)
@@ -134,12 +172,12 @@ def run_test(
             higher = metric.direction == "higher"
             return _call(st.bayesian, c, v, kind=choice.kind, higher_is_better=higher, alpha=alpha)
         (cy, cx), (vy, vx) = values()
+        if method == Method.welch_t:  # a rate metric: the mean of the per-post rates
+            rc, rv = st.SampleStats.from_arrays(_rates(cy, cx)), st.SampleStats.from_arrays(_rates(vy, vx))
+            return _call(st.welch_t, rc, rv, alpha=alpha, min_n=min_n)
         if method == Method.mann_whitney:
             if metric.denominator is not None:
-                cy, vy = (
-                    [y / x for y, x in zip(cy, cx, strict=True) if x > 0],
-                    [y / x for y, x in zip(vy, vx, strict=True) if x > 0],
-                )
+                cy, vy = _rates(cy, cx), _rates(vy, vx)
             return _call(st.mann_whitney, cy, vy, alpha=alpha, min_n=min_n)
         if method in (Method.negbin, Method.poisson):
             keep_c = [i for i, x in enumerate(cx) if x > 0]

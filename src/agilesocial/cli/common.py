@@ -27,6 +27,17 @@ DbOption = Annotated[
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the essential result.")]
 
 
+def choice(*choices: str) -> Callable[[str], str]:
+    """An option callback accepting only ``choices``, with the same one-line message on every command."""
+
+    def check(value: str) -> str:
+        if value not in choices:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    return check
+
+
 def console(stderr: bool = False, quiet: bool = False) -> Any:
     """A rich console that honours NO_COLOR and drops colour and spinners when not on a terminal."""
     from rich.console import Console

@@ -98,12 +98,14 @@ def ingest(
 
 
 def _render(report: Any, quiet: bool) -> None:
+    from rich.markup import escape  # file names, column names and paths come from the user's files: never markup
+
     out = console()
     loaded = sum(1 for f in report.files if not f.already_ingested and f.rows_loaded)
     skipped = sum(1 for f in report.files if f.already_ingested)
     summary = (
         f"{len(report.files)} files: {loaded} loaded, {skipped} already ingested; "
-        f"{report.rows_loaded:,} rows loaded, {report.rows_rejected:,} rejected -> {report.db}"
+        f"{report.rows_loaded:,} rows loaded, {report.rows_rejected:,} rejected -> {escape(report.db)}"
     )
     if quiet:
         out.print(summary)
@@ -123,15 +125,17 @@ def _render(report: Any, quiet: bool) -> None:
             result = "already ingested"
         else:
             result = "empty" if f.note else f"-> {f.target_table}"
-        table.add_row(Path(f.path).name, f.profile, str(f.rows_read), str(f.rows_loaded), str(f.rows_rejected), result)
+        table.add_row(
+            escape(Path(f.path).name), f.profile, str(f.rows_read), str(f.rows_loaded), str(f.rows_rejected), result
+        )
     out.print(table)
     for f in report.files:
-        name = Path(f.path).name
+        name = escape(Path(f.path).name)
         if f.ignored_columns:
-            shown = ", ".join(f.ignored_columns[:6])
+            shown = escape(", ".join(f.ignored_columns[:6]))
             more = len(f.ignored_columns) - 6
             shown += f" and {more} more (--format json lists them)" if more > 0 else ""
             out.print(f"{name}: {f.shape} shape; ignored {len(f.ignored_columns)} columns: {shown}")
         if f.rejects_path:
-            out.print(f"{name}: {f.rows_rejected} rejected rows written to {f.rejects_path}")
+            out.print(f"{name}: {f.rows_rejected} rejected rows written to {escape(f.rejects_path)}")
     out.print(summary)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
 
-from agilesocial.cli.common import DbOption, QuietOption, console, handle_errors
+from agilesocial.cli.common import DbOption, QuietOption, choice, console, handle_errors
 
 EPILOG = (
     "Examples:\n\n"
@@ -22,7 +22,17 @@ def register(app: typer.Typer) -> None:
     app.command("learnings", epilog=EPILOG)(learnings)
 
 
-def _print(report: Any, quiet: bool) -> None:
+def _unknown_tags(report: Any, tags: list[str]) -> str | None:
+    """A note naming the asked tags no experiment carries, and the tags there are (likely a typo)."""
+    known = {k.lower() for k in report.known_tags}
+    unknown = [t for t in tags if t.lower() not in known]
+    if not unknown:
+        return None
+    in_use = ", ".join(report.known_tags) or "none"
+    return f"note: no experiment is tagged {', '.join(repr(t) for t in unknown)} (tags in use: {in_use})"
+
+
+def _print(report: Any, quiet: bool, note: str | None) -> None:
     import io
 
     from rich.console import Console
@@ -38,6 +48,8 @@ def _print(report: Any, quiet: bool) -> None:
         err.print(f"warning: {escape(w)}")
     if not report.entries:
         typer.echo("no learnings match")
+        if note:
+            err.print(escape(note))
         return
     for e in report.entries:
         head = f"[bold]{escape(e.experiment)}[/]"
@@ -72,7 +84,12 @@ def learnings(
     tag: Annotated[
         list[str] | None, typer.Option("--tag", "-t", help="Only entries with this tag (repeat: all of them).")
     ] = None,
-    output: Annotated[Literal["text", "json"], typer.Option("--format", "-f", help="Output format.")] = "text",
+    output: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", callback=choice("text", "json"), help="Output format: text, json.", metavar="FORMAT"
+        ),
+    ] = "text",
     db: DbOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -85,4 +102,4 @@ def learnings(
     if output == "json":
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return
-    _print(report, quiet)
+    _print(report, quiet, _unknown_tags(report, tag or []))

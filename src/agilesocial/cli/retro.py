@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from agilesocial.cli.common import DbOption, QuietOption, console, handle_errors
+from agilesocial.cli.common import DbOption, QuietOption, choice, console, handle_errors
 from agilesocial.errors import DataError
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ EPILOG = (
 )
 
 Format = Literal["text", "md", "json", "html"]
+FORMATS: tuple[Format, ...] = ("text", "md", "json", "html")
 
 
 def register(app: typer.Typer) -> None:
@@ -44,7 +45,12 @@ def retro(
     sprint: Annotated[
         str | None, typer.Argument(help="Sprint id (default: the latest sprint that has started).", show_default=False)
     ] = None,
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = "text",
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", callback=choice(*FORMATS), help=f"Output format: {', '.join(FORMATS)}.", metavar="FORMAT"
+        ),
+    ] = "text",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.", show_default=False)
     ] = None,

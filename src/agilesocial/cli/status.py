@@ -47,11 +47,13 @@ def status(
     if output == "json":
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
+    from rich.markup import escape  # account names and paths come from the data: never markup
     from rich.table import Table
 
     out = console()
     if not quiet:
-        out.print(f"warehouse {report.db} (schema v{report.schema_version}), {report.files_ingested} files ingested")
+        shown = escape(str(report.db))
+        out.print(f"warehouse {shown} (schema v{report.schema_version}), {report.files_ingested} files ingested")
     if not report.accounts:
         out.print("no data yet: run 'agile-social ingest <exports>'")
         return
@@ -62,8 +64,8 @@ def status(
     for a in report.accounts:
         published = f"{(a.first_post or '')[:10]}..{(a.last_post or '')[:10]}" if a.first_post else "-"
         table.add_row(
-            a.platform,
-            a.account or "-",
+            escape(a.platform),
+            escape(a.account or "-"),
             str(a.posts),
             str(a.metric_rows),
             published,

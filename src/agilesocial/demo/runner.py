@@ -75,7 +75,16 @@ def run_demo(dir: Path | None = None, *, today: dt.date | None = None) -> DemoRe
         raise AgileSocialError(
             "already holds an agile-social project", path=root, hint="choose an empty or new folder for the demo"
         )
-    root.mkdir(parents=True, exist_ok=True)
+    if root.exists() and not root.is_dir():
+        raise AgileSocialError("is a file, not a folder", path=root, hint="choose an empty or new folder for the demo")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AgileSocialError(
+            f"cannot create the demo folder: {exc.strerror or exc}",
+            path=root,
+            hint="choose a folder you can write to, or leave out --dir for a temporary one",
+        ) from None
     today = today or dt.date.today()
     scaffolded = scaffold_project(root, brand=BRAND, goal="energizing", channels=CHANNELS, today=today)
     files = _copy_project(root, scaffolded)
@@ -86,5 +95,8 @@ def run_demo(dir: Path | None = None, *, today: dt.date | None = None) -> DemoRe
     analysis = run_analysis(project, sprint=sprint, store=True, today=today)
     retro = build_retro(project, sprint=sprint, analysis=analysis, today=today, store=True)
     html = root / "retro.html"
-    html.write_text(render_html(retro), encoding="utf-8")
+    try:
+        html.write_text(render_html(retro), encoding="utf-8")
+    except OSError as exc:
+        raise AgileSocialError(f"cannot write file: {exc.strerror or exc}", path=html) from None
     return DemoResult(root, db, html, tuple(files), exports, report, retro)

@@ -21,7 +21,7 @@ def check_experiment(ctx: LintContext, doc: Document[Experiment]) -> None:
 def _references(ctx: LintContext, doc: Document[Experiment]) -> None:
     exp, ws = doc.model, ctx.workspace
     plan_doc = ws.plan(exp.plan) if exp.plan else None
-    if exp.plan and plan_doc is None:
+    if exp.plan and plan_doc is None and exp.plan not in ws.broken.get("plan", {}):
         known = ", ".join(sorted(d.model.id for d in ws.plans)) or "none loaded"
         ctx.report(
             "AS401", doc, ("plan",), f"experiment {exp.id!r} refers to unknown plan {exp.plan!r}", f"known: {known}"
@@ -38,7 +38,7 @@ def _references(ctx: LintContext, doc: Document[Experiment]) -> None:
                 f"experiment {exp.id!r} refers to objective {exp.objective!r}, not found in {where}",
                 f"use one of: {', '.join(ids)}" if ids else "add the objective to the plan first",
             )
-    if exp.sprint and ws.sprint(exp.sprint) is None:
+    if exp.sprint and ws.sprint(exp.sprint) is None and exp.sprint not in ws.broken.get("sprint", {}):
         known = ", ".join(sorted(d.model.id for d in ws.sprints)) or "none loaded"
         ctx.report(
             "AS403",

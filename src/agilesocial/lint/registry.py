@@ -21,6 +21,7 @@ class Rule:
 
 _RULES = (
     Rule("AS001", "schema", "error", "File unreadable, not valid YAML, or not matching its schema."),
+    Rule("AS009", "rate-written-as-percent", "error", "A rate of impressions is a fraction (0.02 = 2 %), not 2."),
     Rule("AS101", "objective-metric-missing", "error", "A SMART objective names the metric that measures it."),
     Rule("AS102", "objective-baseline-missing", "error", "A SMART objective states the metric's baseline."),
     Rule("AS103", "objective-target-missing", "error", "A SMART objective states the target value."),

@@ -20,6 +20,7 @@ from agilesocial.lint.findings import Finding, ValidationReport
 from agilesocial.lint.plan_rules import check_plan
 from agilesocial.lint.project_rules import check_duplicate_ids, check_overlaps, check_sprint
 from agilesocial.lint.registry import RULES
+from agilesocial.lint.value_rules import check_rates
 from agilesocial.plan.workspace import expand_paths, load_workspace
 
 
@@ -68,9 +69,11 @@ def select_files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
         files = expand_paths(f for f in folders if f.is_dir())
         where = ", ".join(display_path(f) + "/" for f in folders)
     if not files:
+        outside = project.config_path is None and not paths
         raise AgileSocialError(
             f"no plan, experiment or sprint YAML files found in {where}",
-            hint="run 'agile-social init' to scaffold a project, or pass the files to check",
+            hint=("no agile-social.yaml in this folder or any parent either: " if outside else "")
+            + "run 'agile-social init' to scaffold a project, or pass the files to check",
             exit_code=EXIT_USAGE,
         )
     return files
@@ -106,8 +109,37 @@ def run_validation(
         check_experiment(ctx, experiment)
     for sprint in ws.sprints:
         check_sprint(ctx, sprint)
+    check_rates(ctx)
     check_overlaps(ctx)
     check_duplicate_ids(ctx)
     wanted = {display_path(p) for p in selected}
     findings = [f for f in ctx.findings if f.path in wanted]
-    return ValidationReport(findings=findings, files=[display_path(p) for p in selected])
+    files = [display_path(p) for p in selected]
+    if not paths:  # the whole project: its config too (it loaded, but some values only fail later)
+        config = config_findings(project)
+        findings += config
+        files += [config[0].path] if config else []
+    return ValidationReport(findings=findings, files=files)
+
+
+def config_findings(project: Project) -> list[Finding]:
+    """Values of ``agile-social.yaml`` that parse but cannot work: an unknown time zone (stdlib zoneinfo only)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from agilesocial.plan.yamlload import load_yaml
+
+    name = project.config.timezone
+    if project.config_path is None:
+        return []
+    try:
+        ZoneInfo(name)
+        return []
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    try:
+        line, column = load_yaml(project.config_path).locate(("timezone",))
+    except AgileSocialError:
+        line, column = 1, 1
+    message = f"timezone: unknown time zone {name!r}"
+    hint = "use an IANA name such as Europe/Amsterdam, America/New_York or UTC"
+    return [Finding("AS001", RULES["AS001"].severity, display_path(project.config_path), line, column, message, hint)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
@@ -65,6 +66,64 @@ def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return list(fields) if fields else []
 
 
+def _field_description(model: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
+    """The ``Field(description=...)`` of the field at ``loc`` (for 'add it' hints), when known."""
+    current: Any = model
+    info = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return None
+        info = fields[part]
+        current = _model_of(info.annotation)
+    return info.description if info is not None else None
+
+
+_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+_PERCENT = re.compile(r"^\s*([-+]?\d+(?:[.,]\d+)?)\s*%\s*$")
+
+
+def _date_hint(raw: Any) -> str:
+    """How to write ``raw`` as an ISO date (unambiguous day-first or month-first dates are converted)."""
+    m = _DMY.match(raw) if isinstance(raw, str) else None
+    if m:
+        a, b, year = int(m[1]), int(m[2]), m[3]
+        if a > 12 >= b >= 1:
+            return f"write dates as YYYY-MM-DD: {year}-{b:02d}-{a:02d}"
+        if b > 12 >= a >= 1:
+            return f"write dates as YYYY-MM-DD: {year}-{a:02d}-{b:02d}"
+        if a <= 12 and b <= 12:
+            return (
+                f"write dates as YYYY-MM-DD: {year}-{b:02d}-{a:02d} (day first) or {year}-{a:02d}-{b:02d} (month first)"
+            )
+    return "write dates as YYYY-MM-DD, e.g. 2026-11-30"
+
+
+def _value_hint(kind: str, raw: Any, ctx: dict[str, Any]) -> str | None:
+    """A 'how to fix' for a wrong value: percentages as fractions, ISO dates, the allowed choices."""
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type", "int_from_float"):
+        m = _PERCENT.match(raw) if isinstance(raw, str) else None
+        if m:
+            fraction = float(m[1].replace(",", ".")) / 100
+            return f"write percentages as fractions: {fraction:.10g} for {raw.strip()}"
+        return "write a plain number, e.g. 0.05 or 120"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return _date_hint(raw)
+    if kind in ("literal_error", "enum"):
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        if isinstance(raw, str) and choices:
+            folded = raw.strip().lower().replace(" ", "_").replace("-", "_")
+            close = [c for c in choices if c.lower() == folded] or difflib.get_close_matches(folded, choices, n=1)
+            if close:
+                return f"did you mean {close[0]!r}?"
+        return f"use one of: {', '.join(choices)}" if choices else None
+    if kind.startswith("bool"):
+        return "write true or false"
+    return None
+
+
 def _model_of(annotation: Any) -> Any:
     import typing
 
@@ -112,20 +171,39 @@ def _issues(err: ValidationError, model: type[BaseModel], source: LoadedYaml) ->
             hint = f"did you mean {close[0]!r}?" if close else (f"allowed: {', '.join(choices)}" if choices else None)
         elif kind == "missing":
             message = f"missing required key {where!r}"
-            hint = "add it"
+            about = _field_description(model, loc)
+            hint = (f"add '{loc[-1]}:'" + (f" — {about.rstrip('.')}" if about else "")) if loc else "add it"
         else:
             msg = e["msg"]
             if msg.startswith("Value error, "):
                 msg = msg[len("Value error, ") :]
             shown = e.get("input")
             value = f" (got {shown!r})" if isinstance(shown, str | int | float | bool) else ""
-            message = f"{where}: {msg}{value}"
+            message = f"{where}: {msg}{value}" if loc else f"{msg}{value}"
+            hint = _value_hint(kind, shown, e.get("ctx") or {})
+            if hint is None and " is before start " in msg:
+                hint = "the end date comes on or after the start date: swap them or fix the typo"
         issues.append(SchemaIssue(str(source.path), line, col, message, hint))
     return issues
 
 
 def parse_document(source: LoadedYaml, model: type[M]) -> Document[M] | list[SchemaIssue]:
-    """Validate ``source`` against ``model``: a Document, or the located issues."""
+    """Validate ``source`` against ``model``: a Document, or the located issues (unreadable values first)."""
+    unreadable = [
+        SchemaIssue(str(err.path or source.path), err.line, err.column, err.message, err.hint)
+        for _, err in source.problems
+    ]
+    result = _parse(source, model)
+    if not unreadable:
+        return result
+    # pydantic's complaint about the raw text of an unreadable value repeats the problem: keep the precise one
+    at = {(i.line, i.column) for i in unreadable}
+    bad = {source.locate(loc) for loc, _ in source.problems}
+    others = [] if isinstance(result, Document) else [i for i in result if (i.line, i.column) not in bad | at]
+    return unreadable + others
+
+
+def _parse(source: LoadedYaml, model: type[M]) -> Document[M] | list[SchemaIssue]:
     if not isinstance(source.data, dict):
         line, col = source.locate(())
         return [
@@ -169,7 +247,7 @@ def load_document(
 ) -> tuple[Kind | None, Document[Any] | list[SchemaIssue]]:
     """Load and validate one file; never raises for bad content."""
     try:
-        source = load_yaml(path)
+        source = load_yaml(path, collect=True)
     except YamlError as exc:
         return kind, [SchemaIssue(str(exc.path or path), exc.line, exc.column, exc.message, exc.hint)]
     kind = kind or detect_kind(path, source.data, folders)

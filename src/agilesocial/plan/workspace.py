@@ -28,6 +28,9 @@ class Workspace:
     sprints: list[Document[Sprint]] = field(default_factory=list)
     issues: list[SchemaIssue] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    #: ids of plans, experiments and sprints whose files exist but do not load: ``{kind: {id: path}}``, so a
+    #: reference to them is not reported as "unknown" on top of the file's own errors.
+    broken: dict[str, dict[str, Path]] = field(default_factory=dict)
 
     def plan(self, plan_id: str) -> Document[StrategyPlan] | None:
         return next((d for d in self.plans if d.model.id == plan_id), None)
@@ -57,6 +60,19 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return unique
 
 
+def _raw_id(path: Path) -> str | None:
+    """The ``id:`` of a file that does not validate, if its YAML can be read at all."""
+    from agilesocial.errors import YamlError
+    from agilesocial.plan.yamlload import load_yaml
+
+    try:
+        data = load_yaml(path, collect=True).data
+    except YamlError:
+        return None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def load_workspace(project: Project, paths: Sequence[Path] | None = None) -> Workspace:
     """Load ``paths`` (default: the project's plans, experiments and sprints folders)."""
     folders = project.folders
@@ -67,6 +83,9 @@ def load_workspace(project: Project, paths: Sequence[Path] | None = None) -> Wor
         kind, doc = load_document(path, folders=folders)
         if not isinstance(doc, Document):
             ws.issues.extend(doc)
+            broken_id = _raw_id(path)
+            if kind is not None and broken_id is not None:
+                ws.broken.setdefault(kind, {})[broken_id] = path
             continue
         buckets: dict[str, list[Any]] = {"plan": ws.plans, "experiment": ws.experiments, "sprint": ws.sprints}
         if kind in buckets:

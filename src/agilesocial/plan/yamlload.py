@@ -30,6 +30,8 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
+#: Scalars whose unreadable values (``2026-13-01``) are kept as text when collecting, so checking goes on.
+_LENIENT_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("timestamp", "int", "float", "bool"))
 
 
 @dataclass
@@ -39,6 +41,9 @@ class LoadedYaml:
     path: Path
     data: Any
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    #: Scalars that could not be read (e.g. the date ``2026-13-01``), kept as their raw text at ``loc`` so the rest
+    #: of the file is still checked; only filled when loading with ``collect=True``.
+    problems: list[tuple[Loc, YamlError]] = field(default_factory=list)
 
     def locate(self, loc: Loc) -> tuple[int, int]:
         """Position of ``loc`` or of its nearest ancestor that exists in the file."""
@@ -51,8 +56,10 @@ class LoadedYaml:
 
 
 class _Builder:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, collect: bool = False) -> None:
         self.path = path
+        self.collect = collect
+        self.problems: list[tuple[Loc, YamlError]] = []
         self.positions: dict[Loc, tuple[int, int]] = {}
         self.count = 0
         self.active: set[int] = set()
@@ -76,9 +83,13 @@ class _Builder:
             try:
                 return self.scalars.construct_object(node)
             except yaml.MarkedYAMLError as exc:
-                raise self.error(node, f"invalid value {node.value!r}: {exc.problem}") from None
+                problem = self.error(node, f"invalid value {node.value!r}: {exc.problem}", _value_hint(node))
             except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-                raise self.error(node, f"invalid value {node.value!r}: {exc}") from None
+                problem = self.error(node, f"invalid value {node.value!r}: {exc}", _value_hint(node))
+            if not self.collect or node.tag not in _LENIENT_TAGS or not isinstance(node.value, str):
+                raise problem from None
+            self.problems.append((loc, problem))
+            return node.value
         if id(node) in self.active:
             raise self.error(node, "recursive alias", "an anchor cannot contain an alias to itself")
         self.active.add(id(node))
@@ -115,6 +126,12 @@ class _Builder:
             self.active.discard(id(node))
 
 
+def _value_hint(node: yaml.ScalarNode) -> str | None:
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return "write a real date as YYYY-MM-DD: month 1-12, a day that exists in that month"
+    return None
+
+
 def _pos(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -138,8 +155,11 @@ def decode_text(raw: bytes, path: Path) -> str:
         ) from None
 
 
-def load_yaml_text(text: str, path: Path) -> LoadedYaml:
-    """Parse a YAML string (one document) into plain objects with positions."""
+def load_yaml_text(text: str, path: Path, *, collect: bool = False) -> LoadedYaml:
+    """Parse a YAML string (one document) into plain objects with positions.
+
+    With ``collect``, a scalar that cannot be read (an impossible date) does not stop the file: it is kept as its
+    text and recorded in ``problems``; otherwise it raises like every other failure."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -153,17 +173,22 @@ def load_yaml_text(text: str, path: Path) -> LoadedYaml:
     except (RecursionError, ValueError, TypeError) as exc:
         raise YamlError(f"cannot parse YAML: {type(exc).__name__}", path=path, line=1) from None
     if node is None:
-        raise YamlError("empty file", path=path, line=1, hint="the file holds no YAML document")
-    builder = _Builder(path)
+        raise YamlError(
+            "empty file",
+            path=path,
+            line=1,
+            hint="fill it in ('agile-social init' shows a commented example) or delete it",
+        )
+    builder = _Builder(path, collect)
     builder.positions[()] = _pos(node)
     try:
         data = builder.build(node, ())
     except RecursionError:
         raise YamlError("document is nested too deeply", path=path, line=1) from None
-    return LoadedYaml(path=path, data=data, positions=builder.positions)
+    return LoadedYaml(path=path, data=data, positions=builder.positions, problems=builder.problems)
 
 
-def load_yaml(path: str | Path) -> LoadedYaml:
+def load_yaml(path: str | Path, *, collect: bool = False) -> LoadedYaml:
     """Read and parse a YAML file; every failure is a located :class:`YamlError`."""
     p = Path(path)
     try:
@@ -175,4 +200,4 @@ def load_yaml(path: str | Path) -> LoadedYaml:
         raw = p.read_bytes()
     except OSError as exc:
         raise YamlError(f"cannot read file: {exc.strerror or exc}", path=p, exit_code=2) from None
-    return load_yaml_text(decode_text(raw, p), p)
+    return load_yaml_text(decode_text(raw, p), p, collect=collect)

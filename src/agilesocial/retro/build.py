@@ -132,9 +132,10 @@ def _failures(experiments: tuple[ExperimentRetro, ...]) -> tuple[Failure, ...]:
         if not stopped and e.action != "iterate":
             continue
         prompt = None
-        if stopped and not e.five_whys and not e.learnings:
+        missing = [name for name, have in (("five_whys", e.five_whys), ("learnings", e.learnings)) if not have]
+        if stopped and not e.five_whys:
             where = e.source or f"the experiment file of {e.id}"
-            prompt = f"Stopped without a root cause: ask 'why?' five times and add five_whys and learnings to {where}."
+            prompt = f"Stopped without a root cause: ask 'why?' five times and add {' and '.join(missing)} to {where}."
         out.append(Failure(e.id, e.action, e.reason, e.five_whys, e.learnings, prompt))
     return tuple(out)
 

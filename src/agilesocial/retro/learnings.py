@@ -65,6 +65,7 @@ class Learning:
 class LearningsReport:
     entries: tuple[Learning, ...]
     warnings: tuple[str, ...] = ()
+    known_tags: tuple[str, ...] = ()  # every tag of every listed experiment, for "no match" messages
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,4 +155,5 @@ def collect_learnings(
     chosen.sort(
         key=lambda e: (e.date or dt.date.min, e.decided_at or dt.datetime.min.replace(tzinfo=dt.UTC)), reverse=True
     )
-    return LearningsReport(tuple(chosen), tuple(warnings))
+    known = tuple(sorted({t for e in entries for t in e.tags}, key=str.lower))
+    return LearningsReport(tuple(chosen), tuple(warnings), known)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from agilesocial.retro import fmt
 from agilesocial.retro.model import Retro
 
+NO_POSTS = "No posts were published in this sprint (or none are ingested yet)."
+
 
 def _cell(text: str) -> str:
     """Text safe inside a Markdown table cell (one line, pipes and markup characters escaped)."""
@@ -76,7 +78,7 @@ def render_markdown(retro: Retro) -> str:
         lines.append("The sprint has no weekly key results.")
     lines += ["", "## Experiments", ""]
     if not retro.experiments:
-        lines.append("No experiments were analysed for this sprint.")
+        lines += ["No experiments were analysed for this sprint.", ""]
     for e in retro.experiments:
         lines += [f"### {_cell(e.id)}: {fmt.ACTION_LABELS.get(e.action, e.action)}", ""]
         if e.hypothesis:
@@ -132,10 +134,14 @@ def render_markdown(retro: Retro) -> str:
         lines.append("")
     lines += ["## Top posts", ""]
     t = retro.top_posts
+    if not t.by_rate and not t.by_volume:
+        lines += [NO_POSTS, ""]
     for title, posts in (
         (f"By engagement rate (at least {t.min_impressions:,} impressions)", t.by_rate),
         ("By engagements (volume)", t.by_volume),
     ):
+        if not posts:
+            continue
         lines += [f"**{title}**", ""]
         rows = [
             [

@@ -23,7 +23,7 @@ class Failure:
     reason: str
     five_whys: tuple[str, ...]
     learnings: tuple[str, ...]
-    prompt: str | None  # set when a stopped experiment has neither five whys nor learnings
+    prompt: str | None  # set when a stopped experiment records no five whys
 
     def to_dict(self) -> dict[str, Any]:
         return {

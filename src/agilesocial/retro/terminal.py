@@ -28,7 +28,16 @@ def _para(console: Any, text: str, indent: int = 2) -> None:
 
 def render_terminal(retro: Retro, console: Any, *, experiments: bool = True) -> None:
     """Print the retrospective on a rich ``console`` (``experiments=False`` leaves out the experiment tables,
-    for ``analyze``, which has printed its own)."""
+    for ``analyze``, which has printed its own), at most :data:`WIDTH` columns wide even on a wider terminal."""
+    wide = console.width
+    console.width = min(wide, WIDTH)
+    try:
+        _render(retro, console, experiments=experiments)
+    finally:
+        console.width = wide
+
+
+def _render(retro: Retro, console: Any, *, experiments: bool) -> None:
     from rich import box
     from rich.table import Table
 
@@ -148,10 +157,14 @@ def _rest(retro: Retro, console: Any) -> None:
             _para(console, f"- {_esc(item.experiment)}: {_esc(item.what)}")
 
     t = retro.top_posts
+    if not t.by_rate and not t.by_volume:
+        console.print("Top posts: none, no posts were published in this sprint (or none are ingested yet).")
     for title, posts in (
         (f"Top posts by engagement rate (≥ {t.min_impressions:,} impressions)", t.by_rate),
         ("Top posts by engagements", t.by_volume),
     ):
+        if not posts:
+            continue
         table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
         table.add_column("platform")
         table.add_column("date")

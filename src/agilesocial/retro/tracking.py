@@ -4,8 +4,9 @@ Objective status (documented in the README):
 
 - the **straight line** runs from the baseline at ``line_start`` (the program start, else the first week with data)
   to the target at the deadline;
-- the **trend** is a least-squares line through the last :data:`TREND_WEEKS` weeks with data; the **forecast** is
-  where that line is at the deadline;
+- the **trend** is a least-squares line through the last :data:`TREND_WEEKS` complete weeks with data (a week still
+  running is left out once two complete weeks exist); the **forecast** is where that line is at the deadline,
+  floored at 0 (no metric is negative);
 - **on track**: the latest week is on or ahead of the straight line AND the forecast reaches the target;
   **at risk**: only one of the two holds, or the forecast covers at least :data:`AT_RISK_SHARE` of the planned
   change; **off track**: otherwise. With one week of data there is no trend: on track when ahead of the line, else
@@ -140,12 +141,15 @@ def objective_progress(
     where = f"{show(current)} in the week of {last.start:%d %b}, {'on or ahead of' if ahead else 'behind'} " + (
         f"the planned {show(planned_now)}"
     )
-    recent = measured[-TREND_WEEKS:]
+    # a week still running (its end after ``until``) holds only part of its posts: keep it out of the trend
+    complete = [w for w in measured if w.end <= until]
+    recent = (complete if len(complete) >= 2 else measured)[-TREND_WEEKS:]
     if len(recent) < 2:
         status: Track = "on_track" if ahead else "at_risk"
         return replace(base, status=status, reason=f"{where}; one week of data is too little for a trend")
     intercept, slope = _fit([((w.end - data_start).days / 7, w.value) for w in recent if w.value is not None])
-    forecast = intercept + slope * (obj.deadline - data_start).days / 7
+    # metrics are sums and ratios of counts: a falling line is floored at 0, never a negative rate
+    forecast = max(0.0, intercept + slope * (obj.deadline - data_start).days / 7)
     needed = obj.target - obj.baseline
     share = (forecast - obj.baseline) / needed if needed else (1.0 if sign * (forecast - obj.target) >= 0 else 0.0)
     reaches = sign * (forecast - obj.target) >= 0

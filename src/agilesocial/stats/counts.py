@@ -59,6 +59,32 @@ def _arms(counts: Sequence[float], exposure: Sequence[float], label: str, warnin
     return y[keep], e[keep]
 
 
+def _fit_negbin(
+    y: np.ndarray, n_control: int, exposure: np.ndarray, start: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """NB2 fit of intercept + variant dummy with log(exposure) offset: (params[:2], cov[:2, :2], dispersion), or
+    None when it cannot be fitted or its dispersion collapses to 0 (then the Hessian is singular)."""
+    import statsmodels.api as sm
+
+    design = np.column_stack([np.ones(y.size), np.r_[np.zeros(n_control), np.ones(y.size - n_control)]])
+    with pywarnings.catch_warnings():
+        pywarnings.simplefilter("ignore")
+        try:
+            nb = sm.NegativeBinomial(y, design, loglike_method="nb2", offset=np.log(exposure))
+            init = np.r_[start, 0.1]
+            fit = nb.fit(start_params=init, method="bfgs", maxiter=1000, disp=0)
+            if not _usable(fit):
+                fit = nb.fit(start_params=init, method="nm", maxiter=5000, disp=0)
+            if not _usable(fit):
+                return None
+            dispersion = float(fit.params[-1])
+            if not dispersion > 1e-8:
+                return None
+            return np.asarray(fit.params)[:2], np.asarray(fit.cov_params())[:2, :2], dispersion
+        except (np.linalg.LinAlgError, ValueError):
+            return None
+
+
 def count_glm(
     control_counts: Sequence[float],
     control_exposure: Sequence[float],
@@ -105,44 +131,31 @@ def count_glm(
     params = np.array([math.log(rc), math.log(rv) - math.log(rc)])  # type: ignore[arg-type]
     cov = np.array([[1 / sc, -1 / sc], [-1 / sc, 1 / sc + 1 / sv]])
     mu = np.concatenate([ec * rc, ev * rv])
-    if family == "auto":
-        _, p_od = overdispersion_test(y, mu)
-        if p_od < OVERDISPERSION_ALPHA:
-            method = "negbin"
+    _, p_od = overdispersion_test(y, mu)
+    overdispersed = p_od < OVERDISPERSION_ALPHA
+    if family == "auto" and overdispersed:
+        method = "negbin"
+    if family == "poisson" and overdispersed:
+        warnings.append(
+            "counts vary more than a Poisson model allows, so its p-value is too small; use method: negbin"
+        )
     dispersion = None
     if method == "negbin":
-        import statsmodels.api as sm
-
-        offset = np.log(np.concatenate([ec, ev]))
-        design = np.column_stack([np.ones(y.size), np.r_[np.zeros(yc.size), np.ones(yv.size)]])
-        with pywarnings.catch_warnings():
-            pywarnings.simplefilter("ignore")
-            try:
-                nb = sm.NegativeBinomial(y, design, loglike_method="nb2", offset=offset)
-                start = np.r_[params, 0.1]
-                fit = nb.fit(start_params=start, method="bfgs", maxiter=1000, disp=0)
-                if not _usable(fit):
-                    fit = nb.fit(start_params=start, method="nm", maxiter=5000, disp=0)
-                converged = _usable(fit)
-            except (np.linalg.LinAlgError, ValueError) as exc:
-                return empty_result(
-                    method,
-                    f"the negative-binomial model could not be fitted ({exc})",
-                    control_value=rc,
-                    variant_value=rv,
-                    warnings=warnings,
-                )
-        if not converged:
+        fitted = _fit_negbin(y, yc.size, np.concatenate([ec, ev]), params)
+        if fitted is None and not overdispersed:
+            # NB2's dispersion sits at its boundary 0 (no extra variation): the model is the Poisson one
+            method = "poisson"
+            warnings.append("the counts show no overdispersion, so the Poisson model was used instead of negbin")
+        elif fitted is None:
             return empty_result(
                 method,
-                "the negative-binomial fit did not converge",
+                "the negative-binomial model could not be fitted to these counts",
                 control_value=rc,
                 variant_value=rv,
                 warnings=warnings,
             )
-        params = np.asarray(fit.params)[:2]
-        cov = np.asarray(fit.cov_params())[:2, :2]
-        dispersion = float(fit.params[-1])
+        else:
+            params, cov, dispersion = fitted
     b0, b1 = float(params[0]), float(params[1])
     se1 = math.sqrt(max(cov[1, 1], 0.0))
     if not math.isfinite(se1) or se1 == 0:

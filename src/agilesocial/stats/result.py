@@ -21,7 +21,8 @@ class TestResult:
         method: the test that produced it (e.g. ``ratio_delta``, ``welch_t``, ``negbin``, ``chi_square_yates``).
         control_value, variant_value: the metric per arm (ratio of sums, mean, rate, proportion, median).
         abs_lift: ``variant - control``; abs_ci its two-sided (1 - alpha) confidence (or credible) interval.
-        rel_lift: ``variant / control - 1``; rel_ci its interval (delta method unless the method says otherwise).
+        rel_lift: ``variant / control - 1``; rel_ci its interval (Fieller for the t/z tests on sufficient statistics,
+            so it agrees with the p-value; delta method or the method's own interval otherwise).
         p_value: two-sided p-value (None for ``bayesian``).
         chance_to_beat, expected_loss: Bayesian only; loss is in the metric's units, of choosing the variant.
         reason: why some values are None (degenerate input), in plain words.
@@ -107,6 +108,27 @@ def rel_lift_delta(c: float, v: float, var_c: float, var_v: float, crit: float) 
     return rel, (rel - crit * se, rel + crit * se)
 
 
+def rel_lift_fieller(
+    c: float, v: float, var_c: float, var_v: float, crit: float
+) -> tuple[float, tuple[float, float]]:
+    """Relative lift ``v/c - 1`` and Fieller's CI for independent arms (delta method when Fieller is unbounded).
+
+    Fieller's set ``{rho : (v - rho c)^2 <= crit^2 (var_v + rho^2 var_c)}`` contains ``rho = 1`` exactly when the
+    test of ``v - c = 0`` with ``se^2 = var_c + var_v`` does not reject, so the relative CI agrees with the p-value
+    (the delta-method CI can exclude 0 while p > alpha, or include 0 while p < alpha). When the control itself is
+    not clearly away from 0 (``c^2 <= crit^2 var_c``) the set is unbounded and the delta method is used instead.
+    """
+    rel = v / c - 1.0
+    t2 = crit * crit
+    a = c * c - t2 * var_c
+    disc = c * c * var_v + v * v * var_c - t2 * var_c * var_v
+    if a <= 0 or disc < 0:
+        return rel_lift_delta(c, v, var_c, var_v, crit)
+    half = crit * math.sqrt(disc)
+    lo, hi = sorted(((v * c - half) / a, (v * c + half) / a))
+    return rel, (lo - 1.0, hi - 1.0)
+
+
 def normal_compare(
     method: str,
     c: float,
@@ -150,7 +172,7 @@ def normal_compare(
         rel, rel_ci = None, None
         reason = "the control value is 0, so a relative lift is undefined"
     else:
-        rel, rel_ci = rel_lift_delta(c, v, var_c, var_v, crit)
+        rel, rel_ci = rel_lift_fieller(c, v, var_c, var_v, crit)
     return TestResult(
         method, c, v, diff, abs_ci, rel, rel_ci, p, reason=reason, warnings=tuple(warnings), statistic=stat, df=df
     )

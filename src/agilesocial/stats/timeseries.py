@@ -114,9 +114,19 @@ def interrupted_time_series(
             if 0 < col.sum() < y.size:
                 dow_cols.append(col)
     x = np.column_stack(cols + dow_cols)
+    warnings: list[str] = []
+    if dow_cols and (y.size < x.shape[1] + 2 or np.linalg.matrix_rank(x) < x.shape[1]):
+        # too few days for 6 more parameters, or e.g. two weeks split on the weekday they start on (then the trend
+        # is a sum of day-of-week and level terms and the fit is not unique)
+        x = np.column_stack(cols)
+        warnings.append(
+            f"{y.size} days are too few to tell day-of-week effects from the trend, so the model was fitted "
+            "without them"
+        )
     if y.size < x.shape[1] + 2:
         raise ValueError(f"{y.size} days are too few for {x.shape[1]} parameters; need at least {x.shape[1] + 2}")
-    warnings: list[str] = []
+    if np.linalg.matrix_rank(x) < x.shape[1]:  # defensive: 2+ days on each side separate level, trend and slope
+        raise ValueError("the days cannot separate the trend from the change; add days before and after")
     for label, count in (("before", n_before), ("after", n_after)):
         if count < min_points:
             warnings.append(

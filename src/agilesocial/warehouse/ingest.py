@@ -115,7 +115,7 @@ def file_sha256(path: Path) -> str:
 def snapshot_date(shape: Shape, path: Path, today: date) -> date:
     """Lifetime snapshots are dated by the file name's end date where it has one (X), else by the ingest date."""
     if shape.snapshot_from_filename:
-        m = re.search(shape.snapshot_from_filename, path.name)
+        m = re.search(shape.snapshot_from_filename, path.name, re.IGNORECASE)
         if m:
             try:
                 return datetime.strptime(m.group(1), "%Y%m%d").date()
@@ -265,8 +265,9 @@ def _load(
     if stage.bad_rows and not skip_bad_rows:
         stage.drop(con)
         row, column, value = stage.first_bad
+        what = f"cannot read value {value!r}" if value.strip() else "empty, but every row needs a value here"
         raise DataError(
-            f"row {row}, column {column!r}: cannot read value {value!r}",
+            f"row {row}, column {column!r}: {what}",
             path=path,
             hint="fix the cell, or pass --skip-bad-rows to load the other rows and write the rejects to a CSV",
         )

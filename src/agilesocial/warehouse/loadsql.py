@@ -111,7 +111,7 @@ def write_rejects(con: duckdb.DuckDBPyConnection, stage: Stage, folder: Path, sh
     names: dict[str, int] = {}
     cells = []
     for i, name in enumerate(layout.header):
-        label = name.strip() or f"column {i + 1}"
+        label = sx.neutralise_text(name.strip()) or f"column {i + 1}"
         names[label] = names.get(label, 0) + 1
         if names[label] > 1:
             label = f"{label} ({names[label]})"

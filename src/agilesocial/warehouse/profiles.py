@@ -61,7 +61,7 @@ SHAPES: tuple[Shape, ...] = (
         engagements_sum=("likes", "comments", "shares", "link_clicks", "profile_clicks"),
         post_type="post",
         account_from_filename=r"^tweet_activity_metrics_(.+?)_\d{8}_\d{8}",
-        snapshot_from_filename=r"_\d{8}_(\d{8})(?:_[a-z]{2})?\.csv$",
+        snapshot_from_filename=r"_\d{8}_(\d{8})(?:_[a-z]{2})?(?: ?\(\d+\))?\.csv$",  # "… (1).csv": downloaded twice
         timezone="UTC",
     ),
     Shape(

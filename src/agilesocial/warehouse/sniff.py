@@ -17,6 +17,9 @@ from agilesocial.errors import DataError
 from agilesocial.warehouse.profiles import SHAPES, Shape, best_shape, missing_signature
 
 HEAD_BYTES = 256 * 1024
+#: A header (plus its description row) longer than HEAD_BYTES is read in growing samples up to this size: legacy
+#: Facebook Insights page exports have 600-1,300 columns, and their description row alone can exceed 256 KB.
+MAX_HEAD_BYTES = 64 * 1024 * 1024
 MAX_PREAMBLE_LINES = 12
 _DELIMITERS = (",", ";", "\t")
 
@@ -36,6 +39,8 @@ class Layout:
     preamble: list[str] = field(default_factory=list)
     empty: bool = False
     temp: bool = False
+    #: the sampled head of a file taken as UTF-8 was pure ASCII: a bad byte further down means cp1252, not damage
+    ascii_head: bool = False
 
     def cleanup(self) -> None:
         if self.temp:
@@ -105,51 +110,27 @@ def sniff(
     path: Path, shapes: tuple[Shape, ...] = SHAPES, *, delimiter: str | None = None, header_rows: int | None = None
 ) -> Layout:
     """Read the top of ``path`` and decide how to parse it; raises :class:`DataError` if it fits no shape."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(HEAD_BYTES)
-    except OSError as exc:
-        raise DataError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    head = _read_bytes(path, HEAD_BYTES)
     encoding = detect_encoding(head)
     if encoding in ("utf-8", "utf-8-sig"):
-        text = head.decode("utf-8", errors="replace")
-        layout = Layout(path, path, encoding)
+        layout = Layout(path, path, encoding, ascii_head=head.isascii())
     else:
-        read_path = transcode(path, encoding)
-        layout = Layout(path, read_path, encoding, temp=True)
-        with open(read_path, encoding="utf-8") as fh:
-            text = fh.read(HEAD_BYTES)
-    text = text.lstrip("\ufeff")
-    lines = text.splitlines()
-    if len(head) == HEAD_BYTES and len(lines) > 1:
-        lines = lines[:-1]  # the last line of a truncated sample may be cut short
-    if not any(line.strip() for line in lines):
-        layout.empty = True
-        return layout
-    forced = delimiter
-    candidates: list[tuple[int, str, list[str]]] = []
-    for index, line in enumerate(lines[:MAX_PREAMBLE_LINES]):
-        stripped = line.strip().strip('"')
-        if stripped.lower().startswith("sep=") and len(stripped) in (4, 5):
-            forced = forced or (stripped[4:] or ",")
-            layout.preamble.append(line)
-            continue
-        delim, cells = _best_split(line, forced)
-        candidates.append((index, delim, cells))
-        shape = best_shape(cells, shapes)
-        if shape is not None:
-            layout.delimiter, layout.header, layout.header_line, layout.shape = delim, cells, index + 1, shape
-            rows = header_rows if header_rows is not None else shape.header_rows
-            skip = index + 1
-            described = header_rows is not None or (
-                index + 1 < len(lines) and _looks_like_description_row(_split(lines[index + 1], delim))
-            )
-            if rows > 1 and described:
-                skip += rows - 1
-            layout.skip = skip
+        layout = Layout(path, transcode(path, encoding), encoding, temp=True)
+    size = HEAD_BYTES
+    while True:
+        lines, truncated = _head_lines(layout, size)
+        if not any(line.strip() for line in lines):
+            layout.empty = not truncated
+            if layout.empty:
+                return layout
+        elif _find_header(layout, lines, shapes, delimiter, header_rows, truncated):
             return layout
-        if line.strip():
-            layout.preamble.append(line)
+        if not truncated or size >= MAX_HEAD_BYTES or len(lines) > MAX_PREAMBLE_LINES:
+            break
+        size = min(size * 8, MAX_HEAD_BYTES)  # the header (or its description row) runs past the sample
+        layout.preamble.clear()
+    forced = delimiter
+    candidates = [(i, *_best_split(line, forced)) for i, line in enumerate(lines[:MAX_PREAMBLE_LINES])]
     layout.cleanup()
     header = max(candidates, key=lambda c: len(c[2]), default=(0, ",", []))[2]
     shown = ", ".join(header[:8]) + (", …" if len(header) > 8 else "")
@@ -167,6 +148,68 @@ def sniff(
         path=path,
         hint="pass --profile NAME, or --mapping FILE for the generic profile",
     )
+
+
+def _read_bytes(path: Path, size: int) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(size)
+    except OSError as exc:
+        raise DataError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+
+
+def _head_lines(layout: Layout, size: int) -> tuple[list[str], bool]:
+    """The first lines of the (UTF-8) file within ``size`` bytes, and whether the sample stopped short of the end."""
+    if layout.temp:
+        with open(layout.read_path, encoding="utf-8") as fh:
+            text = fh.read(size)
+        truncated = len(text) == size
+    else:
+        head = _read_bytes(layout.read_path, size)
+        text, truncated = head.decode("utf-8", errors="replace"), len(head) == size
+    lines = text.lstrip("\ufeff").splitlines()
+    if truncated and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a truncated sample may be cut short
+    return lines, truncated
+
+
+def _find_header(
+    layout: Layout,
+    lines: list[str],
+    shapes: tuple[Shape, ...],
+    delimiter: str | None,
+    header_rows: int | None,
+    truncated: bool,
+) -> bool:
+    """Find the header line among the first lines and fill in ``layout``; False if not found (or not complete)."""
+    forced = delimiter
+    for index, line in enumerate(lines[:MAX_PREAMBLE_LINES]):
+        stripped = line.strip().strip('"')
+        if stripped.lower().startswith("sep=") and len(stripped) in (4, 5):
+            forced = forced or (stripped[4:] or ",")
+            layout.preamble.append(line)
+            continue
+        delim, cells = _best_split(line, forced)
+        shape = best_shape(cells, shapes)
+        if shape is None:
+            if line.strip():
+                layout.preamble.append(line)
+            continue
+        rows = header_rows if header_rows is not None else shape.header_rows
+        if rows > 1 and header_rows is None and index + 1 >= len(lines) and truncated:
+            return False  # the description row (if any) is not in the sample yet
+        if index + 1 >= len(lines) and truncated:
+            return False  # the header line itself may be cut short
+        layout.delimiter, layout.header, layout.header_line, layout.shape = delim, cells, index + 1, shape
+        skip = index + 1
+        described = header_rows is not None or (
+            index + 1 < len(lines) and _looks_like_description_row(_split(lines[index + 1], delim))
+        )
+        if rows > 1 and described:
+            skip += rows - 1
+        layout.skip = skip
+        return True
+    return False
 
 
 def _other_shape(lines: list[str], forced: str | None, exclude: tuple[Shape, ...]) -> Shape | None:

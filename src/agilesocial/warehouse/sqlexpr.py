@@ -20,26 +20,34 @@ ZONED_FORMATS: tuple[str, ...] = (
     "%Y-%m-%dT%H:%M:%S.%f%z",
 )
 #: Naive time and date formats (read in the profile's / project's zone). Month-first, as the platforms write them.
+#: Two-digit-year forms (Excel re-saves: ``10/1/24 3:30``, ``27-Apr-23``) come BEFORE their ``%Y`` twins: DuckDB's
+#: ``%Y`` accepts ``24`` as the year 0024, while ``%y`` cannot match a four-digit year (the rest would not parse).
 NAIVE_FORMATS: tuple[str, ...] = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d",
+    "%m/%d/%y %H:%M",
+    "%m/%d/%y %H:%M:%S",
+    "%m/%d/%y %I:%M:%S %p",
+    "%m/%d/%y %I:%M %p",
+    "%m/%d/%y",
+    "%d-%b-%y",
     "%m/%d/%Y %H:%M",
     "%m/%d/%Y %H:%M:%S",
     "%m/%d/%Y %I:%M:%S %p",
     "%m/%d/%Y %I:%M %p",
     "%m/%d/%Y",
-    "%m/%d/%y",
     "%b %d, %Y",
     "%B %d, %Y",
-    "%d-%b-%y",
     "%d-%b-%Y",
     "%b %d %Y",
     "%B %d %Y",
     "%a, %d %b %Y",
 )
 YEARLESS_RE = r"[A-Za-z]+\.? [0-9]{1,2}"
+#: Parsed years before this are misreads (a two-digit year read by ``%Y`` in a user's format), not real posts.
+MIN_YEAR = 1900
 
 
 @dataclass
@@ -118,14 +126,24 @@ def timestamp(v: str, params: Params, tz: str, formats: tuple[str, ...] = (), ye
         parts.append(f"try_strptime({t}, {params.add(zoned)})")
     if naive:
         parts.append(f"timezone({params.add(tz)}, try_strptime({t}, {params.add(naive)})::TIMESTAMP)")
-    return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
+    return _plausible(parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})")
+
+
+def _plausible(value: str, sql_type: str = "TIMESTAMPTZ") -> str:
+    """NULL (so: a bad row) for a parsed year before :data:`MIN_YEAR`, e.g. ``10/1/24`` read with ``%Y``.
+
+    ``nullif(greatest(v, floor), floor)`` evaluates ``v`` once (a CASE would parse the text twice).
+    """
+    floor = f"{sql_type} '{MIN_YEAR - 1}-12-31{' 00:00:00+00' if sql_type == 'TIMESTAMPTZ' else ''}'"
+    return f"nullif(greatest({value}, {floor}), {floor})"
 
 
 def date(v: str, params: Params, formats: tuple[str, ...] = (), year: int | None = None) -> str:
     """A DATE (``Lifetime`` gives NULL)."""
     t = _with_year(f"trim({v})", year, params)
     fmts = [f for f in (formats or NAIVE_FORMATS) if "%z" not in f]
-    return f"CASE WHEN lower({t}) = 'lifetime' THEN NULL ELSE CAST(try_strptime({t}, {params.add(fmts)}) AS DATE) END"
+    parsed = f"CAST(try_strptime({t}, {params.add(fmts)}) AS DATE)"
+    return f"CASE WHEN lower({t}) = 'lifetime' THEN NULL ELSE {_plausible(parsed, 'DATE')} END"
 
 
 def labels(v: str, sep: str, params: Params) -> str:
@@ -138,9 +156,21 @@ def hashtags(text: str) -> str:
     return f"list_sort(list_distinct(regexp_extract_all(lower({text}), '#([\\p{{L}}\\p{{N}}_]+)', 1)))"
 
 
+#: A cell a spreadsheet may run as a formula: = + - @ (or their full-width forms) first, also after leading blanks
+#: or line breaks (some spreadsheet apps skip them), or a leading tab / CR. Used by DuckDB (RE2) and Python ``re``.
+FORMULA_RE = "^[\\s\u00a0\u3000]*[=+\\-@\uff1d\uff0b\uff0d\uff20]|^[\\t\\r\\n]"
+
+
 def neutralise(v: str) -> str:
-    """Prefix spreadsheet-formula starters (= + - @ tab CR) with a quote, for CSVs users open in Excel."""
-    return f"CASE WHEN regexp_matches({v}, '^[=+\\-@\\t\\r]') THEN '''' || {v} ELSE {v} END"
+    """Prefix formula-like cells (see :data:`FORMULA_RE`) with a quote, for CSVs users open in Excel."""
+    return f"CASE WHEN regexp_matches({v}, {quote_literal(FORMULA_RE)}) THEN '''' || {v} ELSE {v} END"
+
+
+def neutralise_text(text: str) -> str:
+    """:func:`neutralise` in Python (header labels become the column names of the rejects CSV)."""
+    import re
+
+    return "'" + text if re.search(FORMULA_RE, text) else text
 
 
 MANGLED_ID_RE = r"[0-9](\.[0-9]+)?[eE][+][0-9]+|[0-9]+\.0+"

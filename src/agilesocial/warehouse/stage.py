@@ -17,7 +17,7 @@ from agilesocial.plan.metrics import METRIC_FIELDS
 from agilesocial.warehouse import sqlexpr as sx
 from agilesocial.warehouse.profiles import ROW_DATE, Col, Shape, metric_from_title, resolve_columns
 from agilesocial.warehouse.schema import ACCOUNT_DAILY_FIELDS
-from agilesocial.warehouse.sniff import Layout
+from agilesocial.warehouse.sniff import Layout, transcode
 
 if TYPE_CHECKING:
     import duckdb
@@ -251,20 +251,34 @@ def _check(con: duckdb.DuckDBPyConnection, stage: Stage, year: int | None) -> No
         f"SELECT _row, _bad_field, _bad_value FROM {STAGE} WHERE _bad_field IS NOT NULL ORDER BY _row LIMIT 1"
     ).fetchone()
     assert first is not None
-    stage.first_bad = (int(first[0]), str(first[1]), str(first[2]))
+    stage.first_bad = (int(first[0]), str(first[1]), "" if first[2] is None else str(first[2]))
 
 
 def _materialize(con: duckdb.DuckDBPyConnection, stage: Stage, *, numbered: bool) -> None:
-    for padding in (stage.padding, True):
-        stage.padding = padding
+    layout = stage.layout
+    while True:
         try:
             stage.materialize(con, numbered=numbered)
             return
         except Exception as exc:  # duckdb.Error: the CSV itself is malformed
             text = str(exc)
-            if not padding and "Expected Number of Columns" in text:
-                continue
-            raise _csv_error(stage.layout, text) from None
+        if not stage.padding and "Expected Number of Columns" in text:
+            stage.padding = True
+        elif "Invalid unicode" in text and layout.encoding == "utf-8" and layout.ascii_head:
+            # an ASCII head passed for UTF-8, but a later byte is not: a cp1252 file whose first accented
+            # character comes after the sample. Transcode it and read again.
+            layout.read_path, layout.encoding, layout.temp = transcode(layout.path, "cp1252"), "cp1252", True
+        elif "Invalid unicode" in text:
+            m = re.search(r"Line: (\d+)", text)
+            raise DataError(
+                f"the file is not valid {'UTF-8' if layout.encoding.startswith('utf-8') else layout.encoding}"
+                " text (a byte sequence on this line cannot be decoded)",
+                path=layout.path,
+                line=int(m.group(1)) if m else None,
+                hint="save the export again as UTF-8 (or UTF-16 / Windows-1252, which are detected) and ingest it",
+            )
+        else:
+            raise _csv_error(layout, text) from None
 
 
 def find_unique_keys(con: duckdb.DuckDBPyConnection, stage: Stage) -> None:

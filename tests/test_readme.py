@@ -1,0 +1,38 @@
+"""The README documents every command and every option, and the set-up commands CI relies on."""
+
+from pathlib import Path
+
+import click
+import pytest
+import typer.main
+
+from agilesocial.cli.app import app
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands() -> list[tuple[str, click.Command]]:
+    group = typer.main.get_command(app)
+    assert isinstance(group, click.Group)
+    return sorted(group.commands.items())
+
+
+def test_setup_commands_come_first() -> None:
+    setup = README.index("make demo")
+    assert setup < README.index("## ") or setup < 1500
+    assert "make test" in README[: setup + 400]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    assert "make test" in (ROOT / ".ci/run").read_text()
+
+
+@pytest.mark.parametrize(("name", "command"), _commands(), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_command_and_option_is_documented(name: str, command: click.Command) -> None:
+    assert f"agile-social {name}" in README, f"README has no section or example for 'agile-social {name}'"
+    for param in command.params:
+        if not isinstance(param, click.Option) or param.hidden:
+            continue
+        longs = [o for o in [*param.opts, *param.secondary_opts] if o.startswith("--") and o != "--help"]
+        assert any(o in README for o in longs), f"'agile-social {name}': option {longs} is not documented in README"
