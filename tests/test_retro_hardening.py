@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
@@ -120,3 +121,14 @@ def test_objective_forecast_is_never_negative_and_ignores_the_running_week(
     assert progress.slope_per_week == pytest.approx(-0.005)  # ... but the trend uses the complete weeks only
     assert progress.forecast == 0.0  # the line crosses zero long before the deadline: floored, not negative
     assert progress.status == "at_risk" and "only reaches 0.00 %" in progress.reason
+
+
+def test_key_results_as_of_a_past_day_count_only_posts_up_to_that_day(project: Project) -> None:
+    # the fixture posts one post a day per platform; as of Wednesday 28 Oct, week 1 (from Mon 26 Oct) has 3 days
+    as_of = build_retro(project, sprint="2026-s01", analysis=hand_built_analysis(), today=dt.date(2026, 10, 28))
+    full = fixed_retro(project)
+    follows = next(k for k in as_of.key_results if k.metric == "follows")
+    week1 = follows.weeks[0]
+    assert week1.status == "in_progress" and week1.posts == 3  # before: 7, the posts of 29 Oct - 1 Nov too
+    assert week1.value == sum(4 + i % 5 for i in range(21, 24))
+    assert next(k for k in full.key_results if k.metric == "follows").weeks[0].posts == 7

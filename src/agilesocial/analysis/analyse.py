@@ -89,8 +89,9 @@ def _check_posts(doc: Document[Experiment], sums: ExperimentSums, con: duckdb.Du
 
 def _missing(metric: Metric, name: str, posts: int) -> str:
     fields = " and ".join(metric.fields)
+    both = "both " if len(metric.fields) > 1 else ""
     return (
-        f"none of {name}'s {posts} posts has {fields} recorded, so {metric.name} cannot be computed; "
+        f"none of the {posts} {name} posts has {both}{fields} recorded, so {metric.name} cannot be computed; "
         "ingest an export that includes it"
     )
 
@@ -204,14 +205,16 @@ def analyse_experiment(
             rows.append(_Row(metric, vi, mi > 0, test, n, test.method))
         for vi, s in enumerate(per):
             if 0 < s.n < sums.posts[vi]:
+                gone = sums.posts[vi] - s.n
+                has, are = ("has", "is") if gone == 1 else ("have", "are")
                 warnings.append(
-                    f"{names[vi]}: {sums.posts[vi] - s.n} of its {sums.posts[vi]} posts have no "
-                    f"{' or '.join(metric.fields)} recorded and are left out of {metric.name}"
+                    f"{names[vi]}: {gone} of its {sums.posts[vi]} posts {has} no {' or '.join(metric.fields)} "
+                    f"recorded and {are} left out of {metric.name}"
                 )
             if s.zero_x:
-                warnings.append(
-                    f"{names[vi]}: {s.zero_x} posts have 0 {metric.denominator} and add nothing to the rate"
-                )
+                what = "1 post has" if s.zero_x == 1 else f"{s.zero_x} posts have"
+                add = "adds" if s.zero_x == 1 else "add"
+                warnings.append(f"{names[vi]}: {what} 0 {metric.denominator} and {add} nothing to the rate")
     # guards: multiple testing, peeking, sequential alpha
     from agilesocial.stats import adjust_pvalues, sequential_alpha
 
@@ -326,7 +329,15 @@ def _decide(
     planned = exp.sample_size.posts_per_variant if exp.sample_size and unit == "posts" and kind != "its" else None
     alpha, ci_alpha = alphas
     ctx = Context(
-        primary, sums.variant_names[0], exp.mde, alpha, planned, srm, unit, exp.design == "before_after", ci_alpha=ci_alpha
+        primary,
+        sums.variant_names[0],
+        exp.mde,
+        alpha,
+        planned,
+        srm,
+        unit,
+        exp.design == "before_after",
+        ci_alpha=ci_alpha,
     )
     decision = decide(evidence, ctx)
     if decision.action == "keep_running" and kind != "its":  # only now is the sample size worth solving for

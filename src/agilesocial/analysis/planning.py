@@ -47,6 +47,24 @@ def _usage(message: str) -> AgileSocialError:
     return AgileSocialError(message, exit_code=EXIT_USAGE)
 
 
+_OPTIONS = {"baseline": "--baseline", "mde_rel": "--mde-rel", "n": "--n", "sd": "--sd", "alpha": "--alpha"}
+_OPTIONS.update({"power": "--power", "sides": "--sides"})
+_HINTS = {
+    "--baseline": "a rate as a fraction (0.03 for 3 %) or a mean per post",
+    "--mde-rel": "a relative change as a fraction (0.15 for +15 %)",
+}
+
+
+def _option_error(message: str) -> AgileSocialError:
+    """``baseline == 3.0, must be ...`` from the statistics layer, reworded with the option the user typed."""
+    name, sep, rest = message.partition(" == ")
+    option = _OPTIONS.get(name)
+    if not sep or option is None:
+        return _usage(message)
+    value, _, why = rest.partition(", ")
+    return AgileSocialError(f"{option} {value}: {why or 'invalid'}", hint=_HINTS.get(option), exit_code=EXIT_USAGE)
+
+
 def plan_power(
     kind: Kind,
     baseline: float,
@@ -57,6 +75,7 @@ def plan_power(
     alpha: float = 0.05,
     power: float = 0.8,
     sides: int = 2,
+    from_options: bool = True,
 ) -> PowerPlan:
     """Posts per variant for ``mde_rel`` (give ``mde_rel``), or the relative MDE for ``n`` posts (give ``n``).
 
@@ -85,7 +104,7 @@ def plan_power(
             mde_out = float(st.mde_for_n(kind, baseline, n, sd=sd, alpha=alpha, power=power, sides=sides))
             n_out = n
     except ValueError as exc:
-        raise _usage(str(exc)) from None
+        raise (_option_error(str(exc)) if from_options else _usage(str(exc))) from None
     return PowerPlan(int(n_out), mde_out, alpha, power, METHODS[kind], kind, float(baseline), sd, sides)
 
 
@@ -178,7 +197,9 @@ def plan_power_from_history(
         sd = math.sqrt(stats.var_y or 0.0)
     if not baseline:
         raise DataError(f"the history of {exp.id!r} has a {metric.name} of 0; no relative effect can be planned")
-    plan = plan_power(kind, baseline, mde_rel=mde_rel, n=n, sd=sd, alpha=alpha, power=power, sides=sides)
+    plan = plan_power(
+        kind, baseline, mde_rel=mde_rel, n=n, sd=sd, alpha=alpha, power=power, sides=sides, from_options=False
+    )
     imps = round(plan.n_per_variant * float(mean_imps)) if mean_imps and exp.unit == "post" else None
     from dataclasses import replace
 

@@ -49,15 +49,25 @@ def planned_value(obj: Objective, line_start: dt.date, day: dt.date) -> float | 
     return obj.baseline + (obj.target - obj.baseline) * share
 
 
-def _fit(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
-    """Least-squares intercept and slope of ``y`` on ``x`` (at least two distinct x)."""
-    n = len(points)
-    mx = sum(x for x, _ in points) / n
-    my = sum(y for _, y in points) / n
-    sxx = sum((x - mx) ** 2 for x, _ in points)
-    sxy = sum((x - mx) * (y - my) for x, y in points)
+def _fit(points: Sequence[tuple[float, float, float]]) -> tuple[float, float, float | None]:
+    """Weighted least squares of ``y`` on ``x`` (weights: posts per week): intercept, slope and the slope's standard
+    error (None with fewer than three points)."""
+    sw = sum(w for _, _, w in points) or float(len(points))
+    norm = [(x, y, (w / sw) if sw else 1.0) for x, y, w in points]
+    mx = sum(x * w for x, _, w in norm)
+    my = sum(y * w for _, y, w in norm)
+    sxx = sum(w * (x - mx) ** 2 for x, _, w in norm)
+    sxy = sum(w * (x - mx) * (y - my) for x, y, w in norm)
     slope = sxy / sxx if sxx else 0.0
-    return my - slope * mx, slope
+    intercept = my - slope * mx
+    if len(points) < 3 or not sxx:
+        return intercept, slope, None
+    n = len(points)
+    # residual variance with normalised weights (effective-weights form), then Var(slope) = s2 / sxx
+    rss = sum(w * (y - intercept - slope * x) ** 2 for x, y, w in norm)
+    s2 = rss * n / (n - 2)
+    se = (s2 / (n * sxx)) ** 0.5
+    return intercept, slope, se
 
 
 def objective_progress(
@@ -147,9 +157,21 @@ def objective_progress(
     if len(recent) < 2:
         status: Track = "on_track" if ahead else "at_risk"
         return replace(base, status=status, reason=f"{where}; one week of data is too little for a trend")
-    intercept, slope = _fit([((w.end - data_start).days / 7, w.value) for w in recent if w.value is not None])
-    # metrics are sums and ratios of counts: a falling line is floored at 0, never a negative rate
-    forecast = max(0.0, intercept + slope * (obj.deadline - data_start).days / 7)
+    intercept, slope, se = _fit(
+        [((w.end - data_start).days / 7, w.value, float(max(w.posts, 1))) for w in recent if w.value is not None]
+    )
+    x_deadline = (obj.deadline - data_start).days / 7
+    if se is not None and abs(slope) > 2 * se:
+        # a clear trend: follow it (metrics are sums and ratios of counts, so never below 0)
+        forecast = max(0.0, intercept + slope * x_deadline)
+        how = f"at the current trend ({show(slope)} a week over {len(recent)} weeks) it"
+    else:
+        # no trend that stands out from the week-to-week noise: the level of the last weeks holds
+        tail = [w for w in recent[-4:] if w.value is not None]
+        total = sum(max(w.posts, 1) for w in tail)
+        forecast = sum(w.value * max(w.posts, 1) for w in tail if w.value is not None) / total
+        slope = 0.0
+        how = f"no clear trend over {len(recent)} weeks; at the level of the last {len(tail)} weeks it"
     needed = obj.target - obj.baseline
     share = (forecast - obj.baseline) / needed if needed else (1.0 if sign * (forecast - obj.target) >= 0 else 0.0)
     reaches = sign * (forecast - obj.target) >= 0
@@ -159,8 +181,8 @@ def objective_progress(
         status = "at_risk"
     else:
         status = "off_track"
-    verb = "reaches" if reaches else "only reaches"
-    reason = f"{where}; at the current trend it {verb} {show(forecast)} by {obj.deadline:%d %b %Y}"
+    verb = "stays at" if slope == 0.0 else ("reaches" if reaches else "only reaches")
+    reason = f"{where}; {how} {verb} {show(forecast)} by {obj.deadline:%d %b %Y}"
     reason += f" (target {show(obj.target)})"
     return replace(base, status=status, reason=reason, slope_per_week=slope, forecast=forecast)
 
@@ -168,12 +190,14 @@ def objective_progress(
 def key_result_progress(
     con: duckdb.DuckDBPyConnection, kr: KeyResult, metric: Metric, sprint: Sprint, *, today: dt.date, timezone: str
 ) -> KeyResultProgress:
-    """Actual vs target for each week of the sprint (weeks are 7 days from the sprint start)."""
+    """Actual vs target for each week of the sprint (weeks are 7 days from the sprint start), counting posts up to
+    ``today`` only (a retro ``--as-of`` a past day does not see the posts published after it)."""
     platforms = (kr.platform.value,) if kr.platform else ()
+    until = min(sprint.end, today)
     rows = {
         r.week_start: r
         for r in weekly_series(
-            con, metric, anchor=sprint.start, start=sprint.start, end=sprint.end, platforms=platforms, timezone=timezone
+            con, metric, anchor=sprint.start, start=sprint.start, end=until, platforms=platforms, timezone=timezone
         )
     }
     direction = metric.direction

@@ -136,9 +136,7 @@ def count_glm(
     if family == "auto" and overdispersed:
         method = "negbin"
     if family == "poisson" and overdispersed:
-        warnings.append(
-            "counts vary more than a Poisson model allows, so its p-value is too small; use method: negbin"
-        )
+        warnings.append("counts vary more than a Poisson model allows, so its p-value is too small; use method: negbin")
     dispersion = None
     if method == "negbin":
         fitted = _fit_negbin(y, yc.size, np.concatenate([ec, ev]), params)

@@ -108,9 +108,7 @@ def rel_lift_delta(c: float, v: float, var_c: float, var_v: float, crit: float) 
     return rel, (rel - crit * se, rel + crit * se)
 
 
-def rel_lift_fieller(
-    c: float, v: float, var_c: float, var_v: float, crit: float
-) -> tuple[float, tuple[float, float]]:
+def rel_lift_fieller(c: float, v: float, var_c: float, var_v: float, crit: float) -> tuple[float, tuple[float, float]]:
     """Relative lift ``v/c - 1`` and Fieller's CI for independent arms (delta method when Fieller is unbounded).
 
     Fieller's set ``{rho : (v - rho c)^2 <= crit^2 (var_v + rho^2 var_c)}`` contains ``rho = 1`` exactly when the

@@ -1,0 +1,228 @@
+"""Defects found in the hardening pass, each pinned by a test: method overrides that did not fit the metric or unit,
+decision sentences that contradicted their own numbers, degenerate count and time-series fits, and plain-word errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from scipy import integrate
+from scipy import stats as sps
+from typer.testing import CliRunner
+
+import agilesocial.stats as stats
+from agilesocial.analysis import run_analysis
+from agilesocial.cli.app import app
+from agilesocial.stats.result import normal_compare
+from test_analysis_support import experiment, make_project, make_warehouse, post, split_posts
+
+TODAY = dt.date(2026, 11, 27)
+LINK_PER_PERSON = {"name": "link_per_person", "numerator": "link_clicks", "denominator": "reach"}
+
+
+def _analyse(tmp_path: Path, posts: list[dict[str, Any]], today: dt.date = TODAY, **exp: Any) -> Any:
+    proj = make_project(tmp_path / "p", [experiment(**exp)], metrics=[LINK_PER_PERSON])
+    make_warehouse(tmp_path / "p" / "wh.duckdb", posts)
+    return run_analysis(proj, today=today, store=False).experiments[0]
+
+
+def _ads_posts() -> list[dict[str, Any]]:
+    """An ads split reporting people: 4 ad sets per arm, reach = people, link clicks = people who clicked."""
+    out = []
+    for arm, ptype, base in (("c", "Photos", 30), ("v", "Reels", 40)):
+        for i in range(4):
+            when = "2026-10-28T10:00:00+00:00"
+            out.append(post(f"{arm}{i}", when, post_type=ptype, reach=1000 + 10 * i, link_clicks=base + i))
+    return out  # control 126 / 4060 people, variant 166 / 4060
+
+
+def test_bayesian_with_unit_user_models_people(tmp_path: Path) -> None:
+    # was: "the test could not run: control: sum_y == 126.0, must be a success count between 0 and n == 4"
+    r = _analyse(tmp_path, _ads_posts(), unit="user", metric="link_per_person", method="bayesian").results[0]
+    assert r.method == "bayesian_proportion" and r.p_value is None and r.p_adjusted is None
+    assert (r.n_control, r.n_variant) == (4060, 4060)  # people, not ad sets
+    # independent reference: P(p_v > p_c) under Beta(1 + s, 1 + f) posteriors, by numerical integration
+    bc, bv = sps.beta(1 + 126, 1 + 4060 - 126), sps.beta(1 + 166, 1 + 4060 - 166)
+    exact, _ = integrate.quad(lambda x: bv.pdf(x) * bc.cdf(x), 0, 0.2, points=[0.03, 0.04], limit=200)
+    assert r.chance_to_beat == pytest.approx(exact, abs=0.01)
+    assert r.significant is (exact >= 0.95)
+
+
+def test_unit_user_reports_people_and_matches_the_uncorrected_chi_square(tmp_path: Path) -> None:
+    r = _analyse(tmp_path, _ads_posts(), unit="user", metric="link_per_person").results[0]
+    assert r.method == "two_proportion" and (r.n_control, r.n_variant) == (4060, 4060)
+    table = [[126, 4060 - 126], [166, 4060 - 166]]
+    chi2 = sps.chi2_contingency(table, correction=False)  # R: prop.test(c(126, 166), c(4060, 4060), correct = F)
+    assert r.p_value == pytest.approx(chi2.pvalue, rel=1e-9)
+
+
+def test_unit_user_with_more_successes_than_people_says_so(tmp_path: Path) -> None:
+    posts = [dict(p, metrics={**p["metrics"], "link_clicks": 5000}) for p in _ads_posts()]
+    e = _analyse(tmp_path, posts, unit="user", metric="link_per_person")
+    r = e.results[0]
+    assert r.p_value is None and "the control has 20,000 link_clicks for 4,060 reach" in (r.note or "")
+    assert "use unit: post" in e.decision.reason
+
+
+def test_welch_t_on_a_rate_metric_compares_per_post_rates(tmp_path: Path) -> None:
+    # was: the mean of the numerator per post (30 engagements) reported as the engagement rate
+    posts = split_posts(25, 25, control_rate=0.03, variant_rate=0.036, jitter=0.6)
+    r = _analyse(tmp_path, posts, method="welch_t").results[0]
+    rates = {
+        arm: [p["metrics"]["engagements"] / p["metrics"]["impressions"] for p in posts if p["post_id"][0] == arm]
+        for arm in "cv"
+    }
+    assert r.method == "welch_t"
+    assert r.control_value == pytest.approx(np.mean(rates["c"])) and r.control_value < 0.05
+    ref = sps.ttest_ind(rates["v"], rates["c"], equal_var=False)  # R: t.test(v, c) (Welch)
+    assert r.p_value == pytest.approx(ref.pvalue, rel=1e-6)
+
+
+@pytest.mark.parametrize("method", ["two_proportion", "chi_square", "fisher"])
+def test_people_tests_on_post_level_data_fall_back_to_ratio_delta(tmp_path: Path, method: str) -> None:
+    # was: impressions of posts treated as independent people, with no word of warning
+    e = _analyse(tmp_path, split_posts(20, 20, control_rate=0.03, variant_rate=0.036), method=method)
+    assert e.results[0].method == "ratio_delta"
+    assert any(f"method {method} needs unit: user" in w and "ratio_delta was used" in w for w in e.warnings)
+
+
+def test_negbin_without_overdispersion_falls_back_to_poisson() -> None:
+    # equidispersed (here underdispersed) counts: NB2's dispersion hits 0 and its Hessian is singular
+    yc, yv = [3, 3, 2, 4, 3, 3, 2, 4, 3, 3, 3, 2], [4, 4, 3, 5, 4, 4, 3, 5, 4, 4, 4, 3]
+    ones = [1.0] * 12
+    r = stats.count_glm(yc, ones, yv, ones, family="negbin")
+    poisson = stats.count_glm(yc, ones, yv, ones, family="poisson")
+    assert r.method == "poisson" and any("no overdispersion" in w for w in r.warnings)
+    assert r.p_value == pytest.approx(poisson.p_value) and r.rel_lift == pytest.approx(47 / 35 - 1)
+
+
+def test_negbin_on_a_count_metric_runs_through_analyze(tmp_path: Path) -> None:
+    e = _analyse(
+        tmp_path, split_posts(30, 30, control_rate=0.03, variant_rate=0.036), method="negbin", metric="comments"
+    )
+    r = e.results[0]
+    assert r.p_value is not None and r.method in ("negbin", "poisson") and r.note is None
+
+
+def test_forced_poisson_warns_when_counts_are_overdispersed() -> None:
+    yc, yv = [0, 40, 1, 90, 2, 0, 60, 3], [5, 70, 0, 1, 80, 2, 0, 50]
+    r = stats.count_glm(yc, [100] * 8, yv, [100] * 8, family="poisson")
+    assert r.method == "poisson" and any("use method: negbin" in w for w in r.warnings)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_relative_ci_agrees_with_the_p_value(seed: int) -> None:
+    # Fieller's interval: excludes 0 exactly when p < alpha (the delta-method interval did not, e.g. p = 0.040
+    # with a CI of -1 % to +41 %)
+    rng = np.random.default_rng(seed)
+    for _ in range(400):
+        c = float(rng.uniform(0.5, 2.0))
+        v = c * float(rng.uniform(0.6, 1.6))
+        var_c, var_v = (float(rng.uniform(0.001, 0.05)) * c * c for _ in range(2))
+        r = normal_compare("t", c, v, var_c, var_v, 0.05, [])
+        assert r.rel_ci is not None and r.p_value is not None
+        lo, hi = r.rel_ci
+        if abs(r.p_value - 0.05) > 1e-9:
+            assert (lo > 0 or hi < 0) == (r.p_value < 0.05)
+        assert lo <= r.rel_lift <= hi  # type: ignore[operator]
+        for bound in (lo, hi):  # each bound solves Fieller's equation (v - rho c)^2 = z^2 (var_v + rho^2 var_c)
+            rho, z = bound + 1, sps.norm.isf(0.025)
+            assert (v - rho * c) ** 2 == pytest.approx(z * z * (var_v + rho * rho * var_c), rel=1e-6)
+
+
+def test_the_example_that_contradicted_itself() -> None:
+    r = normal_compare("t", 1.0, 1.2, 0.069**2, 0.069**2, 0.05, [])
+    assert r.p_value == pytest.approx(0.0404, abs=1e-4) and r.rel_ci is not None and r.rel_ci[0] > 0
+
+
+def test_decision_explains_a_ci_that_excludes_zero_after_holm(tmp_path: Path) -> None:
+    posts = split_posts(30, 30, control_rate=0.03, variant_rate=0.0395, jitter=0.6)
+    e = _analyse(tmp_path, posts, guardrails=["comment_rate", "ctr"])
+    r = e.results[0]
+    assert r.p_value is not None and r.p_value < 0.05 <= (r.p_adjusted or 0) and not r.significant
+    assert e.decision.action == "keep_running"
+    assert "once corrected for testing several variants and metrics" in e.decision.reason
+
+
+def test_sequential_decision_labels_the_ci_level_and_never_asks_for_one_more_posts(tmp_path: Path) -> None:
+    # was: "(100 % CI +9 % to +32 %) ... about 1 more posts per variant are needed"
+    posts = split_posts(20, 20, control_rate=0.03, variant_rate=0.036)
+    window = {"start": "2026-10-26", "end": "2027-01-31"}
+    proj = make_project(tmp_path / "p", [experiment(window=window, sample_size={"posts_per_variant": 100})])
+    make_warehouse(proj.root / "wh.duckdb", posts)
+    e = run_analysis(proj, today=TODAY, sequential=True, store=False).experiments[0]
+    reason = e.decision.reason
+    assert e.decision.action == "keep_running" and e.decision.posts_needed is None
+    assert "(95 % CI +" in reason and "100 % CI" not in reason and "1 more posts" not in reason
+    assert "not yet below the early-look threshold" in reason
+    assert "keep posting until the planned 100 posts per variant" in reason
+
+
+def test_identical_arms_read_as_about_the_same(tmp_path: Path) -> None:
+    posts = [
+        post(f"{a}{i}", "2026-10-28T10:00:00+00:00", post_type=t, impressions=1000 + 100 * i, engagements=30 + 3 * i)
+        for a, t in (("c", "Photos"), ("v", "Reels"))
+        for i in range(12)
+    ]
+    e = _analyse(tmp_path, posts)
+    assert "earned about the same engagement per impression as photos" in e.decision.reason
+    assert "0 % more" not in e.decision.reason
+
+
+def test_its_two_weeks_split_on_their_first_weekday_is_fitted_without_day_of_week() -> None:
+    # 14 days from a Monday with the change on the next Monday: time = weekday + 7 * post, so the design with
+    # day-of-week terms is rank-deficient (statsmodels warned and returned one of infinitely many fits)
+    start, change = dt.date(2026, 11, 2), dt.date(2026, 11, 9)
+    dates = [start + dt.timedelta(days=i) for i in range(14)]
+    values = [10 + 0.1 * i + (3.0 if d >= change else 0.0) + 0.3 * math.sin(i * 1.7) for i, d in enumerate(dates)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = stats.interrupted_time_series(dates, values, change)
+    assert any("too few to tell day-of-week effects" in w for w in r.warnings)
+    assert r.level_change == pytest.approx(3.0, abs=0.5) and r.p_value < 0.05
+    # ten days: too few for 10 parameters, enough for level, trend and slope
+    short = stats.interrupted_time_series(dates[2:12], values[2:12], change)
+    assert short.level_change == pytest.approx(3.0, abs=0.7)
+
+
+def test_a_variant_without_the_denominator_names_the_missing_field(tmp_path: Path) -> None:
+    posts = split_posts(20, 20, control_rate=0.03, variant_rate=0.036)
+    for p in posts:
+        if p["post_id"].startswith("v"):
+            p["metrics"]["impressions"] = None
+    posts[0]["metrics"]["impressions"] = None
+    e = _analyse(tmp_path, posts)
+    assert "none of the 20 reels posts has both engagements and impressions recorded" in e.decision.reason
+    assert "photos: 1 of its 20 posts has no engagements or impressions recorded" in " ".join(e.warnings)
+
+
+def test_analyze_by_id_before_the_window_starts_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # was: "has no posts in the warehouse ... ingest the exports of ... 2027-01-01 to 2027-01-31"
+    proj = make_project(tmp_path / "p", [experiment(window={"start": "2999-01-01", "end": "2999-01-31"})])
+    make_warehouse(proj.root / "wh.duckdb", split_posts(5, 5, control_rate=0.03, variant_rate=0.03))
+    monkeypatch.chdir(proj.root)
+    monkeypatch.delenv("AGILE_SOCIAL_DB", raising=False)
+    res = CliRunner().invoke(app, ["analyze", "-e", "exp"])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "exp.yaml:" in res.stderr and "has not started: its window starts 2999-01-01" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--baseline", "3", "--mde-rel", "0.2"], "--baseline 3.0: must be a proportion in (0, 1)"),
+        (["--baseline", "0.03", "--mde-rel", "0.2", "--sides", "3"], "--sides 3: must be 1 or 2"),
+        (["--baseline", "0.03", "--n", "1"], "--n 1: must be an integer >= 2"),
+        (["--baseline", "0.03", "--mde-rel", "0.2", "--power", "1.5"], "--power 1.5: must be in (0, 1)"),
+    ],
+)
+def test_power_errors_name_the_option(args: list[str], message: str) -> None:
+    res = CliRunner().invoke(app, ["power", "--kind", "proportion", *args])
+    assert res.exit_code == 2 and res.stderr.startswith(f"error: {message}")
