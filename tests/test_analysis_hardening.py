@@ -226,3 +226,98 @@ def test_analyze_by_id_before_the_window_starts_is_exit_2(tmp_path: Path, monkey
 def test_power_errors_name_the_option(args: list[str], message: str) -> None:
     res = CliRunner().invoke(app, ["power", "--kind", "proportion", *args])
     assert res.exit_code == 2 and res.stderr.startswith(f"error: {message}")
+
+
+def test_fisher_relative_ci_when_every_control_person_converted() -> None:
+    # statsmodels' score interval collapses to a point (0.71823205, 0.71823204) that excludes the risk ratio 0.436
+    r = stats.fisher_exact(181, 181, 79, 181)
+    assert r.rel_ci is not None and r.rel_lift is not None
+    lo, hi = r.rel_ci
+    assert lo < r.rel_lift < hi
+    # Katz log interval: RR = 79/181, SE(log RR) = sqrt(1/79 - 1/181)
+    se = math.sqrt(1 / 79 - 1 / 181)
+    assert (lo, hi) == pytest.approx((79 / 181 * math.exp(-1.959964 * se) - 1, 79 / 181 * math.exp(1.959964 * se) - 1))
+
+
+def test_lower_is_better_count_says_fewer_and_explains_a_rank_ci_reaching_zero(tmp_path: Path) -> None:
+    posts = split_posts(30, 30, control_rate=0.04, variant_rate=0.03, jitter=0.5)
+    neg = {"name": "neg_comments", "numerator": "comments", "direction": "lower"}
+    proj = make_project(tmp_path / "p", [experiment(metric="neg_comments", method="mann_whitney")], metrics=[neg])
+    make_warehouse(proj.root / "wh.duckdb", posts)
+    e = run_analysis(proj, today=TODAY, store=False).experiments[0]
+    r = e.results[0]
+    # tied small counts: p < 0.05 while the Hodges-Lehmann interval ends exactly at no change
+    assert r.significant and r.rel_ci is not None and r.rel_ci[1] == 0.0
+    assert e.decision.action == "scale"
+    assert e.decision.reason.startswith("Reels earned 25 % fewer comments per post than photos (95 % CI -50 % to +0 %;")
+    assert "though the interval still reaches 0 %" in e.decision.reason
+
+
+def test_a_clean_winner_is_scaled_over_a_bigger_one_that_hurt_a_guardrail(tmp_path: Path) -> None:
+    # was: "Reels earned 50 % more ..., but it hurt comment_rate; iterate on reels" although carousel won cleanly
+    posts = split_posts(30, 0, control_rate=0.03, variant_rate=0, comment_share=0.1)
+    posts += split_posts(0, 30, control_rate=0, variant_rate=0.045, comment_share=0.03)  # reels: +50 %, fewer comments
+    carousel = split_posts(0, 30, control_rate=0, variant_rate=0.039, comment_share=0.1, variant_type="Carousel")
+    posts += [dict(p, post_id="w" + p["post_id"]) for p in carousel]
+    variants = [
+        {"name": "photos", "selector": {"post_type": ["Photos"]}},
+        {"name": "reels", "selector": {"post_type": ["Reels"]}},
+        {"name": "carousel", "selector": {"post_type": ["Carousel"]}},
+    ]
+    e = _analyse(tmp_path, posts, variants=variants, guardrails=["comment_rate"])
+    harmed = [r for r in e.results if r.is_guardrail and r.variant == "reels"]
+    assert harmed[0].significant and (harmed[0].rel_lift or 0) < 0
+    assert e.decision.action == "scale" and e.decision.reason.endswith("scale carousel.")
+
+
+def _daily(days: int, start: dt.date, change: dt.date) -> list[dict[str, Any]]:
+    out = []
+    for i in range(days):
+        day = start + dt.timedelta(days=i)
+        rate = 0.02 * (1.25 if day >= change else 1) * (1 + 0.05 * math.sin(i * 1.7))
+        when = f"{day}T09:00:00+00:00"
+        out.append(post(f"d{i}", when, impressions=1000, engagements=round(1000 * rate), comments=round(100 * rate)))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("intervention", "fix"),
+    [
+        ("2026-10-05", "start the window (and post) at least 2 days before the intervention_date"),
+        ("2026-11-22", "keep posting: the analysis needs days from the intervention_date on"),
+    ],
+)
+def test_before_after_with_the_intervention_at_a_window_edge_says_what_to_do(
+    tmp_path: Path, intervention: str, fix: str
+) -> None:
+    window = {"start": "2026-10-05", "end": "2026-11-22"}
+    posts = _daily(49, dt.date(2026, 10, 5), dt.date.fromisoformat(intervention))
+    e = _analyse(tmp_path, posts, design="before_after", variants=[], intervention_date=intervention, window=window)
+    assert e.decision.action == "keep_running" and e.decision.reason.endswith(f"{fix}.")
+
+
+def test_before_after_count_metric_sentence_uses_a_plural_verb(tmp_path: Path) -> None:
+    window = {"start": "2026-10-05", "end": "2026-11-22"}
+    posts = _daily(49, dt.date(2026, 10, 5), dt.date(2026, 11, 9))
+    e = _analyse(
+        tmp_path,
+        posts,
+        design="before_after",
+        variants=[],
+        intervention_date="2026-11-09",
+        window=window,
+        metric="comments",
+    )
+    assert e.decision.reason.startswith("Daily comments per post were ")
+
+
+def test_a_warehouse_without_the_platform_says_what_it_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    proj = make_project(tmp_path / "p", [experiment(platform="instagram")])
+    make_warehouse(proj.root / "wh.duckdb", split_posts(20, 20, control_rate=0.03, variant_rate=0.03))
+    monkeypatch.chdir(proj.root)
+    monkeypatch.delenv("AGILE_SOCIAL_DB", raising=False)
+    res = CliRunner().invoke(app, ["analyze"])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "no instagram posts of account 'Northwind Coffee' published 2026-10-26 to 2026-11-22" in res.stderr
+    assert "the warehouse holds 40 facebook posts 2026-10-27 to 2026-11-15" in res.stderr
+    assert "ingest the exports of instagram posts" in res.stderr and len(res.stderr.strip().splitlines()) == 1

@@ -9,13 +9,16 @@ rejects cells that slipped past the neutraliser.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import shutil
+import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 from typer.testing import CliRunner
 
 from agilesocial.cli.app import app
@@ -145,14 +148,18 @@ def _big_meta_export(path: Path, rows: int, last_text: str, encoding: str) -> No
     assert path.stat().st_size > HEAD_BYTES
 
 
-def test_cp1252_accent_after_the_sniffed_head_is_transcoded(tmp_path: Path) -> None:
+def test_cp1252_accent_after_the_sniffed_head_is_transcoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Defect: an ASCII head passed for UTF-8; the first '€' 300 KB in made DuckDB refuse the 'malformed' file."""
     export = tmp_path / "facebook_posts_big.csv"
     _big_meta_export(export, 5000, "Caf\u00e9 \u2013 \u20ac5 \u201coff\u201d", "cp1252")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     report, con = load(tmp_path, export)
     assert report.files[0].rows_loaded == 5001
     assert post(con, "facebook", "122158009999999999")["text"] == "Café – €5 “off”"
-    assert not list(Path(export.parent).glob("agile-social-*"))  # no temp file left beside it
+    assert report.files[0].sha256 == hashlib.sha256(export.read_bytes()).hexdigest()  # the file's, not the copy's
+    assert list(temp.iterdir()) == []  # the transcoded copy is removed
 
 
 def test_invalid_utf8_past_the_head_is_a_located_error(tmp_path: Path) -> None:
@@ -249,3 +256,51 @@ def test_variant_folder_reingest_is_a_noop(tmp_path: Path) -> None:
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT * FROM post_metrics ORDER BY ALL").fetchall() == before
     assert con.execute("SELECT count(*) FROM ingests").fetchone() == (len(VARIANTS),)
+
+
+def test_ingesting_the_project_folder_skips_hidden_folders_and_rejects(tmp_path: Path) -> None:
+    """Defect: 'ingest .' walked .agile-social/rejects/*.rejects.csv (refused again as bad rows) and .venv/."""
+    shutil.copy(FIX / "facebook_bad_rows.csv", tmp_path / "facebook_bad_rows.csv")
+    db = tmp_path / ".agile-social" / "warehouse.duckdb"
+    first = ingest_paths([tmp_path], db=db, skip_bad_rows=True)
+    assert [(Path(f.path).name, f.rows_rejected) for f in first.files] == [("facebook_bad_rows.csv", 2)]
+    (tmp_path / ".venv" / "lib").mkdir(parents=True)
+    shutil.copy(FIX / "instagram_posts.csv", tmp_path / ".venv" / "lib" / "data.csv")
+    again = ingest_paths([tmp_path], db=db)
+    assert [(Path(f.path).name, f.already_ingested, f.error) for f in again.files] == [
+        ("facebook_bad_rows.csv", True, None)
+    ]
+    rejects = next((tmp_path / ".agile-social" / "rejects").glob("*.rejects.csv"))
+    named = ingest_paths([rejects], db=db)  # named explicitly, it is read (and its bad cells refuse it)
+    assert named.files[0].error and "row 1" in named.files[0].error
+
+
+def test_sql_looking_names_and_values_in_a_builtin_profile_load_as_data(tmp_path: Path) -> None:
+    export = tmp_path / "facebook_sql.csv"
+    export.write_text(
+        'Post ID,Page name,Publish time,Post type,Permalink,Date,Views,Reach,"x\'); DROP TABLE posts; --","a""b;c"\n'
+        '122158000000000601,"\'); DROP TABLE posts; --",11/02/2026 09:15,"Photos""; DELETE FROM ingests; --",'
+        "https://fb.example/601,Lifetime,100,90,1,2\n"
+    )
+    report, con = load(tmp_path, export)
+    assert report.files[0].ignored_columns == ["x'); DROP TABLE posts; --", 'a"b;c']
+    p = post(con, "facebook", "122158000000000601")
+    assert (p["account"], p["post_type"]) == ("'); DROP TABLE posts; --", 'Photos"; DELETE FROM ingests; --')
+    assert con.execute("SELECT count(*) FROM ingests").fetchone() == (1,)
+
+
+def test_a_mappings_thousands_separator_decides_the_decimal_one(tmp_path: Path) -> None:
+    """Defect: 'thousands' was never read: '1.234' with thousands '.' loaded as 1, and '1,234' in a ';' file with
+    thousands ',' loaded as 1 too (the ';' made ',' the decimal separator)."""
+    (tmp_path / "dots.csv").write_text('ID,Views,Watch\n1,"1.234","2.345,5"\n')
+    cols = "account: a\ncolumns:\n  post_id: ID\n  impressions: Views\n  watch_time_seconds: Watch\n"
+    (tmp_path / "dots.yaml").write_text(f'platform: m\n{cols}thousands: "."\n')
+    (tmp_path / "semi.csv").write_text("ID;Views;Watch\n2;1,234;2,345.5\n")
+    (tmp_path / "semi.yaml").write_text(f'platform: n\n{cols}thousands: ","\n')
+    db = tmp_path / "w.duckdb"
+    for name in ("dots", "semi"):
+        report = ingest_paths([tmp_path / f"{name}.csv"], db=db, mapping=tmp_path / f"{name}.yaml")
+        assert report.files[0].error is None, report.files[0].error
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT post_id, impressions, watch_time_seconds FROM post_metrics ORDER BY 1").fetchall()
+    assert rows == [("1", 1234, 2345.5), ("2", 1234, 2345.5)]

@@ -213,8 +213,8 @@ def test_its_input_validation() -> None:
         stats.interrupted_time_series(d, list(range(20)), dt.date(2027, 1, 1))
     with pytest.raises(ValueError, match="duplicates"):
         stats.interrupted_time_series(d[:19] + d[:1], list(range(20)), d[10])
-    with pytest.raises(ValueError, match="too few"):
-        stats.interrupted_time_series(d[:8], list(range(8)), d[4])
+    with pytest.raises(ValueError, match="too few"):  # 8 days now fit without day-of-week terms; 5 cannot fit 4
+        stats.interrupted_time_series(d[:5], list(range(5)), d[3])
 
 
 # --- warnings in plain words -------------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def _check_posts(doc: Document[Experiment], sums: ExperimentSums, con: duckdb.Du
         )
     if sum(sums.posts) == 0:
         raise DataError(
-            f"experiment {exp.id!r} has no posts in the warehouse: no {scope}",
+            f"experiment {exp.id!r} has no posts in the warehouse: no {scope} ({_holdings(con)})",
             **_where(doc, "window" if exp.window else "id"),
             hint=f"ingest the exports of {scope}",
         )
@@ -85,6 +85,18 @@ def _check_posts(doc: Document[Experiment], sums: ExperimentSums, con: duckdb.Du
             **_where(doc, "variants", idx, "selector"),
             hint=f"ingest the exports holding its posts ({scope}) or fix its selector",
         )
+
+
+def _holdings(con: duckdb.DuckDBPyConnection) -> str:
+    """'the warehouse holds facebook posts 2026-10-27 to 2026-11-20' -- what there is instead, to spot a typo."""
+    rows = con.execute(
+        "SELECT platform, count(*), min(published_at)::DATE, max(published_at)::DATE FROM post_latest "
+        "GROUP BY platform ORDER BY platform"
+    ).fetchall()
+    if not rows:
+        return "the warehouse is empty"
+    parts = [f"{n} {platform} posts {first} to {last}" for platform, n, first, last in rows]
+    return "the warehouse holds " + "; ".join(parts)
 
 
 def _missing(metric: Metric, name: str, posts: int) -> str:

@@ -3,9 +3,9 @@
 Rules, in order:
 
 1. **iterate** when the sample-ratio check failed: the split did not go as planned, so no result can be trusted.
-2. A variant whose primary metric is significantly better (in the metric's direction):
-   **iterate** if it significantly harmed a guardrail metric, or if its lift is below the planned MDE;
-   otherwise **scale** (the best such variant).
+2. A variant whose primary metric is significantly better (in the metric's direction), the best such variant
+   that harmed no guardrail when there is one: **iterate** if it significantly harmed a guardrail metric, or if its
+   lift is below the planned MDE; otherwise **scale** it.
 3. **stop** when every variant is significantly worse, or futile: the planned posts were reached (when planned) and the
    confidence interval rules out a lift as large as the MDE.
 4. **keep_running** otherwise (underpowered): how many more posts per variant are needed to detect the MDE, from the
@@ -112,6 +112,8 @@ def _ci(r: MetricResult, ctx: Context) -> str:
             text += f", but p = {_p(p)} once corrected for testing several variants and metrics"
         else:
             text += f", but the test's p = {_p(p)} is not below {ctx.alpha:g}"
+    elif not clear and r.significant and r.p_value is not None:  # e.g. a rank test's CI on tied values
+        text += f"; p = {_p(r.p_adjusted or r.p_value)} is below {ctx.alpha:g} though the interval still reaches 0 %"
     return f" ({text})"
 
 
@@ -134,14 +136,16 @@ def _compare(ctx: Context, r: MetricResult) -> str:
         if r.abs_lift is None:
             return f"{variant.capitalize()} could not be compared with {control}"
         return f"{variant.capitalize()} differed from {control} by {r.abs_lift:+.4g} {phrase}"
+    plural = phrase.split(" per ")[0].endswith("s")  # "comments were", "fewer clicks"; "engagement was", "less"
     if ctx.its:
+        was = "were" if plural else "was"
         if _same(r):
-            return f"Daily {phrase} was about the same after the change as before{_ci(r, ctx)}"
+            return f"Daily {phrase} {was} about the same after the change as before{_ci(r, ctx)}"
         direction = "higher" if r.rel_lift >= 0 else "lower"
-        return f"Daily {phrase} was {pct(r.rel_lift)} {direction} after the change than before{_ci(r, ctx)}"
+        return f"Daily {phrase} {was} {pct(r.rel_lift)} {direction} after the change than before{_ci(r, ctx)}"
     if _same(r):
         return f"{variant.capitalize()} earned about the same {phrase} as {control}{_ci(r, ctx)}"
-    more = "more" if r.rel_lift >= 0 else "less"
+    more = "more" if r.rel_lift >= 0 else ("fewer" if plural else "less")
     return f"{variant.capitalize()} earned {pct(r.rel_lift)} {more} {phrase} than {control}{_ci(r, ctx)}"
 
 
@@ -166,7 +170,8 @@ def decide(evidence: list[Evidence], ctx: Context) -> Decision:
     mde = ctx.mde if ctx.mde is not None else DEFAULT_MDE
     better = [e for e in evidence if e.result.significant and (_good(e.result, e.result.abs_lift) or 0) > 0]
     if better:
-        best = max(better, key=lambda e: _good(e.result, e.result.rel_lift) or 0.0)
+        safe = [e for e in better if not e.harmed]  # a clean winner beats a bigger one that hurt a guardrail
+        best = max(safe or better, key=lambda e: _good(e.result, e.result.rel_lift) or 0.0)
         r = best.result
         variant = "the change" if ctx.its else r.variant
         if best.harmed:

@@ -205,11 +205,13 @@ def run_its(series: DailySeries, intervention: Any, *, alpha: float) -> tuple[Te
         its = st.interrupted_time_series(list(series.dates), list(series.values), intervention, alpha=alpha)
     except ValueError as exc:
         before = sum(1 for d in series.dates if d < intervention)
-        return (
-            _degenerate("its", f"the time series could not be fitted: {exc}"),
-            (before, len(series.dates) - before),
-            "",
-        )
+        after = len(series.dates) - before
+        fix = ""
+        if before < 2:
+            fix = "; start the window (and post) at least 2 days before the intervention_date"
+        elif after < 2:
+            fix = "; keep posting: the analysis needs days from the intervention_date on"
+        return _degenerate("its", f"the time series could not be fitted: {exc}{fix}"), (before, after), ""
     base = its.baseline_level
     rel_ci = its.rel_ci
     if base is not None and base > 0:  # relative to the fitted baseline, so the CI agrees with the p-value

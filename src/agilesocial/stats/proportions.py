@@ -167,8 +167,13 @@ def fisher_exact(c_success: int, c_trials: int, v_success: int, v_trials: int, *
     if pc > 0:
         rel = pv / pc - 1
         bounds = np.asarray([rlo, rhi])
-        if not np.iscomplexobj(bounds) and np.all(np.isfinite(bounds)):
+        rr = pv / pc
+        if not np.iscomplexobj(bounds) and np.all(np.isfinite(bounds)) and bounds[0] <= rr <= bounds[1]:
             rel_ci = (float(bounds[0]) - 1, float(bounds[1]) - 1)
+        elif v_success > 0:  # statsmodels' score interval collapses when a proportion is 1: Katz log interval
+            se = math.sqrt(max(1 / v_success - 1 / v_trials + 1 / c_success - 1 / c_trials, 0.0))
+            crit = z_crit(alpha)
+            rel_ci = (rr * math.exp(-crit * se) - 1, rr * math.exp(crit * se) - 1)
     else:
         reason = "the control proportion is 0, so a relative lift is undefined"
     return TestResult(

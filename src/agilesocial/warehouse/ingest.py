@@ -95,13 +95,19 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
                     out.setdefault(m, None)
         elif p.is_dir():
             for m in sorted(p.rglob("*")):
-                if m.is_file() and m.suffix.lower() in CSV_SUFFIXES:
+                if m.is_file() and m.suffix.lower() in CSV_SUFFIXES and not _skipped_in_folder(m.relative_to(p)):
                     out.setdefault(m, None)
         elif p.is_file():
             out.setdefault(p, None)
         else:
             raise DataError("no such file or folder", path=p)
     return list(out)
+
+
+def _skipped_in_folder(rel: Path) -> bool:
+    """Inside a folder: hidden folders (``.agile-social/`` with its rejects CSVs, ``.venv/``) and rejects files are
+    not exports; named explicitly, they are still read."""
+    return any(part.startswith(".") for part in rel.parts[:-1]) or rel.name.endswith(".rejects.csv")
 
 
 def file_sha256(path: Path) -> str:

@@ -87,7 +87,9 @@ def load_staged(con: duckdb.DuckDBPyConnection, stage: Stage, ingest_id: int) ->
         return
     post_cols = ["account", "published_at", "post_type", "text", "permalink", "labels", "hashtags"]
     sel = ", ".join(c if c in stage.fields else f"NULL AS {c}" for c in post_cols)
-    posts = _good_rows(stage, "post_id", f"{ROW_DATE} DESC, _row DESC")
+    # a post's attributes come from its latest row; without row numbers (keys unique) 'lifetime' wins a tie
+    last = "_row DESC" if stage.numbered else "kind DESC"
+    posts = _good_rows(stage, "post_id", f"{ROW_DATE} DESC, {last}")
     source = f"(SELECT post_id, {sel} FROM {posts})"
     merge = {c: f"coalesce(n.{c}, o.{c})" for c in post_cols}  # a newer export wins where it has a value
     _upsert(con, "posts", ("post_id",), ["post_id", *post_cols], source, merge, p, new_only=new_only)

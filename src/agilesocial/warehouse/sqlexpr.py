@@ -115,17 +115,53 @@ def _with_year(t: str, year: int | None, params: Params) -> str:
     return f"CASE WHEN regexp_full_match({t}, '{YEARLESS_RE}') THEN {t} || ' ' || {params.add(str(year))} ELSE {t} END"
 
 
-def timestamp(v: str, params: Params, tz: str, formats: tuple[str, ...] = (), year: int | None = None) -> str:
-    """A TIMESTAMPTZ: offsets in the text win; naive times are read in ``tz``."""
-    t = _with_year(f"trim({v})", year, params)
+def date_text(v: str, params: Params, year: int | None = None) -> str:
+    """The text a date/time cell is parsed from (trimmed; the ``--year`` appended to year-less dates)."""
+    return _with_year(f"trim({v})", year, params)
+
+
+def candidate_formats(formats: tuple[str, ...] = (), *, zoned: bool = True) -> list[str]:
+    """Every format :func:`timestamp` (``zoned``) or :func:`date` may try, in their order of precedence."""
+    if formats:
+        return [f for f in formats if zoned or "%z" not in f]
+    return [*(ZONED_FORMATS if zoned else ()), *NAIVE_FORMATS]
+
+
+def _attempts(t: str, formats: list[str], seen: frozenset[str], params: Params, sql_type: str) -> str:
+    """``try_strptime`` over ``formats``, the ones a sample of the file matched (``seen``) tried first on their own.
+
+    A failing ``try_strptime`` costs about a microsecond a row, so a column whose format sat 15th in the list took
+    15 s per million rows; now it parses at the first attempt. The full list, in its order, stays behind as the
+    fallback: a row the seen formats cannot read, or read as an implausible year (``6/11/26`` through ``%Y`` when
+    the sample only held ``6/1/2026``), gets exactly the old result.
+    """
+    full = f"try_strptime({t}, {params.add(formats)})"
+    first = [f for f in formats if f in seen]
+    if not first or first == formats[: len(first)]:
+        return full
+    return f"coalesce({_plausible(f'try_strptime({t}, {params.add(first)})', sql_type)}, {full})"
+
+
+def timestamp(
+    v: str,
+    params: Params,
+    tz: str,
+    formats: tuple[str, ...] = (),
+    year: int | None = None,
+    seen: frozenset[str] = frozenset(),
+) -> str:
+    """A TIMESTAMPTZ: offsets in the text win; naive times are read in ``tz``. ``seen``: formats to try first."""
+    t = date_text(v, params, year)
     naive = list(formats) if formats else list(NAIVE_FORMATS)
     zoned = [f for f in formats if "%z" in f or "%Z" in f] if formats else list(ZONED_FORMATS)
     naive = [f for f in naive if f not in zoned]
     parts = []
     if zoned:
-        parts.append(f"try_strptime({t}, {params.add(zoned)})")
+        parts.append(_attempts(t, zoned, seen, params, "TIMESTAMPTZ"))
     if naive:
-        parts.append(f"timezone({params.add(tz)}, try_strptime({t}, {params.add(naive)})::TIMESTAMP)")
+        parts.append(f"timezone({params.add(tz)}, ({_attempts(t, naive, seen, params, 'TIMESTAMP')})::TIMESTAMP)")
+    if len(parts) == 2 and seen & set(naive) and not seen & set(zoned):
+        parts.reverse()  # a text matches a zoned or a naive format, never both: try the file's kind first
     return _plausible(parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})")
 
 
@@ -134,15 +170,17 @@ def _plausible(value: str, sql_type: str = "TIMESTAMPTZ") -> str:
 
     ``nullif(greatest(v, floor), floor)`` evaluates ``v`` once (a CASE would parse the text twice).
     """
-    floor = f"{sql_type} '{MIN_YEAR - 1}-12-31{' 00:00:00+00' if sql_type == 'TIMESTAMPTZ' else ''}'"
+    time = {"TIMESTAMPTZ": " 00:00:00+00", "TIMESTAMP": " 00:00:00"}.get(sql_type, "")
+    floor = f"{sql_type} '{MIN_YEAR - 1}-12-31{time}'"
     return f"nullif(greatest({value}, {floor}), {floor})"
 
 
-def date(v: str, params: Params, formats: tuple[str, ...] = (), year: int | None = None) -> str:
-    """A DATE (``Lifetime`` gives NULL)."""
-    t = _with_year(f"trim({v})", year, params)
-    fmts = [f for f in (formats or NAIVE_FORMATS) if "%z" not in f]
-    parsed = f"CAST(try_strptime({t}, {params.add(fmts)}) AS DATE)"
+def date(
+    v: str, params: Params, formats: tuple[str, ...] = (), year: int | None = None, seen: frozenset[str] = frozenset()
+) -> str:
+    """A DATE (``Lifetime`` gives NULL). ``seen``: formats to try first."""
+    t = date_text(v, params, year)
+    parsed = f"CAST({_attempts(t, candidate_formats(formats, zoned=False), seen, params, 'TIMESTAMP')} AS DATE)"
     return f"CASE WHEN lower({t}) = 'lifetime' THEN NULL ELSE {_plausible(parsed, 'DATE')} END"
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from agilesocial.errors import DataError
 from agilesocial.plan.metrics import METRIC_FIELDS
 from agilesocial.warehouse import sqlexpr as sx
+from agilesocial.warehouse.datesample import seen_formats
 from agilesocial.warehouse.profiles import ROW_DATE, Col, Shape, metric_from_title, resolve_columns
 from agilesocial.warehouse.schema import ACCOUNT_DAILY_FIELDS
 from agilesocial.warehouse.sniff import Layout, transcode
@@ -95,8 +96,19 @@ def csv_source(layout: Layout, padding: bool) -> str:
     return f"read_csv($csv_path, {options})"
 
 
-def _convert(fld: str, col: Col, v: str, shape: Shape, params: sx.Params, tz: str, year: int | None) -> str:
-    decimal = shape.decimal or ("," if shape.delimiter == ";" else ".")
+def _decimal(shape: Shape) -> str:
+    """The decimal separator: the mapping's; else the other one than its ``thousands``; else ',' with ';' files."""
+    if shape.decimal:
+        return shape.decimal
+    if shape.thousands in (".", ","):
+        return "," if shape.thousands == "." else "."
+    return "," if shape.delimiter == ";" else "."
+
+
+def _convert(
+    fld: str, col: Col, v: str, shape: Shape, params: sx.Params, tz: str, year: int | None, seen: frozenset[str]
+) -> str:
+    decimal = _decimal(shape)
     if col.conv == "id":
         return f"nullif(trim({v}), '')"
     if col.conv == "text":
@@ -104,9 +116,9 @@ def _convert(fld: str, col: Col, v: str, shape: Shape, params: sx.Params, tz: st
     if col.conv == "labels":
         return sx.labels(v, shape.labels_sep, params)
     if col.conv == "datetime":
-        return sx.timestamp(v, params, tz, shape.datetime_formats, year)
+        return sx.timestamp(v, params, tz, shape.datetime_formats, year, seen)
     if col.conv == "date":
-        return sx.date(v, params, shape.datetime_formats, year)
+        return sx.date(v, params, shape.datetime_formats, year, seen)
     if col.conv == "duration":
         return sx.duration(v, decimal, col.scale)
     if col.conv == "number" or fld == "watch_time_seconds":
@@ -145,12 +157,19 @@ def build_stage(
             path=layout.path,
             hint="pass --account NAME to load it into account_daily",
         )
+    dated = {
+        pos: sx.candidate_formats(shape.datetime_formats, zoned=col.conv == "datetime")
+        for pos, col in used.values()
+        if col.conv in ("datetime", "date")
+    }
+    csv_params = {"csv_path": str(layout.read_path), "csv_delim": layout.delimiter}
+    seen = seen_formats(con, csv_source(layout, True), csv_params, dated, year)
     params = sx.Params()
     exprs: dict[str, str] = {}
     checks: list[Check] = []
     for fld, (pos, col) in used.items():
         v = f"c{pos}"
-        exprs[fld] = _convert(fld, col, v, shape, params, tz, year)
+        exprs[fld] = _convert(fld, col, v, shape, params, tz, year, seen.get(pos, frozenset()))
         if col.conv in ("datetime", "date", "count", "number", "duration"):
             cond = f"({{E}} IS NULL AND {v} IS NOT NULL AND NOT {sx.blank(v)}"
             cond += f" AND lower(trim({v})) <> 'lifetime')" if col.conv == "date" else ")"
@@ -204,21 +223,25 @@ def _check(con: duckdb.DuckDBPyConnection, stage: Stage, year: int | None) -> No
         extra["mangled"] = sx.MANGLED_ID_RE
         key, mangled = "post_id", "regexp_full_match(post_id, $mangled)"
         overlap = "post_id IN (SELECT post_id FROM posts WHERE platform = $platform)"
+        daily = f"count(DISTINCT (post_id, kind, {ROW_DATE})) FILTER (WHERE _bad_field IS NULL)"
     else:
         extra["account"] = stage.account
         key, mangled = "date", "false"
         overlap = "date IN (SELECT date FROM account_daily WHERE platform = $platform AND account = $account)"
+        daily = "-1"
     quick = (
         f"SELECT count(*), count(_bad_field), count(DISTINCT {key}) FILTER (WHERE _bad_field IS NULL),"
-        f" count(*) FILTER (WHERE {mangled}), count(*) FILTER (WHERE {overlap}) FROM {STAGE}"
+        f" count(*) FILTER (WHERE {mangled}), count(*) FILTER (WHERE {overlap}), {daily} FROM {STAGE}"
     )
     _materialize(con, stage, numbered=False)
     row = con.execute(quick, extra).fetchone()
     assert row is not None
-    total, bad_rows, distinct, n_mangled, n_overlap = (int(v) for v in row)
+    total, bad_rows, distinct, n_mangled, n_overlap, distinct_daily = (int(v) for v in row)
     stage.rows_read, stage.bad_rows, stage.overlap = total, bad_rows, n_overlap
     if distinct == total - bad_rows:  # a unique post_id (or date) makes every key of the file unique
         stage.unique_keys = {"post_id", f"post_id, kind, {ROW_DATE}", "date"}
+    elif distinct_daily == total - bad_rows:  # daily rows per post (YouTube chart data): no row numbers needed
+        stage.unique_keys = {f"post_id, kind, {ROW_DATE}"}
     if not (bad_rows or n_mangled or not stage.unique_keys):
         return
     _materialize(con, stage, numbered=True)
