@@ -308,6 +308,16 @@ def analyse_experiment(
     )
 
 
+def _dominant_share(arms: Any) -> float | None:
+    """The largest share a single post holds of an arm's numerator or denominator sum (None when unknown)."""
+    shares = []
+    for a in arms:
+        for top, total in ((a.max_x, a.sum_x), (a.max_y, a.sum_y)):
+            if top is not None and total:
+                shares.append(top / total)
+    return max(shares) if shares else None
+
+
 def _decide(
     exp: Experiment,
     metrics: list[Metric],
@@ -337,7 +347,8 @@ def _decide(
             and (g.abs_lift < 0 if g.direction == "higher" else g.abs_lift > 0)
         )
         n = min(r.n_control or 0, r.n_variant or 0)  # posts, or people for unit: user
-        evidence.append(Evidence(r, harmed, None, n))
+        arms = (per[0], per[sums.variant_names.index(r.variant)]) if r.variant in sums.variant_names else ()
+        evidence.append(Evidence(r, harmed, None, n, _dominant_share(arms)))
     planned = exp.sample_size.posts_per_variant if exp.sample_size and unit == "posts" and kind != "its" else None
     alpha, ci_alpha = alphas
     ctx = Context(

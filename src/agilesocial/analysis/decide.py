@@ -66,6 +66,7 @@ class Evidence:
     harmed: tuple[MetricResult, ...] = ()  # guardrail results significantly worse
     posts_needed_total: int | None = None  # per variant, for the MDE at the observed variance
     n: int = 0  # the smaller arm's posts (or people)
+    dominant: float | None = None  # largest share one post holds of an arm's primary-metric sums (> 0.5 blocks scale)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,9 @@ class Context:
     its: bool = False
     extra: dict[str, str] = field(default_factory=dict)
     ci_alpha: float | None = None  # the level the CIs were computed at (``alpha`` may be a stricter sequential one)
+
+
+DOMINANT_SHARE = 0.5
 
 
 def _good(r: MetricResult, x: float | None) -> float | None:
@@ -180,6 +184,12 @@ def decide(evidence: list[Evidence], ctx: Context) -> Decision:
             return Decision(
                 "iterate",
                 f"{_compare(ctx, r)}, but it hurt {g.metric}{hurt}; iterate on {variant} before scaling.",
+            )
+        if best.dominant is not None and best.dominant > DOMINANT_SHARE and ctx.unit == "posts":
+            return Decision(
+                "keep_running",
+                f"{_compare(ctx, r)}, but one post holds {best.dominant:.0%} of an arm's total, so the lift may be "
+                f"that single post; keep posting {variant} before scaling.",
             )
         lift = _good(r, r.rel_lift)
         if lift is not None and lift < mde:
