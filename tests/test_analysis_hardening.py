@@ -321,3 +321,28 @@ def test_a_warehouse_without_the_platform_says_what_it_holds(tmp_path: Path, mon
     assert "no instagram posts of account 'Northwind Coffee' published 2026-10-26 to 2026-11-22" in res.stderr
     assert "the warehouse holds 40 facebook posts 2026-10-27 to 2026-11-15" in res.stderr
     assert "ingest the exports of instagram posts" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_one_post_dominating_the_winning_arm_blocks_scale(tmp_path: Path) -> None:
+    """A 'winner' whose total is mostly one viral post must not be scaled: the lift may be that single post."""
+    posts = split_posts(20, 20, control_rate=0.03, variant_rate=0.03)
+    viral = post(
+        "v-viral",
+        "2026-11-03T10:00:00+00:00",
+        post_type="Reels",
+        impressions=200_000,
+        reach=150_000,
+        engagements=20_000,
+        comments=2_000,
+        clicks=6_000,
+        link_clicks=4_000,
+    )
+    decision = _analyse(tmp_path, [*posts, viral], metric="engagement_rate", mde=0.1).decision
+    assert decision.action == "keep_running", decision
+    assert "one post holds" in decision.reason and "before scaling" in decision.reason
+
+
+def test_an_even_winner_is_still_scaled(tmp_path: Path) -> None:
+    posts = split_posts(25, 25, control_rate=0.03, variant_rate=0.045)
+    decision = _analyse(tmp_path, posts, metric="engagement_rate", mde=0.1).decision
+    assert decision.action == "scale", decision

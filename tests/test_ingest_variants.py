@@ -304,3 +304,16 @@ def test_a_mappings_thousands_separator_decides_the_decimal_one(tmp_path: Path) 
     con = duckdb.connect(str(db), read_only=True)
     rows = con.execute("SELECT post_id, impressions, watch_time_seconds FROM post_metrics ORDER BY 1").fetchall()
     assert rows == [("1", 1234, 2345.5), ("2", 1234, 2345.5)]
+
+
+def test_a_folder_without_exports_is_a_one_line_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from agilesocial.cli.app import app
+
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("not an export")
+    result = CliRunner().invoke(app, ["ingest", str(tmp_path / "empty"), "--db", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 2
+    assert "no export files found" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "w.duckdb").exists()

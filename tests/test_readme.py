@@ -1,7 +1,6 @@
 """The README documents every command and every option, and the set-up commands CI relies on."""
 
 from pathlib import Path
-
 from typing import Any
 
 import pytest

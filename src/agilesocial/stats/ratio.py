@@ -99,6 +99,9 @@ def ratio_delta(
     return normal_compare("ratio_delta", rc, rv, vc, vv, alpha, warnings, df=df)
 
 
+UNEVEN_SHARE = 0.8  # warn only when the posts weigh like fewer than 80 % of their number
+
+
 def _effective_n_warnings(s: SampleStats, label: str, min_effective_n: float) -> list[str]:
     """Kish effective number of posts ``(Σx)²/Σx²``: few posts carrying most impressions make the delta method
     optimistic (seeded A/A at alpha 5 %: 7.2 % false positives at 18 effective posts per arm, 6.4 % at 42,
@@ -106,8 +109,8 @@ def _effective_n_warnings(s: SampleStats, label: str, min_effective_n: float) ->
     if not s.sum_x2:
         return []
     n_eff = s.sum_x * s.sum_x / s.sum_x2  # type: ignore[operator]
-    if n_eff >= min_effective_n or n_eff >= s.n - 0.5:
-        return []  # enough posts, or evenly spread impressions (then the small-sample warning says it all)
+    if n_eff >= min_effective_n or n_eff >= UNEVEN_SHARE * s.n:
+        return []  # enough posts, or impressions spread evenly enough (small samples have their own warning)
     return [
         f"the {label}'s {s.n} posts have such uneven impressions that they weigh like {n_eff:.0f} equal posts "
         f"(fewer than {min_effective_n:g}): the p-value may be somewhat optimistic"

@@ -101,6 +101,12 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
             out.setdefault(p, None)
         else:
             raise DataError("no such file or folder", path=p)
+    if not out:
+        shown = ", ".join(str(p) for p in paths) or "(nothing given)"
+        raise DataError(
+            f"no export files found in {shown}",
+            hint=f"give CSV exports ({', '.join(sorted(CSV_SUFFIXES))}) or folders that hold them",
+        )
     return list(out)
 
 
