@@ -337,15 +337,7 @@ def _decide(
     for r in results:
         if r.is_guardrail:
             continue
-        harmed = tuple(
-            g
-            for g in results
-            if g.is_guardrail
-            and g.variant == r.variant
-            and g.significant
-            and g.abs_lift is not None
-            and (g.abs_lift < 0 if g.direction == "higher" else g.abs_lift > 0)
-        )
+        harmed = tuple(g for g in results if g.worse and g.variant == r.variant)
         n = min(r.n_control or 0, r.n_variant or 0)  # posts, or people for unit: user
         arms = (per[0], per[sums.variant_names.index(r.variant)]) if r.variant in sums.variant_names else ()
         evidence.append(Evidence(r, harmed, None, n, _dominant_share(arms)))

@@ -37,6 +37,16 @@ class MetricResult:
     mde_reached: bool | None = None
     note: str | None = None
 
+    @property
+    def worse(self) -> bool:
+        """A guardrail that got significantly worse (in the metric's own direction)."""
+        return bool(
+            self.is_guardrail
+            and self.significant
+            and self.abs_lift is not None
+            and (self.abs_lift < 0 if self.direction == "higher" else self.abs_lift > 0)
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "metric": self.metric,
@@ -55,6 +65,7 @@ class MetricResult:
             "significant": self.significant,
             "chance_to_beat": self.chance_to_beat,
             "is_guardrail": self.is_guardrail,
+            "worse": self.worse,
             "direction": self.direction,
             "mde_reached": self.mde_reached,
             "note": self.note,

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agilesocial.analysis.model import AnalysisReport, ExperimentAnalysis, MetricResult
+from agilesocial.analysis.model import AnalysisReport, ExperimentAnalysis
 from agilesocial.config import Project
 from agilesocial.errors import ConfigError, DataError, YamlError
 from agilesocial.plan.experiment import Experiment
@@ -16,7 +16,6 @@ from agilesocial.plan.workspace import Workspace, load_workspace
 from agilesocial.retro.model import (
     ExperimentRetro,
     Failure,
-    LiftRow,
     NextItem,
     NextSprint,
     Retro,
@@ -69,34 +68,6 @@ def hypothesis_text(exp: Experiment | None, fallback: str | None) -> str | None:
     return f"We believe {h.we_believe} will result in {h.will_result_in}; we will know when {h.we_will_know_when}."
 
 
-def _lift_row(r: MetricResult) -> LiftRow:
-    worse = bool(
-        r.is_guardrail
-        and r.significant
-        and r.abs_lift is not None
-        and (r.abs_lift < 0 if r.direction == "higher" else r.abs_lift > 0)
-    )
-    return LiftRow(
-        metric=r.metric,
-        variant=r.variant,
-        method=r.method,
-        n_control=r.n_control,
-        n_variant=r.n_variant,
-        control_value=r.control_value,
-        variant_value=r.variant_value,
-        abs_lift=r.abs_lift,
-        abs_ci=r.abs_ci,
-        rel_lift=r.rel_lift,
-        rel_ci=r.rel_ci,
-        p_value=r.p_value,
-        p_adjusted=r.p_adjusted,
-        significant=r.significant,
-        is_guardrail=r.is_guardrail,
-        worse=worse,
-        note=r.note,
-    )
-
-
 def _experiment(e: ExperimentAnalysis, doc: Document[Experiment] | None, root: Path) -> ExperimentRetro:
     exp = doc.model if doc else None
     source = None
@@ -117,7 +88,7 @@ def _experiment(e: ExperimentAnalysis, doc: Document[Experiment] | None, root: P
         posts_needed=e.decision.posts_needed,
         srm_ok=e.srm.ok if e.srm else None,
         warnings=e.warnings,
-        results=tuple(_lift_row(r) for r in e.results),
+        results=e.results,
         learnings=tuple(exp.learnings) if exp else e.learnings,
         five_whys=tuple(exp.five_whys) if exp else e.five_whys,
         tags=tuple(exp.tags) if exp else e.tags,

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from agilesocial.analysis.model import MetricResult as LiftRow  # one record per variant x metric, as analysed
 from agilesocial.retro.sections import (
     Failure,
     NextItem,
@@ -171,50 +172,6 @@ class KeyResultProgress:
             "met": self.met,
             "judged": self.judged,
             "sparkline": self.spark,
-        }
-
-
-@dataclass(frozen=True)
-class LiftRow:
-    """One variant vs control on one metric (primary or guardrail)."""
-
-    metric: str
-    variant: str
-    method: str
-    n_control: int | None
-    n_variant: int | None
-    control_value: float | None
-    variant_value: float | None
-    abs_lift: float | None
-    abs_ci: tuple[float, float] | None
-    rel_lift: float | None
-    rel_ci: tuple[float, float] | None
-    p_value: float | None
-    p_adjusted: float | None
-    significant: bool | None
-    is_guardrail: bool
-    worse: bool  # a guardrail that got significantly worse
-    note: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "metric": self.metric,
-            "variant": self.variant,
-            "method": self.method,
-            "n_control": self.n_control,
-            "n_variant": self.n_variant,
-            "control_value": self.control_value,
-            "variant_value": self.variant_value,
-            "abs_lift": self.abs_lift,
-            "abs_ci": list(self.abs_ci) if self.abs_ci else None,
-            "rel_lift": self.rel_lift,
-            "rel_ci": list(self.rel_ci) if self.rel_ci else None,
-            "p_value": self.p_value,
-            "p_adjusted": self.p_adjusted,
-            "significant": self.significant,
-            "is_guardrail": self.is_guardrail,
-            "worse": self.worse,
-            "note": self.note,
         }
 
 

@@ -67,17 +67,43 @@ def two_proportion(c_success: int, c_trials: int, v_success: int, v_trials: int,
     guard = _guard("two_proportion", c_success, c_trials, v_success, v_trials)
     if guard is not None:
         return guard
-    pc, pv = c_success / c_trials, v_success / v_trials
-    pooled = (c_success + v_success) / (c_trials + v_trials)
-    se0 = math.sqrt(pooled * (1 - pooled) * (1 / c_trials + 1 / v_trials))
-    var_c, var_v = pc * (1 - pc) / c_trials, pv * (1 - pv) / v_trials
+    return z_test_proportions(
+        "two_proportion",
+        c_success,
+        c_trials,
+        v_success,
+        v_trials,
+        alpha=alpha,
+        warnings=tuple(_expected_warning(c_success, c_trials, v_success, v_trials)),
+        zero_reason="the control proportion is 0, so a relative lift is undefined",
+    )
+
+
+def z_test_proportions(
+    method: str,
+    cs: float,
+    cn: float,
+    vs: float,
+    vn: float,
+    *,
+    alpha: float,
+    warnings: tuple[str, ...] = (),
+    zero_reason: str | None = None,
+) -> TestResult:
+    """The two-proportion z test on (possibly pooled) sums: pooled SE for the test, unpooled (Wald) SE for the CI,
+    relative-lift CI by the delta method. Callers have checked that both arms are proper, non-degenerate proportions.
+    """
+    pc, pv = cs / cn, vs / vn
+    pooled = (cs + vs) / (cn + vn)
+    se0 = math.sqrt(pooled * (1 - pooled) * (1 / cn + 1 / vn))
+    var_c, var_v = pc * (1 - pc) / cn, pv * (1 - pv) / vn
     diff = pv - pc
     z = diff / se0
     crit = z_crit(alpha)
     se1 = math.sqrt(var_c + var_v)
     rel, rel_ci = (None, None) if pc == 0 else rel_lift_delta(pc, pv, var_c, var_v, crit)
     return TestResult(
-        "two_proportion",
+        method,
         pc,
         pv,
         diff,
@@ -85,8 +111,8 @@ def two_proportion(c_success: int, c_trials: int, v_success: int, v_trials: int,
         rel,
         rel_ci,
         float(2 * sps.norm.sf(abs(z))),
-        reason="the control proportion is 0, so a relative lift is undefined" if pc == 0 else None,
-        warnings=tuple(_expected_warning(c_success, c_trials, v_success, v_trials)),
+        reason=zero_reason if pc == 0 else None,
+        warnings=warnings,
         statistic=z,
     )
 

@@ -7,19 +7,14 @@ every impression as an independent trial; it is here only to show how wrong it i
 
 from __future__ import annotations
 
-import math
-
-from scipy import stats as sps
-
+from agilesocial.stats.proportions import z_test_proportions
 from agilesocial.stats.result import (
     DEFAULT_MIN_N,
     TestResult,
     dominance_warnings,
     empty_result,
     normal_compare,
-    rel_lift_delta,
     small_n_warnings,
-    z_crit,
 )
 from agilesocial.stats.sufficient import SampleStats, check_alpha, check_positive_int
 
@@ -142,12 +137,7 @@ def pooled_z(control: SampleStats, variant: SampleStats, *, alpha: float = 0.05)
             variant_value=pv,
             warnings=warnings,
         )
-    pooled = (control.sum_y + variant.sum_y) / (nc + nv)
-    se0 = math.sqrt(pooled * (1.0 - pooled) * (1.0 / nc + 1.0 / nv))
-    var_c, var_v = pc * (1.0 - pc) / nc, pv * (1.0 - pv) / nv
-    se1 = math.sqrt(var_c + var_v)
-    diff = pv - pc
-    if se0 == 0.0:
+    if control.sum_y + variant.sum_y in (0.0, nc + nv):
         return empty_result(
             "pooled_z",
             "both arms have all or no successes, so there is nothing to test",
@@ -155,19 +145,13 @@ def pooled_z(control: SampleStats, variant: SampleStats, *, alpha: float = 0.05)
             variant_value=pv,
             warnings=warnings,
         )
-    stat = diff / se0
-    crit = z_crit(alpha)
-    rel, rel_ci = (None, None) if pc == 0 else rel_lift_delta(pc, pv, var_c, var_v, crit)
-    return TestResult(
+    return z_test_proportions(
         "pooled_z",
-        pc,
-        pv,
-        diff,
-        (diff - crit * se1, diff + crit * se1),
-        rel,
-        rel_ci,
-        float(2.0 * sps.norm.sf(abs(stat))),
-        reason=None if pc else "the control rate is 0",
+        control.sum_y,
+        nc,
+        variant.sum_y,
+        nv,
+        alpha=alpha,
         warnings=tuple(warnings),
-        statistic=stat,
+        zero_reason="the control rate is 0",
     )
