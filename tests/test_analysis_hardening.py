@@ -5,6 +5,7 @@ decision sentences that contradicted their own numbers, degenerate count and tim
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import warnings
 from pathlib import Path
@@ -346,3 +347,24 @@ def test_an_even_winner_is_still_scaled(tmp_path: Path) -> None:
     posts = split_posts(25, 25, control_rate=0.03, variant_rate=0.045)
     decision = _analyse(tmp_path, posts, metric="engagement_rate", mde=0.1).decision
     assert decision.action == "scale", decision
+
+
+def test_a_sprint_run_goes_on_when_one_experiment_has_no_posts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The facebook experiment is analysed and shown; the instagram one says what to ingest; exit 2 for scripts."""
+    exps = [experiment("fb"), experiment("ig", platform="instagram")]
+    proj = make_project(tmp_path / "p", exps)
+    make_warehouse(proj.root / "wh.duckdb", split_posts(20, 20, control_rate=0.03, variant_rate=0.05))
+    monkeypatch.chdir(proj.root)
+    monkeypatch.delenv("AGILE_SOCIAL_DB", raising=False)
+    res = CliRunner().invoke(app, ["analyze", "--format", "json"])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    out = json.loads(res.stdout)
+    by_id = {e["id"]: e for e in out["experiments"]}
+    assert by_id["fb"]["decision"]["action"] == "scale" and by_id["fb"]["results"]
+    assert by_id["ig"]["decision"]["action"] == "keep_running" and by_id["ig"]["results"] == []
+    assert "No data to judge yet" in by_id["ig"]["decision"]["reason"]
+    assert len(out["missing_data"]) == 1 and "instagram" in out["missing_data"][0]
+    assert "error:" in res.stderr and "instagram" in res.stderr
+    # asked for by id, the same experiment is still a plain one-line exit 2
+    res = CliRunner().invoke(app, ["analyze", "-e", "ig"])
+    assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1

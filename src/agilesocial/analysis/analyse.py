@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from agilesocial.analysis.decide import DEFAULT_MDE, Context, Evidence, decide
 from agilesocial.analysis.methods import _degenerate, choose_method, run_its, run_test
-from agilesocial.analysis.model import ExperimentAnalysis, MetricResult, Srm
+from agilesocial.analysis.model import Decision, ExperimentAnalysis, MetricResult, Srm
 from agilesocial.analysis.selection import describe_scope, variant_sql
 from agilesocial.analysis.sufficient import ExperimentSums, Sums, fetch_daily, fetch_overlap, fetch_sums, fetch_values
 from agilesocial.analysis.sufficient import metric_fields as fields_of
@@ -283,28 +283,53 @@ def analyse_experiment(
         )
     decision = _decide(exp, metrics, results, sums, srm, (effective_alpha, alpha), settings)
     control = "before" if exp.design == "before_after" else names[0]
-    hyp = exp.hypothesis
-    return ExperimentAnalysis(
-        id=exp.id,
-        design=exp.design,
-        status=str(exp.status),
+    return describe(
+        exp,
         decision=decision,
         srm=srm,
         warnings=tuple(dict.fromkeys(warnings)),
         results=tuple(results),
-        sprint=exp.sprint,
         metric=metrics[0].name,
-        hypothesis=(
+        control=control,
+    )
+
+
+def describe(exp: Experiment, **analysed: Any) -> ExperimentAnalysis:
+    """An ExperimentAnalysis carrying the experiment's own fields (hypothesis, learnings...) plus ``analysed``."""
+    hyp = exp.hypothesis
+    fields: dict[str, Any] = {
+        "id": exp.id,
+        "design": exp.design,
+        "status": str(exp.status),
+        "srm": None,
+        "warnings": (),
+        "results": (),
+        "sprint": exp.sprint,
+        "metric": exp.metric,
+        "hypothesis": (
             f"We believe {hyp.we_believe} will result in {hyp.will_result_in}; we will know when "
             f"{hyp.we_will_know_when}."
             if hyp
             else None
         ),
-        platform=str(exp.platform) if exp.platform else None,
-        learnings=tuple(exp.learnings),
-        five_whys=tuple(exp.five_whys),
-        tags=tuple(exp.tags),
-        control=control,
+        "platform": str(exp.platform) if exp.platform else None,
+        "learnings": tuple(exp.learnings),
+        "five_whys": tuple(exp.five_whys),
+        "tags": tuple(exp.tags),
+    }
+    fields.update(analysed)
+    return ExperimentAnalysis(**fields)
+
+
+def without_data(exp: Experiment, error: DataError) -> ExperimentAnalysis:
+    """An experiment of a sprint run that could not be analysed for lack of posts: kept in the report (and the
+    retro) with a keep-running decision that says what to ingest."""
+    return describe(
+        exp,
+        decision=Decision(
+            "keep_running", f"No data to judge yet: no {describe_scope(exp)} in the warehouse; ingest them."
+        ),
+        warnings=(str(error),),
     )
 
 

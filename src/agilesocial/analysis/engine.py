@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agilesocial.analysis.analyse import Settings, analyse_experiment
-from agilesocial.analysis.model import AnalysisReport
+from agilesocial.analysis.analyse import Settings, analyse_experiment, without_data
+from agilesocial.analysis.model import AnalysisReport, ExperimentAnalysis
 from agilesocial.analysis.selection import KEY_COLUMNS, POST_COLUMNS, Clause, describe_scope, project_zone, scope_clause
 from agilesocial.analysis.sufficient import metric_fields
 from agilesocial.config import Project
@@ -165,10 +165,20 @@ def run_analysis(
     try:
         with warehouse(path, read_only=not store) as con, _quiet_gc():
             _materialise(con, planned, settings)
-            analyses = tuple(
-                analyse_experiment(con, doc, metrics, settings, sprint_end=sprint_end) for doc, metrics in planned
+            analyses: list[ExperimentAnalysis] = []
+            missing: list[str] = []
+            for doc, metrics in planned:
+                try:
+                    analyses.append(analyse_experiment(con, doc, metrics, settings, sprint_end=sprint_end))
+                except DataError as exc:
+                    if len(planned) == 1:
+                        raise
+                    # a sprint run goes on with the other experiments; the CLI still exits 2 for this one
+                    analyses.append(without_data(doc.model, exc))
+                    missing.append(str(exc))
+            report = AnalysisReport(
+                generated, tuple(analyses), correction, sprint, tuple(report_warnings), missing_data=tuple(missing)
             )
-            report = AnalysisReport(generated, analyses, correction, sprint, tuple(report_warnings))
             if store:
                 store_results(con, report)
     except duckdb.Error as exc:  # e.g. a file that is not an agile-social warehouse

@@ -142,10 +142,12 @@ class AnalysisReport:
     correction: str = "holm"
     sprint: str | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    missing_data: tuple[str, ...] = ()  # experiments that had no posts to analyse (what to ingest, one line each)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,
+            "missing_data": list(self.missing_data),
             "generated_at": self.generated_at.isoformat(),
             "sprint": self.sprint,
             "correction": self.correction,

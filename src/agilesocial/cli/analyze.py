@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from agilesocial.cli.common import DbOption, QuietOption, console, handle_errors
+from agilesocial.errors import EXIT_USAGE
 
 if TYPE_CHECKING:
     from agilesocial.analysis.model import AnalysisReport, ExperimentAnalysis, MetricResult
@@ -209,6 +210,10 @@ def register(app: typer.Typer) -> None:
                 from agilesocial.retro.build import build_retro
 
                 print_retro(build_retro(project, sprint=sprint, db=db, analysis=report), experiments=False)
+        if report.missing_data:  # the others were analysed and shown; still a missing-data exit for scripts
+            for line in report.missing_data:
+                typer.echo(f"error: {line}", err=True)
+            raise typer.Exit(EXIT_USAGE)
 
 
 def _json_default(value: Any) -> Any:
