@@ -321,13 +321,21 @@ def describe(exp: Experiment, **analysed: Any) -> ExperimentAnalysis:
     return ExperimentAnalysis(**fields)
 
 
+def _short(message: str) -> str:
+    """The error without the experiment id prefix and the '(the warehouse holds ...)' detail."""
+    import re
+
+    message = re.sub(r"\s*\(the warehouse holds [^)]*\)", "", message)
+    return re.sub(r"^experiment '[^']*'(?: has no posts in the warehouse)?:?\s*", "", message)
+
+
 def without_data(exp: Experiment, error: DataError) -> ExperimentAnalysis:
     """An experiment of a sprint run that could not be analysed for lack of posts: kept in the report (and the
     retro) with a keep-running decision that says what to ingest."""
     return describe(
         exp,
         decision=Decision(
-            "keep_running", f"No data to judge yet: no {describe_scope(exp)} in the warehouse; ingest them."
+            "keep_running", f"No data to judge yet: {_short(error.message)}; {error.hint or 'ingest them'}."
         ),
         warnings=(str(error),),
     )
