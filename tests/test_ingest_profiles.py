@@ -306,3 +306,11 @@ def test_forced_profile_that_does_not_fit(tmp_path: Path) -> None:
 def test_unknown_profile_name(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="unknown profile"):
         ingest_paths([FIX / "instagram_posts.csv"], db=tmp_path / "w.duckdb", profile="myspace")
+
+
+def test_older_export_ingested_after_a_newer_one_the_same_day_does_not_roll_metrics_back(tmp_path: Path) -> None:
+    """Both lifetime snapshots land on the ingest date; lifetime totals only grow, so the newer values stay."""
+    _, con = load(tmp_path, "facebook_posts_later.csv", "facebook_posts_Nov-01-2026_Nov-30-2026.csv")
+    p = post(con, "facebook", "122158000000000001")
+    assert (p["impressions"], p["views"], p["engagements"], p["likes"]) == (3000, 3100, 150, 120)
+    assert con.execute("SELECT count(*) FROM post_metrics WHERE post_id = '122158000000000001'").fetchone() == (1,)

@@ -100,7 +100,10 @@ def load_staged(con: duckdb.DuckDBPyConnection, stage: Stage, ingest_id: int) ->
     source = f"(SELECT post_id, kind, {ROW_DATE} AS metric_date, {', '.join(metrics)} FROM {source})"
     keep = tuple(f for f in METRIC_FIELDS if f not in metrics)
     cols = ["post_id", "kind", "metric_date", *metrics]
-    _upsert(con, "post_metrics", ("post_id", "kind", "metric_date"), cols, source, {}, p, keep, new_only=new_only)
+    # Two lifetime snapshots of one post on the same date (e.g. two exports ingested the same day, in any order):
+    # lifetime totals only grow, so the larger value of each metric is the later snapshot's. Daily rows: newest wins.
+    lifetime = {f: f"CASE WHEN n.kind = 'lifetime' THEN greatest(n.{f}, o.{f}) ELSE n.{f} END" for f in metrics}
+    _upsert(con, "post_metrics", ("post_id", "kind", "metric_date"), cols, source, lifetime, p, keep, new_only=new_only)
 
 
 def write_rejects(con: duckdb.DuckDBPyConnection, stage: Stage, folder: Path, sha: str) -> Path:
