@@ -13,7 +13,7 @@ import hashlib
 import json
 import shutil
 import tempfile
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 from agilesocial.cli.app import app
 from agilesocial.warehouse.ingest import IngestReport, ingest_paths
 from agilesocial.warehouse.sniff import HEAD_BYTES
+from test_ingest_profiles import post, utc
 
 FIX = Path(__file__).parent / "fixtures" / "exports"
 VARIANTS = [
@@ -44,21 +45,6 @@ def load(tmp_path: Path, *paths: Path, **kwargs: Any) -> tuple[IngestReport, duc
     for f in report.files:
         assert f.error is None, f.error
     return report, duckdb.connect(str(db), read_only=True)
-
-
-def post(con: duckdb.DuckDBPyConnection, platform: str, post_id: str) -> dict[str, Any]:
-    cur = con.execute(
-        "SELECT p.*, m.* EXCLUDE (platform, post_id, ingest_id) FROM posts p JOIN post_metrics m USING (platform,"
-        " post_id) WHERE platform = ? AND post_id = ? ORDER BY m.metric_date DESC LIMIT 1",
-        [platform, post_id],
-    )
-    row = cur.fetchone()
-    assert row is not None, f"{platform}/{post_id} not loaded"
-    return dict(zip([d[0] for d in cur.description], row, strict=True))
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 def test_x_export_downloaded_twice_keeps_the_snapshot_date_of_its_name(tmp_path: Path) -> None:
