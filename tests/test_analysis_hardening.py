@@ -368,3 +368,23 @@ def test_a_sprint_run_goes_on_when_one_experiment_has_no_posts(tmp_path: Path, m
     # asked for by id, the same experiment is still a plain one-line exit 2
     res = CliRunner().invoke(app, ["analyze", "-e", "ig"])
     assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_a_count_metric_below_one_per_post_is_not_shown_as_a_percentage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """follows per post averages under 1; the table must say 0.5, not '50.00 %' (it used to guess by the value's size,
+    which turned the Bayesian mean of a count metric into a percentage)."""
+    posts = split_posts(20, 20, control_rate=0.03, variant_rate=0.03)
+    for i, p in enumerate(posts):
+        p["metrics"]["follows"] = i % 2  # control and variant: 0.5 follows per post
+    proj = make_project(tmp_path / "p", [experiment(metric="follows", guardrails=[], method="bayesian")])
+    make_warehouse(proj.root / "wh.duckdb", posts)
+    monkeypatch.chdir(proj.root)
+    monkeypatch.delenv("AGILE_SOCIAL_DB", raising=False)
+    res = CliRunner().invoke(app, ["analyze", "--format", "md"])
+    assert res.exit_code == 0, res.output
+    row = next(line for line in res.stdout.splitlines() if line.startswith("| follows"))
+    assert "| 0.5 |" in row and "%" not in row.split("|")[4]
+    rate = CliRunner().invoke(app, ["analyze", "-e", "exp", "--format", "md"]).stdout
+    assert "| 0.5 |" in rate

@@ -36,15 +36,12 @@ class Correction(StrEnum):
     none = "none"
 
 
-def _is_rate(r: MetricResult) -> bool:
-    v = r.control_value if r.control_value is not None else r.variant_value
-    return r.method not in ("welch_t", "mann_whitney") and v is not None and abs(v) < 1
+def _value(r: MetricResult, v: float | None, ratios: frozenset[str]) -> str:
+    """Rates as percentages, counts as numbers: decided by the metric's kind (and the per-exposure GLMs, whose
+    values are counts per impression), never by the value's size."""
+    from agilesocial.retro import fmt
 
-
-def _value(r: MetricResult, v: float | None) -> str:
-    if v is None:
-        return "-"
-    return f"{v * 100:.2f} %" if _is_rate(r) else f"{v:,.4g}"
+    return "-" if v is None else fmt.value(v, ratio=r.metric in ratios or r.method in ("poisson", "negbin"))
 
 
 def _lift(r: MetricResult) -> str:
@@ -61,12 +58,6 @@ def _ci(r: MetricResult) -> str:
     return "-"
 
 
-def _p(p: float | None) -> str:
-    if p is None:
-        return "-"
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
-
-
 def _verdict(r: MetricResult) -> str:
     if r.significant is None:
         return "n/a"
@@ -76,21 +67,27 @@ def _verdict(r: MetricResult) -> str:
     return "better" if good else "WORSE"
 
 
+def _p(p: float | None) -> str:
+    from agilesocial.retro import fmt
+
+    return "-" if p is None else fmt.pvalue(p)
+
+
 def _p_or_chance(r: MetricResult) -> str:
     if r.p_adjusted is None and r.chance_to_beat is not None:
         return f"P(beat) {r.chance_to_beat:.0%}"
     return _p(r.p_adjusted)
 
 
-def _cells(r: MetricResult) -> list[str]:
+def _cells(r: MetricResult, ratios: frozenset[str]) -> list[str]:
     metric = r.metric + (" (g)" if r.is_guardrail else "")
     n = f"{r.n_control if r.n_control is not None else '-'}/{r.n_variant if r.n_variant is not None else '-'}"
     return [
         metric,
         r.variant,
         n,
-        _value(r, r.control_value),
-        _value(r, r.variant_value),
+        _value(r, r.control_value, ratios),
+        _value(r, r.variant_value, ratios),
         _lift(r),
         _ci(r),
         _p_or_chance(r),
@@ -106,7 +103,7 @@ def _title(e: ExperimentAnalysis) -> str:
     return f"{e.id} ({', '.join(b for b in bits if b)})"
 
 
-def render_text(report: AnalysisReport, quiet: bool = False) -> None:
+def render_text(report: AnalysisReport, quiet: bool = False, ratios: frozenset[str] = frozenset()) -> None:
     """A rich table per experiment (fits 100 columns), its decision, SRM and warnings."""
     from rich.table import Table
     from rich.text import Text
@@ -128,7 +125,7 @@ def render_text(report: AnalysisReport, quiet: bool = False) -> None:
             for h in HEADERS:
                 table.add_column(h, no_wrap=h != "CI", overflow="fold")
             for r in e.results:
-                table.add_row(*(Text(c) for c in _cells(r)))
+                table.add_row(*(Text(c) for c in _cells(r, ratios)))
             out.print(table)
         say(f"Decision: {e.decision.action.upper().replace('_', ' ')} - {e.decision.reason}", "bold")
         if e.srm is not None and not quiet:
@@ -140,7 +137,7 @@ def render_text(report: AnalysisReport, quiet: bool = False) -> None:
         say(f"(g) = guardrail metric. Correction: {report.correction}. Lifts and CIs are relative to the control.")
 
 
-def render_md(report: AnalysisReport) -> str:
+def render_md(report: AnalysisReport, ratios: frozenset[str] = frozenset()) -> str:
     lines = [f"# Analysis{f' of sprint {report.sprint}' if report.sprint else ''}", ""]
     lines += [f"> {w}" for w in report.warnings] + ([""] if report.warnings else [])
     for e in report.experiments:
@@ -148,7 +145,7 @@ def render_md(report: AnalysisReport) -> str:
         if e.hypothesis:
             lines += [f"_{e.hypothesis}_", ""]
         lines += ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in _cells(r)) + " |" for r in e.results]
+        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in _cells(r, ratios)) + " |" for r in e.results]
         lines += ["", f"**Decision: {e.decision.action.replace('_', ' ')}** - {e.decision.reason}", ""]
         if e.srm is not None:
             lines += [f"Sample ratio check: p = {e.srm.p_value:.3g} ({'ok' if e.srm.ok else 'mismatch'})", ""]
@@ -199,12 +196,13 @@ def register(app: typer.Typer) -> None:
             correction=correction.value if correction else None,
             sequential=sequential,
         )
+        ratios = frozenset(n for n, m in project.config.metric_catalog().items() if m.kind == "ratio")
         if fmt == Format.json:
             typer.echo(json.dumps(_finite(report.to_dict()), indent=2, default=_json_default, allow_nan=False))
         elif fmt == Format.md:
-            typer.echo(render_md(report), nl=False)
+            typer.echo(render_md(report, ratios), nl=False)
         else:
-            render_text(report, quiet=quiet)
+            render_text(report, quiet=quiet, ratios=ratios)
             if sprint and retro and not quiet:
                 from agilesocial.cli.retro import print_retro
                 from agilesocial.retro.build import build_retro
