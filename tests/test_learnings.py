@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from agilesocial.cli.app import app
 from agilesocial.config import Project
-from agilesocial.retro.learnings import collect_learnings
+from agilesocial.review.learnings import collect_learnings
 from test_retro_fixtures import make_project
 
 

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agilesocial.cli.app import app
-from agilesocial.retro.learnings import collect_learnings
+from agilesocial.review.learnings import collect_learnings
 from test_retro_fixtures import make_project
 
 

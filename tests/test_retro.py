@@ -13,10 +13,11 @@ from typer.testing import CliRunner
 
 from agilesocial.cli.app import app
 from agilesocial.config import Project
-from agilesocial.retro.build import build_retro, default_sprint
 from agilesocial.retro.csvexport import neutralise, write_csv
 from agilesocial.retro.model import Retro, sparkline
 from agilesocial.retro.render import render
+from agilesocial.review.sprint import build_retro
+from agilesocial.review.workspace import default_sprint
 from test_retro_fixtures import FORMULA, NOW, TODAY, XSS, fixed_retro, hand_built_analysis, make_project
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -152,8 +153,8 @@ def _add_sprint_two(project: Project) -> None:
 
 
 def test_history_two_runs_give_a_trend(project: Project) -> None:
-    from agilesocial.retro.history import snapshot_count
     from agilesocial.warehouse.connection import warehouse
+    from agilesocial.warehouse.snapshots import snapshot_count
 
     _add_sprint_two(project)
     first = build_retro(project, sprint="2026-s01", analysis=hand_built_analysis(), today=TODAY, now=NOW)

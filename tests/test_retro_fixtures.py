@@ -190,6 +190,6 @@ def hand_built_analysis() -> AnalysisReport:
 
 def fixed_retro(project: Project) -> Retro:
     """The retro of sprint 2026-s01 from the hand-built analysis, as of :data:`TODAY`, generated at :data:`NOW`."""
-    from agilesocial.retro.build import build_retro
+    from agilesocial.review.sprint import build_retro
 
     return build_retro(project, sprint="2026-s01", analysis=hand_built_analysis(), today=TODAY, now=NOW)

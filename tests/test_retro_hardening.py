@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from agilesocial.config import Project
-from agilesocial.retro.build import build_retro
 from agilesocial.retro.model import Retro
 from agilesocial.retro.render import render
 from agilesocial.retro.sections import TopPosts
+from agilesocial.review.sprint import build_retro
 from test_retro_fixtures import TODAY, fixed_retro, hand_built_analysis, make_project
 
 
@@ -91,7 +91,7 @@ def test_objective_forecast_is_never_negative_and_ignores_the_running_week(
 ) -> None:
     import datetime as dt
 
-    import agilesocial.retro.tracking as tracking
+    import agilesocial.review.tracking as tracking
     from agilesocial.analysis.progress import WeekRow
     from agilesocial.plan.metrics import metric_catalog
     from agilesocial.plan.workspace import load_workspace

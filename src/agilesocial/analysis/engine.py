@@ -217,37 +217,37 @@ def _materialise(
 
 def store_results(con: duckdb.DuckDBPyConnection, report: AnalysisReport) -> int:
     """Append one ``results`` row per experiment x variant x metric, stamped with the report's time."""
-    rows = []
-    for e in report.experiments:
-        for r in e.results:
-            rows.append(
-                [
-                    report.generated_at,
-                    e.id,
-                    e.sprint,
-                    r.metric,
-                    r.variant,
-                    r.is_guardrail,
-                    r.method,
-                    r.n_control,
-                    r.n_variant,
-                    r.control_value,
-                    r.variant_value,
-                    r.abs_lift,
-                    r.abs_ci[0] if r.abs_ci else None,
-                    r.abs_ci[1] if r.abs_ci else None,
-                    r.rel_lift,
-                    r.rel_ci[0] if r.rel_ci else None,
-                    r.rel_ci[1] if r.rel_ci else None,
-                    r.p_value,
-                    r.p_adjusted,
-                    r.significant,
-                    r.chance_to_beat,
-                    e.decision.action,
-                    e.decision.reason,
-                ]
-            )
-    if rows:
-        marks = ", ".join(["?"] * len(rows[0]))
-        con.executemany(f"INSERT INTO results VALUES ({marks})", rows)
-    return len(rows)
+    from agilesocial.warehouse.results import insert_results
+
+    return insert_results(
+        con,
+        (
+            {
+                "run_at": report.generated_at,
+                "experiment_id": e.id,
+                "sprint_id": e.sprint,
+                "metric": r.metric,
+                "variant": r.variant,
+                "is_guardrail": r.is_guardrail,
+                "method": r.method,
+                "n_control": r.n_control,
+                "n_variant": r.n_variant,
+                "control_value": r.control_value,
+                "variant_value": r.variant_value,
+                "abs_lift": r.abs_lift,
+                "abs_ci_lower": r.abs_ci[0] if r.abs_ci else None,
+                "abs_ci_upper": r.abs_ci[1] if r.abs_ci else None,
+                "rel_lift": r.rel_lift,
+                "rel_ci_lower": r.rel_ci[0] if r.rel_ci else None,
+                "rel_ci_upper": r.rel_ci[1] if r.rel_ci else None,
+                "p_value": r.p_value,
+                "p_adjusted": r.p_adjusted,
+                "significant": r.significant,
+                "chance_to_beat": r.chance_to_beat,
+                "decision": e.decision.action,
+                "decision_reason": e.decision.reason,
+            }
+            for e in report.experiments
+            for r in e.results
+        ),
+    )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from agilesocial.cli.common import QuietOption, handle_errors
+from agilesocial.cli.common import QuietOption, console, handle_errors
 
 EPILOG = (
     "Examples:\n\n"
@@ -33,12 +33,12 @@ def demo(
 ) -> None:
     """Init a plan into a folder, ingest the sample exports, analyze the sprint, print the retro and write
     retro.html there — then say where everything is."""
-    from agilesocial.cli.retro import print_retro
     from agilesocial.demo.runner import run_demo
+    from agilesocial.retro.render import renderer
 
     result = run_demo(directory)
     if not quiet:
-        print_retro(result.retro)
+        renderer("text").print_retro(result.retro, console())
         typer.echo()
     rows = result.ingest.rows_loaded
     typer.echo(f"project:   {result.dir}  (plan, experiments, sprint: {len(result.files)} files)")

@@ -96,7 +96,7 @@ def learnings(
     """What past experiments learned and decided (learnings, five whys, stored decisions), newest first: check here
     before repeating a stopped idea."""
     from agilesocial.config import load_project
-    from agilesocial.retro.learnings import collect_learnings
+    from agilesocial.review.learnings import collect_learnings
 
     report = collect_learnings(load_project(required=True), search=search, tags=tag or (), db=db)
     if output == "json":

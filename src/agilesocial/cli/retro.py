@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 import typer
 
 from agilesocial.cli.common import DbOption, QuietOption, choice, console, handle_errors
 from agilesocial.errors import DataError
-
-if TYPE_CHECKING:
-    from agilesocial.retro.model import Retro
 
 EPILOG = (
     "Examples:\n\n"
@@ -74,8 +71,8 @@ def retro(
     """Sprint retrospective: objective progress, weekly key results, experiments and their decisions, what failed
     and why, next sprint, top posts and the trend across sprints. Each run stores a snapshot for the trend."""
     from agilesocial.config import load_project
-    from agilesocial.retro.build import run_retro
-    from agilesocial.retro.render import render
+    from agilesocial.retro.render import renderer
+    from agilesocial.review.sprint import run_retro
 
     project = load_project(required=True)
     result = run_retro(project, sprint=sprint, db=db, today=as_of.date() if as_of else None, store=not no_store)
@@ -85,30 +82,15 @@ def retro(
 
         for path in write_csv(result, csv_dir):
             err.print(f"wrote {path}")
+    chosen = renderer(output_format)
     if output is not None:
-        write_text(output, render(result, output_format))
+        write_text(output, chosen.retro(result))
         err.print(f"wrote {output}")
         return
-    if output_format != "text":
-        typer.echo(render(result, output_format), nl=False)
-        return
-    if quiet:
+    if quiet and output_format == "text":
         typer.echo(
             f"{result.sprint}: {result.kr_met}/{result.kr_judged} weekly key results met; "
             + ", ".join(f"{e.id} {e.action}" for e in result.experiments)
         )
         return
-    print_retro(result)
-
-
-def print_retro(result: Retro, *, experiments: bool = True) -> None:
-    """The retro on stdout: rich colours on a terminal, plain text without trailing blanks in a pipe or file."""
-    out = console()
-    if out.is_terminal:
-        from agilesocial.retro.terminal import render_terminal
-
-        render_terminal(result, out, experiments=experiments)
-    else:
-        from agilesocial.retro.terminal import render_text
-
-        typer.echo(render_text(result, experiments=experiments), nl=False)
+    chosen.print_retro(result, console())

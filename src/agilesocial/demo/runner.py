@@ -63,8 +63,9 @@ def run_demo(dir: Path | None = None, *, today: dt.date | None = None) -> DemoRe
     from agilesocial.analysis import run_analysis
     from agilesocial.config import load_project
     from agilesocial.plan.scaffold import scaffold_project
-    from agilesocial.retro.build import build_retro, default_sprint
-    from agilesocial.retro.html import render_html
+    from agilesocial.retro.render import renderer
+    from agilesocial.review.sprint import build_retro
+    from agilesocial.review.workspace import default_sprint
     from agilesocial.warehouse.ingest import ingest_paths
 
     exports = tuple(sorted(p for p in EXPORTS.rglob("*") if p.is_file())) if EXPORTS.is_dir() else ()
@@ -96,7 +97,7 @@ def run_demo(dir: Path | None = None, *, today: dt.date | None = None) -> DemoRe
     retro = build_retro(project, sprint=sprint, analysis=analysis, today=today, store=True)
     html = root / "retro.html"
     try:
-        html.write_text(render_html(retro), encoding="utf-8")
+        html.write_text(renderer("html").retro(retro), encoding="utf-8")
     except OSError as exc:
         raise AgileSocialError(f"cannot write file: {exc.strerror or exc}", path=html) from None
     return DemoResult(root, db, html, tuple(files), exports, report, retro)

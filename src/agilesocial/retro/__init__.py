@@ -1,5 +1,5 @@
-"""Sprint retrospectives: one model (:mod:`.model`), built once (:mod:`.build`), rendered many ways.
+"""Sprint retrospectives: the model (:mod:`.model`) and its renderers (:mod:`.render`, one registry shared with
+``analyze``). Nothing here opens the warehouse or computes a statistic: :mod:`agilesocial.review` assembles the model.
 
-Public entry points: :func:`agilesocial.retro.build.build_retro`, :func:`agilesocial.retro.render.render`,
-:func:`agilesocial.retro.csvexport.write_csv`, :func:`agilesocial.retro.learnings.collect_learnings`.
+Public entry points: :func:`agilesocial.retro.render.renderer`, :func:`agilesocial.retro.csvexport.write_csv`.
 """

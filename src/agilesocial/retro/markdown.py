@@ -1,9 +1,15 @@
-"""Markdown rendering of a :class:`Retro` (for wikis, pull requests and e-mail to the RACI 'informed' list)."""
+"""Markdown rendering of a :class:`Retro` (for wikis, pull requests and e-mail to the RACI 'informed' list) and of an
+analysis report (``analyze --format md``)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from agilesocial.retro import fmt
 from agilesocial.retro.model import Retro
+
+if TYPE_CHECKING:
+    from agilesocial.analysis.model import AnalysisReport
 
 NO_POSTS = "No posts were published in this sprint (or none are ingested yet)."
 
@@ -173,3 +179,23 @@ def render_markdown(retro: Retro) -> str:
         lines += ["", "## Warnings", ""]
         lines += [f"- {_cell(w)}" for w in retro.warnings]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def render_analysis_markdown(report: AnalysisReport, ratios: frozenset[str] = frozenset()) -> str:
+    """``analyze --format md``: a table per experiment, its decision, SRM check and warnings."""
+    from agilesocial.retro.lifts import HEADERS, cells, title
+
+    lines = [f"# Analysis{f' of sprint {report.sprint}' if report.sprint else ''}", ""]
+    lines += [f"> {w}" for w in report.warnings] + ([""] if report.warnings else [])
+    for e in report.experiments:
+        lines += [f"## {title(e)}", ""]
+        if e.hypothesis:
+            lines += [f"_{e.hypothesis}_", ""]
+        lines += ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in cells(r, ratios)) + " |" for r in e.results]
+        lines += ["", f"**Decision: {e.decision.action.replace('_', ' ')}** - {e.decision.reason}", ""]
+        if e.srm is not None:
+            lines += [f"Sample ratio check: p = {e.srm.p_value:.3g} ({'ok' if e.srm.ok else 'mismatch'})", ""]
+        lines += [f"- {w}" for w in e.warnings] + ([""] if e.warnings else [])
+    lines.append(f"Multiple-testing correction: {report.correction}.")
+    return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""The retrospective model: built once by :func:`agilesocial.retro.build.build_retro`, rendered many ways.
+"""The retrospective model: assembled once by :func:`agilesocial.review.sprint.build_retro`, rendered many ways.
 
 Every renderer (terminal, Markdown, JSON, HTML, CSV) reads only this model. ``Retro.to_dict()`` is the documented
 ``retro --format json`` contract (``schema_version`` :data:`SCHEMA_VERSION`); it is also what each retro run stores in

@@ -1,11 +1,14 @@
-"""Terminal rendering of a :class:`Retro` with rich; everything fits 100 columns."""
+"""Terminal rendering of a :class:`Retro` and of an analysis report with rich; everything fits 100 columns."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agilesocial.retro import fmt
 from agilesocial.retro.model import Retro
+
+if TYPE_CHECKING:
+    from agilesocial.analysis.model import AnalysisReport
 
 WIDTH = 100
 TRACK_STYLES = {"on_track": "green", "at_risk": "yellow", "off_track": "red", "no_data": "dim"}
@@ -211,3 +214,39 @@ def render_text(retro: Retro, width: int = WIDTH, *, experiments: bool = True) -
     con = Console(file=buf, width=width, no_color=True, color_system=None, highlight=False, emoji=False)
     render_terminal(retro, con, experiments=experiments)
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
+
+
+def render_analysis_terminal(
+    report: AnalysisReport, console: Any, *, quiet: bool = False, ratios: frozenset[str] = frozenset()
+) -> None:
+    """``analyze``: a rich table per experiment (fits 100 columns), its decision, SRM and warnings."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from agilesocial.retro.lifts import HEADERS, cells, title
+
+    def say(text: str, style: str = "") -> None:
+        console.print(Text(text, style=style), soft_wrap=True)
+
+    for w in report.warnings:
+        say(f"note: {w}")
+    if not report.experiments:
+        say("No experiments to analyse.")
+    for e in report.experiments:
+        console.print()
+        say(title(e), "bold")
+        if not quiet:
+            table = Table(show_edge=False, pad_edge=False, header_style="bold")
+            for h in HEADERS:
+                table.add_column(h, no_wrap=h != "CI", overflow="fold")
+            for r in e.results:
+                table.add_row(*(Text(c) for c in cells(r, ratios)))
+            console.print(table)
+        say(f"Decision: {e.decision.action.upper().replace('_', ' ')} - {e.decision.reason}", "bold")
+        if e.srm is not None and not quiet:
+            say(f"Sample ratio: p = {e.srm.p_value:.3g} ({'ok' if e.srm.ok else 'MISMATCH'})")
+        for w in [] if quiet else e.warnings:
+            say(f"  ! {w}")
+    if not quiet and report.experiments:
+        console.print()
+        say(f"(g) = guardrail metric. Correction: {report.correction}. Lifts and CIs are relative to the control.")

@@ -16,7 +16,6 @@ Objective status (documented in the README):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
@@ -26,6 +25,7 @@ from agilesocial.plan.sprint import KeyResult, Sprint
 from agilesocial.plan.strategy import Objective, StrategyPlan
 from agilesocial.retro.fmt import value as fmt_value
 from agilesocial.retro.model import KeyResultProgress, ObjectiveProgress, Track, WeekStatus, WeekValue
+from agilesocial.stats.trend import weighted_line
 
 if TYPE_CHECKING:
     import duckdb
@@ -47,27 +47,6 @@ def planned_value(obj: Objective, line_start: dt.date, day: dt.date) -> float | 
         return obj.target
     share = min(max((day - line_start).days / total, 0.0), 1.0)
     return obj.baseline + (obj.target - obj.baseline) * share
-
-
-def _fit(points: Sequence[tuple[float, float, float]]) -> tuple[float, float, float | None]:
-    """Weighted least squares of ``y`` on ``x`` (weights: posts per week): intercept, slope and the slope's standard
-    error (None with fewer than three points)."""
-    sw = sum(w for _, _, w in points) or float(len(points))
-    norm = [(x, y, (w / sw) if sw else 1.0) for x, y, w in points]
-    mx = sum(x * w for x, _, w in norm)
-    my = sum(y * w for _, y, w in norm)
-    sxx = sum(w * (x - mx) ** 2 for x, _, w in norm)
-    sxy = sum(w * (x - mx) * (y - my) for x, y, w in norm)
-    slope = sxy / sxx if sxx else 0.0
-    intercept = my - slope * mx
-    if len(points) < 3 or not sxx:
-        return intercept, slope, None
-    n = len(points)
-    # residual variance with normalised weights (effective-weights form), then Var(slope) = s2 / sxx
-    rss = sum(w * (y - intercept - slope * x) ** 2 for x, y, w in norm)
-    s2 = rss * n / (n - 2)
-    se = (s2 / (n * sxx)) ** 0.5
-    return intercept, slope, se
 
 
 def objective_progress(
@@ -157,13 +136,13 @@ def objective_progress(
     if len(recent) < 2:
         status: Track = "on_track" if ahead else "at_risk"
         return replace(base, status=status, reason=f"{where}; one week of data is too little for a trend")
-    intercept, slope, se = _fit(
+    fit = weighted_line(
         [((w.end - data_start).days / 7, w.value, float(max(w.posts, 1))) for w in recent if w.value is not None]
     )
-    x_deadline = (obj.deadline - data_start).days / 7
-    if se is not None and abs(slope) > 2 * se:
+    slope = fit.slope
+    if fit.clear:
         # a clear trend: follow it (metrics are sums and ratios of counts, so never below 0)
-        forecast = max(0.0, intercept + slope * x_deadline)
+        forecast = max(0.0, fit.at((obj.deadline - data_start).days / 7))
         how = f"at the current trend ({show(slope)} a week over {len(recent)} weeks) it"
     else:
         # no trend that stands out from the week-to-week noise: the level of the last weeks holds

@@ -1,4 +1,4 @@
-"""Build the retrospective of a sprint once: plan + analysis results + warehouse progress -> :class:`Retro`."""
+"""Assemble the retrospective of a sprint once: plan + analysis results + warehouse progress -> :class:`Retro`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from agilesocial.analysis.model import AnalysisReport, ExperimentAnalysis
 from agilesocial.config import Project
-from agilesocial.errors import ConfigError, DataError, YamlError
+from agilesocial.errors import ConfigError, DataError
 from agilesocial.plan.experiment import Experiment
 from agilesocial.plan.loader import Document
-from agilesocial.plan.workspace import Workspace, load_workspace
+from agilesocial.plan.workspace import Workspace
 from agilesocial.retro.model import (
     ExperimentRetro,
     Failure,
@@ -21,51 +21,13 @@ from agilesocial.retro.model import (
     Retro,
     TopPost,
     TopPosts,
-    TrendPoint,
 )
+from agilesocial.review.workspace import checked_workspace, default_sprint, hypothesis_text
 
 if TYPE_CHECKING:
     import duckdb
 
 TOP_POSTS = 5
-
-
-def _workspace(project: Project) -> Workspace:
-    ws = load_workspace(project)
-    if ws.issues:
-        first = ws.issues[0]
-        raise YamlError(
-            first.message,
-            path=first.path,
-            line=first.line,
-            column=first.column,
-            hint=first.hint or "run 'agile-social validate' to see every problem",
-        )
-    return ws
-
-
-def default_sprint(project: Project, today: dt.date | None = None) -> str:
-    """The latest sprint that has started by ``today``."""
-    today = today or dt.date.today()
-    sprints = sorted((d.model for d in _workspace(project).sprints), key=lambda s: (s.start, s.id))
-    started = [s for s in sprints if s.start <= today]
-    if not started:
-        where = project.folders["sprint"]
-        if not sprints:
-            raise ConfigError("no sprints found", path=where, hint="add a sprint YAML file (see 'agile-social init')")
-        raise ConfigError(
-            f"no sprint has started by {today.isoformat()}",
-            path=where,
-            hint=f"name one explicitly, e.g. 'agile-social retro {sprints[0].id}'",
-        )
-    return started[-1].id
-
-
-def hypothesis_text(exp: Experiment | None, fallback: str | None) -> str | None:
-    if exp is None or exp.hypothesis is None:
-        return fallback
-    h = exp.hypothesis
-    return f"We believe {h.we_believe} will result in {h.will_result_in}; we will know when {h.we_will_know_when}."
 
 
 def _experiment(e: ExperimentAnalysis, doc: Document[Experiment] | None, root: Path) -> ExperimentRetro:
@@ -161,12 +123,12 @@ def build_retro(
 ) -> Retro:
     """The retrospective of ``sprint``; runs the analysis when ``analysis`` is None and stores a snapshot when
     ``store`` (so later retros show the trend)."""
-    from agilesocial.retro.history import previous_sprints, store_snapshot
-    from agilesocial.retro.tracking import key_result_progress, objective_progress
+    from agilesocial.review.history import previous_sprints, store_snapshot
+    from agilesocial.review.tracking import key_result_progress, objective_progress
     from agilesocial.warehouse.connection import warehouse
 
     today = today or dt.date.today()
-    ws = _workspace(project)
+    ws = checked_workspace(project)
     doc = ws.sprint(sprint)
     if doc is None:
         known = ", ".join(sorted(d.model.id for d in ws.sprints)) or "none"
@@ -222,14 +184,10 @@ def build_retro(
             warnings=tuple(warnings),
             ratio_metrics=frozenset(name for name, m in catalog.items() if m.kind == "ratio"),
         )
-        retro = _with_trend(retro, history)
+        retro = replace(retro, trend=(*history, retro.trend_point()))
         if store:
             store_snapshot(con, retro)
     return retro
-
-
-def _with_trend(retro: Retro, history: list[TrendPoint]) -> Retro:
-    return replace(retro, trend=(*history, retro.trend_point()))
 
 
 def run_retro(
