@@ -192,7 +192,7 @@ def test_cli_text_output_and_status(tmp_path: Path, exports: Path) -> None:
     result = runner.invoke(app, ["ingest", str(exports / GOOD[2]), "--db", str(db)])
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())  # rich wraps long lines at 100 columns
-    assert "facebook_posts shape; ignored 13 columns: Page ID, Title" in text and "2 rows loaded" in text
+    assert "facebook_posts shape; ignored 12 columns: Page ID, Title" in text and "2 rows loaded" in text
     status = runner.invoke(app, ["status", "--db", str(db), "--format", "json"])
     assert status.exit_code == 0 and json.loads(status.stdout)["accounts"][0]["posts"] == 2
     text = runner.invoke(app, ["status", "--db", str(db)])

@@ -62,7 +62,10 @@ EXPERIMENT: dict[str, Any] = {
     },
     "platform": "instagram",
     "window": {"start": "2026-12-07", "end": "2026-12-20"},
-    "variants": [{"name": "control"}, {"name": "question"}],
+    "variants": [
+        {"name": "control", "selector": {"rest": True}},
+        {"name": "question", "selector": {"text_contains": "?"}},
+    ],
     "metric": "engagement_rate",
     "guardrails": ["comment_rate"],
 }
@@ -143,6 +146,6 @@ def test_findings_are_sorted_and_located(tmp_path: Path, monkeypatch: Any) -> No
     assert plan_lines[by_code["AS104"].line - 1].strip() == "- id: svc"
     assert plan_lines[by_code["AS301"].line - 1].strip() == "- id: ig"
     exp = by_code["AS404"]
-    assert (exp.path, exp.line, exp.column) == ("experiments/e1.yaml", 16, 1)
+    assert (exp.path, exp.line, exp.column) == ("experiments/e1.yaml", 20, 1)
     assert exp.hint == "did you mean 'engagement_rate'?"
     assert report.exit_code() == 1

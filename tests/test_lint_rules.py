@@ -96,7 +96,10 @@ CASES: dict[str, tuple[Mutation, Mutation]] = {
         lambda f: (exp(f).pop("plan"), exp(f).update(objective="svc")),
     ),
     "AS403": (lambda f: exp(f).update(sprint="s9"), same),
-    "AS404": (lambda f: exp(f).update(metric="engagement"), lambda f: exp(f).update(metric="link_click_per_reach")),
+    "AS404": (
+        lambda f: exp(f).update(metric="engagement"),
+        lambda f: exp(f).update(metric="link_click_per_reach", platform="facebook"),
+    ),
     "AS405": (lambda f: exp(f).update(guardrails=["comment_rate", "coments"]), same),
     "AS406": (lambda f: exp(f).pop("hypothesis"), same),
     "AS407": (
@@ -104,7 +107,10 @@ CASES: dict[str, tuple[Mutation, Mutation]] = {
         lambda f: exp(f)["hypothesis"].update(we_will_know_when="comments rise by 2 per post"),
     ),
     "AS408": (lambda f: exp(f).pop("metric"), same),
-    "AS409": (lambda f: exp(f).update(variants=[{"name": "only"}]), before_after("2026-12-14")),
+    "AS409": (
+        lambda f: exp(f).update(variants=[{"name": "only", "selector": {"is_reply": True}}]),
+        before_after("2026-12-14"),
+    ),
     "AS410": (before_after(None), before_after("2026-12-14")),
     "AS411": (
         lambda f: exp(f).update(window={"start": "2026-12-07", "end": "2026-12-24"}),
@@ -115,6 +121,18 @@ CASES: dict[str, tuple[Mutation, Mutation]] = {
         lambda f: exp(f).update(status="stopped", five_whys=["Why? Nobody saw the posts."]),
     ),
     "AS413": (before_after("2026-12-30"), before_after("2026-12-20")),
+    "AS414": (
+        lambda f: exp(f)["variants"][1].update(selector={}),
+        lambda f: exp(f)["variants"][1].update(selector={"not": {"has_link": True}}),
+    ),
+    "AS415": (
+        lambda f: exp(f)["variants"][1].update(selector={"rest": True}),
+        lambda f: exp(f)["variants"][1].update(selector={"weekdays": ["sat", "sun"], "hours": [7, 8]}),
+    ),
+    "AS416": (
+        lambda f: exp(f).update(platform="x", metric="save_rate"),
+        lambda f: exp(f).update(platform="instagram", metric="save_rate"),
+    ),
     "AS501": (lambda f: sprint(f, 2).update(start="2026-12-20"), lambda f: sprint(f, 2).update(start="2026-12-21")),
     "AS502": (
         lambda f: sprint(f)["key_results"][0].update(weekly_targets=[0.021, 0.022, 0.023]),
@@ -163,6 +181,6 @@ def test_rule_passes(tmp_path: Path, code: str) -> None:
 
 def test_severities_and_codes_are_stable() -> None:
     warnings = sorted(code for code, rule in RULES.items() if rule.severity == "warning")
-    assert warnings == ["AS303", "AS304", "AS407", "AS411", "AS412", "AS502", "AS802"]
+    assert warnings == ["AS303", "AS304", "AS407", "AS411", "AS412", "AS416", "AS502", "AS802"]
     for code, rule in RULES.items():
         assert code.startswith("AS") and len(code) == 5 and rule.summary.endswith(".")

@@ -49,7 +49,7 @@ def test_text_report(project: Path) -> None:
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0] == (
-        "experiments/e1.yaml:19:1: warning AS412 stopped experiment 'e1' records no five whys "
+        "experiments/e1.yaml:23:1: warning AS412 stopped experiment 'e1' records no five whys "
         "(add 'five_whys: [...]' down to the root cause, so the failure teaches 'do not repeat')"
     )
     assert lines[1] == ""  # files are separated by a blank line
@@ -86,7 +86,7 @@ def test_json_format(project: Path) -> None:
 def test_github_format(project: Path) -> None:
     result = invoke("--format", "github")
     lines = result.output.splitlines()
-    assert lines[0].startswith("::warning file=experiments/e1.yaml,line=19,col=1,title=AS412::stopped experiment")
+    assert lines[0].startswith("::warning file=experiments/e1.yaml,line=23,col=1,title=AS412::stopped experiment")
     assert lines[1].startswith("::error file=plans/acme.yaml,line=12,col=3,title=AS104::objective 'svc'")
     assert "1 error, 1 warning in 2 of 4 files checked" in result.output  # the text report follows
 
@@ -110,7 +110,7 @@ def test_sarif_format(project: Path) -> None:
     location = first["locations"][0]["physicalLocation"]
     assert location == {
         "artifactLocation": {"uri": "experiments/e1.yaml"},
-        "region": {"startLine": 19, "startColumn": 1},
+        "region": {"startLine": 23, "startColumn": 1},
     }
 
 

@@ -55,6 +55,27 @@ def _check_design(doc: Document[Experiment]) -> None:
         raise _plan_error(doc, f"experiment {exp.id!r} needs a control and at least one variant", "variants")
     if exp.design == "before_after" and exp.intervention_date is None:
         raise _plan_error(doc, f"experiment {exp.id!r} is before_after but has no intervention_date", "design")
+    rests = [i for i, v in enumerate(exp.variants) if v.selector.rest]
+    if len(rests) > 1:
+        raise _plan_error(
+            doc,
+            f"experiment {exp.id!r}: {len(rests)} variants use 'rest: true'; at most one may",
+            "variants",
+            rests[1],
+            "selector",
+            "rest",
+            hint="keep 'rest: true' on one variant and give the others their own conditions",
+        )
+    for i, v in enumerate(exp.variants):
+        if exp.design == "split" and v.selector.is_empty:
+            raise _plan_error(
+                doc,
+                f"experiment {exp.id!r}: variant {v.name!r} has no selector conditions, so it matches every post",
+                "variants",
+                i,
+                "selector",
+                hint="give it conditions (e.g. is_reply: true), or 'rest: true' for every post no other variant takes",
+            )
 
 
 def _select(

@@ -13,11 +13,21 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from agilesocial.errors import ConfigError
-from agilesocial.plan.experiment import DateRange, Experiment, Selector
+from agilesocial.plan.experiment import FLAG_ATTRIBUTES, WEEKDAYS, DateRange, Experiment, NumberRange, Selector
 from agilesocial.plan.metrics import METRIC_FIELDS
+from agilesocial.warehouse.attributes import ATTRIBUTE_COLUMNS
 
 #: Columns of ``post_latest`` the analysis reads (besides metric fields).
-POST_COLUMNS: tuple[str, ...] = ("platform", "account", "post_id", "published_at", "post_type", "text", "labels")
+POST_COLUMNS: tuple[str, ...] = (
+    "platform",
+    "account",
+    "post_id",
+    "published_at",
+    "post_type",
+    "text",
+    "labels",
+    *ATTRIBUTE_COLUMNS,
+)
 #: Hashtags as stored, else as found in the text; without '#', lower case.
 HASHTAG_SQL = (
     "list_transform(coalesce(hashtags, regexp_extract_all(text, '#(\\w+)', 1)), lambda h: lower(ltrim(h, '#')))"
@@ -81,8 +91,49 @@ def normalise_tag(tag: str) -> str:
     return tag.strip().lstrip("#").lower()
 
 
+def _range(column: str, rng: NumberRange) -> Clause:
+    parts = []
+    if rng.min is not None:
+        parts.append(Clause(f"{column} >= ?", [rng.min]))
+    if rng.max is not None:
+        parts.append(Clause(f"{column} <= ?", [rng.max]))
+    return Clause.all_of(parts)
+
+
+def _local(zone: ZoneInfo) -> Clause:
+    """The publish time as local wall-clock time in the project's zone."""
+    return Clause("timezone(?, published_at)", [zone.key])
+
+
+def _attribute_parts(selector: Selector, zone: ZoneInfo) -> list[Clause]:
+    """Derived attributes (stored per post at ingest) and the time selectors."""
+    parts: list[Clause] = []
+    for flag in FLAG_ATTRIBUTES:
+        value = getattr(selector, flag)
+        if value is not None:
+            parts.append(Clause(f"{flag} = ?", [value]))
+    if selector.hashtag_count is not None:
+        parts.append(_range("hashtag_count", selector.hashtag_count))
+    if selector.duration_s is not None:
+        parts.append(_range("duration_s", selector.duration_s))
+    if selector.format:
+        parts.append(Clause("format IN (SELECT unnest(?::VARCHAR[]))", [sorted(set(selector.format))]))
+    if selector.weekdays:
+        days = sorted({WEEKDAYS.index(d) + 1 for d in selector.weekdays})
+        local = _local(zone)
+        parts.append(Clause(f"isodow({local.sql}) IN (SELECT unnest(?::INTEGER[]))", [*local.params, days]))
+    if selector.hours:
+        local = _local(zone)
+        parts.append(
+            Clause(f"hour({local.sql}) IN (SELECT unnest(?::INTEGER[]))", [*local.params, sorted(set(selector.hours))])
+        )
+    return parts
+
+
 def selector_clause(selector: Selector, zone: ZoneInfo) -> Clause:
-    """All given conditions of a selector (AND); each list matches any of its values (OR). Never NULL.
+    """All given conditions of a selector (AND); each list matches any of its values (OR); ``not:`` negates its
+    selector. Never NULL: a post whose attribute is unknown (NULL) matches neither ``true`` nor ``false``.
+    ``rest`` is not resolved here (see :func:`variant_clauses`); only the selector's other conditions are.
 
     Reads the ``tag_keys`` and ``label_keys`` columns (see :func:`keyed`).
     """
@@ -102,8 +153,25 @@ def selector_clause(selector: Selector, zone: ZoneInfo) -> Clause:
         parts.append(Clause("strpos(lower(text), ?) > 0", [selector.text_contains.lower()]))
     if selector.published is not None:
         parts.append(date_clause(selector.published, zone))
+    parts.extend(_attribute_parts(selector, zone))
+    if selector.not_ is not None:
+        negated = selector_clause(selector.not_, zone)
+        parts.append(Clause(f"NOT ({negated.sql})", negated.params))
     inner = Clause.all_of(parts)
     return Clause(f"coalesce({inner.sql}, FALSE)", inner.params)
+
+
+def variant_clauses(selectors: list[Selector], zone: ZoneInfo) -> list[Clause]:
+    """One match clause per variant; a ``rest: true`` variant matches its own conditions and no other variant."""
+    own = [selector_clause(s, zone) for s in selectors]
+    out = []
+    for k, s in enumerate(selectors):
+        if not s.rest:
+            out.append(own[k])
+            continue
+        others = Clause.any_of([c for j, c in enumerate(own) if j != k and not selectors[j].rest])
+        out.append(Clause(f"({own[k].sql}) AND NOT ({others.sql})", [*own[k].params, *others.params]))
+    return out
 
 
 def scope_clause(experiment: Experiment, zone: ZoneInfo) -> Clause:
@@ -154,7 +222,7 @@ def variant_sql(
         raise ValueError(f"unknown metric fields {unknown}")
     selectors = [v.selector for v in experiment.variants] or [Selector()]
     names = tuple(v.name for v in experiment.variants) or ("all",)
-    match_parts = [selector_clause(s, zone) for s in selectors]
+    match_parts = variant_clauses(selectors, zone)
     scope = scope_clause(experiment, zone)
     flags = ", ".join(f"{m.sql} AS m{k}" for k, m in enumerate(match_parts))
     cols = ", ".join(("post_id", "published_at", *fields))

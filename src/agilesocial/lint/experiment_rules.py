@@ -7,6 +7,7 @@ import re
 from agilesocial.lint.context import LintContext
 from agilesocial.plan.experiment import Experiment, Status
 from agilesocial.plan.loader import Document
+from agilesocial.plan.metrics import PLATFORM_FIELDS, available_metrics, exports_lack, missing_fields
 
 _NUMBER = re.compile(r"\d")
 
@@ -16,6 +17,53 @@ def check_experiment(ctx: LintContext, doc: Document[Experiment]) -> None:
     _card(ctx, doc)
     _design(ctx, doc)
     _timing(ctx, doc)
+    _selectors(ctx, doc)
+    _availability(ctx, doc)
+
+
+def _selectors(ctx: LintContext, doc: Document[Experiment]) -> None:
+    exp = doc.model
+    rests = [i for i, v in enumerate(exp.variants) if v.selector.rest]
+    for i in rests[1:]:
+        ctx.report(
+            "AS415",
+            doc,
+            ("variants", i, "selector", "rest"),
+            f"experiment {exp.id!r}: variant {exp.variants[i].name!r} is a second 'rest: true' variant",
+            f"'rest' means every post no other variant takes; keep it on {exp.variants[rests[0]].name!r} only",
+        )
+    if exp.design != "split":
+        return
+    for i, v in enumerate(exp.variants):
+        if v.selector.is_empty:
+            ctx.report(
+                "AS414",
+                doc,
+                ("variants", i, "selector"),
+                f"experiment {exp.id!r}: variant {v.name!r} has no selector conditions, so it matches every post",
+                "give it a condition (e.g. 'selector: {is_reply: true}'), or 'rest: true' for the posts no other "
+                "variant takes",
+            )
+
+
+def _availability(ctx: LintContext, doc: Document[Experiment]) -> None:
+    exp = doc.model
+    if exp.platform is None or exp.platform not in PLATFORM_FIELDS:
+        return
+    named = [(exp.metric, ("metric",))] + [(g, ("guardrails", i)) for i, g in enumerate(exp.guardrails)]
+    for name, loc in named:
+        metric = ctx.catalog.get(name) if name else None
+        if metric is None:
+            continue
+        missing = missing_fields(metric, exp.platform)
+        if missing:
+            ctx.report(
+                "AS416",
+                doc,
+                loc,
+                f"experiment {exp.id!r}: {exports_lack(exp.platform, missing)}, so {name} cannot be measured",
+                f"pick a metric its exports carry: {', '.join(available_metrics(ctx.catalog, exp.platform)[:6])}",
+            )
 
 
 def _references(ctx: LintContext, doc: Document[Experiment]) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from agilesocial.plan.common import Id, NonEmptyStr, Probability, StrictModel
-from agilesocial.plan.strategy import Platform
 
 
 class Method(StrEnum):
@@ -47,15 +46,148 @@ class DateRange(StrictModel):
         return self
 
 
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Hour = Annotated[int, Field(ge=0, le=23)]
+#: One post-format vocabulary across platforms (the raw ``post_type`` is kept beside it).
+FORMATS: tuple[str, ...] = (
+    "photo",
+    "video",
+    "reel",
+    "short",
+    "link",
+    "text",
+    "carousel",
+    "story",
+    "live",
+    "document",
+    "poll",
+)
+PostFormat = Literal["photo", "video", "reel", "short", "link", "text", "carousel", "story", "live", "document", "poll"]
+#: Derived yes/no attributes a selector can test (stored per post at ingest).
+FLAG_ATTRIBUTES: tuple[str, ...] = ("is_reply", "is_repost", "has_link", "has_media", "has_hashtag", "is_short")
+#: Names with built-in platforms; any lower-case name a generic mapping gives (``platform: mastodon``) works too.
+PlatformName = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_]{0,30}$",
+        description="Platform: x, facebook, instagram, linkedin, tiktok, youtube, or a generic mapping's platform.",
+        examples=["x", "facebook", "mastodon"],
+    ),
+]
+
+
+class NumberRange(StrictModel):
+    """An inclusive numeric range; either end may be left open."""
+
+    min: float | None = Field(None, ge=0, description="Smallest value (inclusive).")
+    max: float | None = Field(None, ge=0, description="Largest value (inclusive).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> NumberRange:
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both")
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise ValueError(f"max {self.max:g} is below min {self.min:g}")
+        return self
+
+
+def _weekday(value: Any) -> Any:
+    """'Monday', 'mon', 'MON' -> 'mon' (anything else is left for the Literal to reject with the valid names)."""
+    if isinstance(value, str):
+        low = value.strip().lower()
+        full = {d: d for d in WEEKDAYS} | {
+            "monday": "mon",
+            "tuesday": "tue",
+            "wednesday": "wed",
+            "thursday": "thu",
+            "friday": "fri",
+            "saturday": "sat",
+            "sunday": "sun",
+        }
+        return full.get(low, value)
+    return value
+
+
+def _post_format(value: Any) -> Any:
+    """'Reels', 'reel', 'Stories' -> 'reel', 'story' (unknown values are left for the Literal to reject)."""
+    if not isinstance(value, str):
+        return value
+    low = value.strip().lower()
+    for candidate in (low, low.removesuffix("s"), low.removesuffix("ies") + "y"):
+        if candidate in FORMATS:
+            return candidate
+    return value
+
+
 class Selector(StrictModel):
     """Which posts belong to a variant. All given conditions must hold (AND); list values match any (OR)."""
 
+    model_config = ConfigDict(populate_by_name=True)
+
+    rest: bool = Field(
+        False,
+        description="Every post in the experiment's scope that no other variant matches (at most one variant).",
+    )
     labels: list[NonEmptyStr] = Field(default_factory=list, description="Custom labels (any of them).")
     hashtags: list[NonEmptyStr] = Field(default_factory=list, description="Hashtags in the text, with or without #.")
     post_ids: list[NonEmptyStr] = Field(default_factory=list, description="Explicit post ids.")
-    post_type: list[NonEmptyStr] = Field(default_factory=list, description="Post types, e.g. Reels, Photos.")
+    post_type: list[NonEmptyStr] = Field(default_factory=list, description="Raw post types, e.g. Reels, Photos.")
+    format: list[PostFormat] = Field(
+        default_factory=list,
+        description="Post format, one vocabulary across platforms: photo, video, reel, short, link, text, carousel, "
+        "story, live, document, poll.",
+    )
     text_contains: str | None = Field(None, description="Case-insensitive substring of the post text.")
     published: DateRange | None = Field(None, description="Publication date range.")
+    is_reply: bool | None = Field(None, description="X: the post is a reply (its text starts with @).")
+    is_repost: bool | None = Field(None, description="X: the post is a retweet (its text starts with 'RT @').")
+    has_link: bool | None = Field(None, description="The text holds an http(s) link (or the post is a link post).")
+    has_media: bool | None = Field(None, description="The post carries a photo or video.")
+    has_hashtag: bool | None = Field(None, description="The text holds at least one hashtag.")
+    hashtag_count: NumberRange | None = Field(None, description="Number of hashtags in the text: {min, max}.")
+    duration_s: NumberRange | None = Field(None, description="Video length in seconds: {min, max}.")
+    is_short: bool | None = Field(
+        None, description="YouTube Short: up to 60 s, or up to 180 s with #shorts in the title, or flagged Short."
+    )
+    weekdays: list[Weekday] = Field(
+        default_factory=list, description="Publish weekday in the project's time zone: mon, tue, ... sun."
+    )
+    hours: list[Hour] = Field(
+        default_factory=list, description="Publish hour (0-23) in the project's time zone, e.g. [7, 8, 9]."
+    )
+    not_: Selector | None = Field(None, alias="not", description="Posts that do NOT match this selector.")
+
+    @field_validator("weekdays", mode="before")
+    @classmethod
+    def _weekdays(cls, v: Any) -> Any:
+        return [_weekday(d) for d in v] if isinstance(v, list) else v
+
+    @field_validator("format", mode="before")
+    @classmethod
+    def _formats(cls, v: Any) -> Any:
+        return [_post_format(f) for f in v] if isinstance(v, list) else v
+
+    @model_validator(mode="after")
+    def _rest_not_nested(self) -> Selector:
+        if self.not_ is not None and self.not_.rest:
+            raise ValueError("'rest' cannot be negated: use it directly on the variant's selector")
+        return self
+
+    def conditions(self) -> list[str]:
+        """The names of the conditions this selector sets (empty: it selects every post)."""
+        out = []
+        for name, info in type(self).model_fields.items():
+            value = getattr(self, name)
+            if name == "rest" or value is None or value == [] or value == "":
+                continue
+            out.append(info.alias or name)
+        return out
+
+    @property
+    def is_empty(self) -> bool:
+        """No condition and not ``rest``: the variant would match every post in scope."""
+        return not self.rest and not self.conditions()
 
 
 class Variant(StrictModel):
@@ -89,7 +221,7 @@ class Experiment(StrictModel):
     hypothesis: Hypothesis | None = Field(None, description="The hypothesis card.")
     design: Literal["split", "before_after"] = Field("split", description="split, or before_after (no split).")
     unit: Literal["post", "user"] = Field("post", description="Unit of analysis: post (default) or user.")
-    platform: Platform | None = Field(None, description="Platform whose posts are compared.")
+    platform: PlatformName | None = Field(None, description="Platform whose posts are compared.")
     account: str | None = Field(None, description="Account whose posts are compared.")
     window: DateRange | None = Field(None, description="Experiment time window (publication dates).")
     intervention_date: dt.date | None = Field(None, description="before_after: the day the change took effect.")

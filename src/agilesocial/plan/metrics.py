@@ -98,3 +98,124 @@ def metric_catalog(custom: dict[str, Metric] | None = None) -> dict[str, Metric]
     if custom:
         catalog.update(custom)
     return catalog
+
+
+#: Which canonical fields each platform's per-post exports carry (the built-in profiles; tests keep it in step).
+#: ``engagements`` counts where the platform reports it or where it is the sum of the parts it exports.
+PLATFORM_FIELDS: dict[str, frozenset[str]] = {
+    "x": frozenset(
+        {
+            "impressions",
+            "engagements",
+            "likes",
+            "comments",
+            "shares",
+            "link_clicks",
+            "profile_clicks",
+            "video_views",
+            "follows",
+        }
+    ),
+    "facebook": frozenset(
+        {
+            "impressions",
+            "views",
+            "reach",
+            "engagements",
+            "likes",
+            "comments",
+            "shares",
+            "clicks",
+            "link_clicks",
+            "video_views",
+            "watch_time_seconds",
+        }
+    ),
+    "instagram": frozenset(
+        {
+            "impressions",
+            "views",
+            "reach",
+            "engagements",
+            "likes",
+            "comments",
+            "shares",
+            "saves",
+            "follows",
+            "video_views",
+        }
+    ),
+    "linkedin": frozenset({"impressions", "views", "engagements", "clicks", "likes", "comments", "shares", "follows"}),
+    "tiktok": frozenset(
+        {"reach", "engagements", "likes", "comments", "shares", "video_views", "watch_time_seconds", "follows"}
+    ),
+    "youtube": frozenset(
+        {
+            "impressions",
+            "engagements",
+            "likes",
+            "comments",
+            "shares",
+            "video_views",
+            "watch_time_seconds",
+            "follows",
+            "subscribers",
+        }
+    ),
+}
+#: Fields only some export variants of a platform carry (X: newer tweet-activity files add 'bookmarks').
+SOMETIMES_FIELDS: dict[str, frozenset[str]] = {"x": frozenset({"saves"})}
+#: How the platforms' exports name a field, where the plain field name would puzzle ("X exports have no saves").
+PLATFORM_LABELS: dict[str, str] = {
+    "x": "X",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "linkedin": "LinkedIn",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+}
+
+
+def missing_fields(metric: Metric, platform: str) -> tuple[str, ...]:
+    """The fields of ``metric`` that ``platform``'s exports never carry (empty for custom platforms: unknown)."""
+    have = PLATFORM_FIELDS.get(platform)
+    if have is None:
+        return ()
+    return tuple(f for f in metric.fields if f not in have)
+
+
+def exports_lack(platform: str, fields: tuple[str, ...]) -> str:
+    """'X exports have no saves' (plus the variants that do carry it, where some do)."""
+    label = PLATFORM_LABELS.get(platform, platform)
+    text = f"{label} exports have no {' and no '.join(fields)}"
+    sometimes = [f for f in fields if f in SOMETIMES_FIELDS.get(platform, frozenset())]
+    if sometimes:
+        text += f" (only some newer export variants carry {', '.join(sometimes)})"
+    return text
+
+
+def platforms_exporting(metric: Metric) -> list[str]:
+    """The built-in platforms whose exports carry every field of ``metric``."""
+    return [p for p, have in PLATFORM_FIELDS.items() if all(f in have for f in metric.fields)]
+
+
+def available_metrics(catalog: dict[str, Metric], platform: str) -> list[str]:
+    """Catalog metrics ``platform``'s exports can measure, rates first."""
+    ok = [m for m in catalog.values() if not missing_fields(m, platform)]
+    return [m.name for m in sorted(ok, key=lambda m: (m.kind != "ratio", m.name))]
+
+
+def metric_formula(metric: Metric) -> str:
+    """'engagements / impressions' (a ratio of sums over posts) or 'likes per post'."""
+    if metric.denominator is None:
+        return f"{metric.numerator} per post"
+    return f"sum({metric.numerator}) / sum({metric.denominator})"
+
+
+def metric_unit(metric: Metric) -> str:
+    """What one value of the metric is: seconds, a count per post, or a rate."""
+    if metric.numerator == "watch_time_seconds":
+        return "seconds per post" if metric.denominator is None else f"seconds per {metric.denominator.rstrip('s')}"
+    if metric.denominator is None:
+        return "count per post"
+    return f"{metric.numerator} per {metric.denominator.rstrip('s')}" if metric.denominator != "impressions" else "rate"

@@ -42,7 +42,7 @@ def _experiment(e: ExperimentAnalysis, doc: Document[Experiment] | None, root: P
         id=e.id,
         design=e.design,
         status=exp.status.value if exp else e.status,
-        platform=e.platform or (exp.platform.value if exp and exp.platform else None),
+        platform=e.platform or (str(exp.platform) if exp and exp.platform else None),
         metric=e.metric or (exp.metric if exp else None),
         hypothesis=hypothesis_text(exp, e.hypothesis),
         action=e.decision.action,

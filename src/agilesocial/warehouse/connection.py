@@ -67,7 +67,22 @@ def connect(
             raise DataError(f"cannot open warehouse: {exc}", path=path) from None
     if not read_only:
         migrate(con)
+    elif _behind(con):  # an older warehouse read by a newer version: upgrade it once, then read it
+        con.close()
+        connect(path, wait=wait).close()
+        con = connect(path, read_only=True, wait=wait)
     return con
+
+
+def _behind(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse's schema is older than this version's (read-only connections cannot migrate)."""
+    from agilesocial.warehouse.schema import SCHEMA_VERSION
+
+    try:
+        row = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    except Exception:  # not an agile-social warehouse: the caller's first query says so
+        return False
+    return row is not None and 0 < int(row[0]) < SCHEMA_VERSION
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from agilesocial import __version__
 from agilesocial.errors import DataError
+from agilesocial.warehouse.attributes import derive_attributes
 from agilesocial.warehouse.loadsql import load_staged, write_rejects
 from agilesocial.warehouse.mapping import apply_mapping, load_mapping
 from agilesocial.warehouse.profiles import Shape
@@ -309,6 +310,8 @@ def _load(
         ).fetchone()
         assert ingest_id is not None
         load_staged(con, stage, int(ingest_id[0]))
+        if shape.target == "posts":
+            derive_attributes(con, ingest_id=int(ingest_id[0]))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -85,7 +85,7 @@ def load_staged(con: duckdb.DuckDBPyConnection, stage: Stage, ingest_id: int) ->
         cols = ["account", "date", *present]
         _upsert(con, "account_daily", ("account", "date"), cols, source, merge, p, new_only=new_only)
         return
-    post_cols = ["account", "published_at", "post_type", "text", "permalink", "labels", "hashtags"]
+    post_cols = ["account", "published_at", "post_type", "text", "permalink", "labels", "hashtags", "duration_s"]
     sel = ", ".join(c if c in stage.fields else f"NULL AS {c}" for c in post_cols)
     # a post's attributes come from its latest row; without row numbers (keys unique) 'lifetime' wins a tie
     last = "_row DESC" if stage.numbered else "kind DESC"

@@ -46,6 +46,7 @@ _CONV: dict[str, Conv] = {
     ROW_DATE: "date",
     "date": "date",
     "watch_time_seconds": "duration",
+    "duration_s": "duration",
 }
 
 

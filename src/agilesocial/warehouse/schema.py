@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from agilesocial.plan.metrics import METRIC_FIELDS
+from agilesocial.warehouse.attributes import ATTRIBUTE_COLUMNS, backfill_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -45,6 +46,34 @@ ACCOUNT_DAILY_FIELDS: tuple[str, ...] = (
     "posts_published",
 )
 _ACCOUNT_COLS = ",\n    ".join(f"{f} BIGINT" for f in ACCOUNT_DAILY_FIELDS)
+_POST_COLS = "p.platform, p.account, p.post_id, p.published_at, p.post_type, p.text, p.permalink, p.labels, p.hashtags"
+
+
+def _post_latest(post_cols: str) -> str:
+    """The ``post_latest`` view over ``posts`` with the given post columns (``p.``-qualified)."""
+    return f"""
+CREATE OR REPLACE VIEW post_latest AS
+WITH lifetime AS (
+    SELECT * FROM post_metrics WHERE kind = 'lifetime'
+    QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY metric_date DESC) = 1
+),
+daily AS (
+    SELECT platform, post_id, max(metric_date) AS metric_date,
+        {_DAILY_SUMS}
+    FROM post_metrics WHERE kind = 'daily'
+    GROUP BY platform, post_id
+),
+m AS (
+    SELECT platform, post_id, metric_date, {", ".join(METRIC_FIELDS)} FROM lifetime
+    UNION ALL BY NAME
+    SELECT platform, post_id, metric_date, {", ".join(METRIC_FIELDS)} FROM daily d
+    WHERE NOT EXISTS (SELECT 1 FROM lifetime l WHERE l.platform = d.platform AND l.post_id = d.post_id)
+)
+SELECT {post_cols}, m.metric_date AS as_of,
+    {_LATEST_COLS}
+FROM posts p JOIN m ON m.platform = p.platform AND m.post_id = p.post_id;
+"""
+
 
 MIGRATIONS: list[str] = [
     # 1: the initial schema
@@ -124,28 +153,9 @@ CREATE TABLE retro_snapshots (
     schema_version INTEGER NOT NULL,
     payload JSON NOT NULL
 );
-CREATE VIEW post_latest AS
-WITH lifetime AS (
-    SELECT * FROM post_metrics WHERE kind = 'lifetime'
-    QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY metric_date DESC) = 1
-),
-daily AS (
-    SELECT platform, post_id, max(metric_date) AS metric_date,
-        {_DAILY_SUMS}
-    FROM post_metrics WHERE kind = 'daily'
-    GROUP BY platform, post_id
-),
-m AS (
-    SELECT platform, post_id, metric_date, {", ".join(METRIC_FIELDS)} FROM lifetime
-    UNION ALL BY NAME
-    SELECT platform, post_id, metric_date, {", ".join(METRIC_FIELDS)} FROM daily d
-    WHERE NOT EXISTS (SELECT 1 FROM lifetime l WHERE l.platform = d.platform AND l.post_id = d.post_id)
-)
-SELECT p.platform, p.account, p.post_id, p.published_at, p.post_type, p.text, p.permalink,
-    p.labels, p.hashtags, m.metric_date AS as_of,
-    {_LATEST_COLS}
-FROM posts p JOIN m ON m.platform = p.platform AND m.post_id = p.post_id;
-""",
+{_post_latest(_POST_COLS)}""",
+    # 2: derived post attributes (is_reply, has_link, format, duration_s...), backfilled from the stored posts
+    backfill_sql() + _post_latest(", ".join([_POST_COLS, *(f"p.{c}" for c in ATTRIBUTE_COLUMNS)])),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

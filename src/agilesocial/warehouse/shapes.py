@@ -18,7 +18,16 @@ PROFILE_NAMES: tuple[str, ...] = (
 )
 
 #: Canonical fields a posts shape can fill besides the metric fields.
-POST_FIELDS: tuple[str, ...] = ("post_id", "account", "published_at", "post_type", "text", "permalink", "labels")
+POST_FIELDS: tuple[str, ...] = (
+    "post_id",
+    "account",
+    "published_at",
+    "post_type",
+    "text",
+    "permalink",
+    "labels",
+    "duration_s",
+)
 #: ``metric_date`` is a per-row date (daily rows) or the word ``Lifetime``.
 ROW_DATE = "metric_date"
 

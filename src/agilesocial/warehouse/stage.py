@@ -360,7 +360,7 @@ def _post_fields(
     else:
         exprs["kind"] = "'lifetime'"
         exprs[ROW_DATE] = f"{snap}::DATE"
-    post = ("account", "post_id", "published_at", "post_type", "text", "permalink", "labels", "hashtags")
+    post = ("account", "post_id", "published_at", "post_type", "text", "permalink", "labels", "hashtags", "duration_s")
     return [*post, "kind", ROW_DATE, *METRIC_FIELDS]
 
 
