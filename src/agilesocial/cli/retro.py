@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 import typer
 
 from agilesocial.cli.common import DbOption, QuietOption, choice, console, handle_errors
-from agilesocial.errors import DataError
 
 EPILOG = (
     "Examples:\n\n"
@@ -26,15 +25,6 @@ FORMATS: tuple[Format, ...] = ("text", "md", "json", "html")
 def register(app: typer.Typer) -> None:
     """Add the ``retro`` command."""
     app.command("retro", epilog=EPILOG)(retro)
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` (UTF-8), creating its folder; a one-line error when that fails."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise DataError(f"cannot write file: {exc.strerror}", path=path) from None
 
 
 @handle_errors
@@ -64,6 +54,9 @@ def retro(
             show_default=False,
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Let --output replace a file agile-social did not write.")
+    ] = False,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not store this run's snapshot.")] = False,
     db: DbOption = None,
     quiet: QuietOption = False,
@@ -71,9 +64,12 @@ def retro(
     """Sprint retrospective: objective progress, weekly key results, experiments and their decisions, what failed
     and why, next sprint, top posts and the trend across sprints. Each run stores a snapshot for the trend."""
     from agilesocial.config import load_project
+    from agilesocial.reportfile import check_target, write_report
     from agilesocial.retro.render import renderer
     from agilesocial.review.sprint import run_retro
 
+    if output is not None:
+        check_target(output, force=force)
     project = load_project(required=True)
     result = run_retro(project, sprint=sprint, db=db, today=as_of.date() if as_of else None, store=not no_store)
     err = console(stderr=True, quiet=quiet)
@@ -84,7 +80,7 @@ def retro(
             err.print(f"wrote {path}")
     chosen = renderer(output_format)
     if output is not None:
-        write_text(output, chosen.retro(result))
+        write_report(output, chosen.retro(result), output_format, force=force)
         err.print(f"wrote {output}")
         return
     if quiet and output_format == "text":

@@ -1,7 +1,8 @@
 """CSV export of the retro tables, safe to open in a spreadsheet.
 
-Text cells that start with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return) are prefixed with ``'`` so a
-spreadsheet shows them as text instead of running them as formulas (CSV injection). Numbers are written as numbers.
+Text cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, also after leading whitespace, or a
+tab / carriage return first) are prefixed with ``'`` (CSV injection); control characters and escape sequences are
+removed and bidi controls shown (:mod:`agilesocial.textsafe`). Numbers are written as numbers.
 """
 
 from __future__ import annotations
@@ -13,20 +14,14 @@ from typing import Any
 
 from agilesocial.errors import DataError
 from agilesocial.retro.model import Retro
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from agilesocial.textsafe import csv_cell
 
 
 def neutralise(cell: Any) -> Any:
-    """A cell value safe for spreadsheets: risky text gets a leading apostrophe; numbers and None pass through."""
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "true" if cell else "false"
-    if isinstance(cell, int | float):
-        return cell
-    text = str(cell)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    """A cell value safe for spreadsheets (:func:`agilesocial.textsafe.csv_cell`, shared with the rejects CSV):
+    text cleaned of controls and escape sequences, bidi controls shown, formulas (also after leading whitespace)
+    prefixed with an apostrophe; numbers and None pass through."""
+    return csv_cell(cell)
 
 
 def retro_tables(retro: Retro) -> dict[str, tuple[list[str], list[list[Any]]]]:

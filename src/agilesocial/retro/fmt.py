@@ -46,9 +46,11 @@ def pvalue(p: float | None) -> str:
 
 
 def clip(text: str, width: int) -> str:
-    """One line of at most ``width`` characters (newlines become spaces)."""
-    one = " ".join(text.split())
-    return one if len(one) <= width else one[: width - 1] + "…"
+    """One clean line of at most ``width`` characters (see :func:`agilesocial.textsafe.clip`): control characters
+    and escape sequences are removed BEFORE the cut, so the ``…`` can never leave one half open."""
+    from agilesocial.textsafe import clip as safe_clip
+
+    return safe_clip(text, width)
 
 
 ACTION_LABELS = {"scale": "SCALE", "iterate": "ITERATE", "stop": "STOP", "keep_running": "KEEP RUNNING"}

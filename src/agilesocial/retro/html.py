@@ -11,6 +11,18 @@ from agilesocial.retro import fmt
 from agilesocial.retro.model import Retro
 
 
+def _inert(value: Any) -> Any:
+    """Every ``{{ … }}`` string is cleaned before autoescaping (controls stripped, bidi controls shown); markup the
+    renderer built itself (the inline SVG charts) passes as it is."""
+    from markupsafe import Markup
+
+    from agilesocial.textsafe import clean
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return clean(value, keep_lines=True)
+    return value
+
+
 def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -20,6 +32,7 @@ def _environment() -> Any:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_inert,
     )
     env.filters["pct"] = fmt.pct
     env.filters["ci"] = fmt.ci

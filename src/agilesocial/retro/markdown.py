@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from agilesocial.retro import fmt
 from agilesocial.retro.model import Retro
+from agilesocial.textsafe import clean
 
 if TYPE_CHECKING:
     from agilesocial.analysis.model import AnalysisReport
@@ -15,8 +16,9 @@ NO_POSTS = "No posts were published in this sprint (or none are ingested yet)."
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell (one line, pipes and markup characters escaped)."""
-    one = " ".join(str(text).split())
+    """Text safe inside a Markdown table cell: one line, no controls or escape sequences, bidi controls shown,
+    pipes and markup characters escaped."""
+    one = clean(text)
     for ch in "\\|*_`<>[]":
         one = one.replace(ch, "\\" + ch)
     return one

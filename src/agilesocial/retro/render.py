@@ -95,7 +95,11 @@ class JsonRenderer(Renderer):
     name = "json"
 
     def retro(self, retro: Retro) -> str:
-        return json.dumps(retro.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        """Text stays exact, but C1 and bidi controls are written as ``\\uXXXX`` escapes, so a terminal or editor
+        showing the JSON cannot be steered by them."""
+        from agilesocial.textsafe import json_inert
+
+        return json_inert(json.dumps(retro.to_dict(), indent=2, ensure_ascii=False)) + "\n"
 
     def analysis(self, report: AnalysisReport, *, quiet: bool = False, ratios: frozenset[str] = frozenset()) -> str:
         return json.dumps(_finite(report.to_dict()), indent=2, default=_json_default, allow_nan=False) + "\n"

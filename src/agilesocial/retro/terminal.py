@@ -17,9 +17,12 @@ WEEK_STYLES = {"met": "green", "missed": "red", "in_progress": "cyan", "pending"
 
 
 def _esc(text: str) -> str:
+    """Untrusted text for rich: escape sequences and controls stripped, bidi controls shown, markup escaped."""
     from rich.markup import escape
 
-    return escape(" ".join(str(text).split()))
+    from agilesocial.textsafe import clean
+
+    return escape(clean(text))
 
 
 def _para(console: Any, text: str, indent: int = 2) -> None:

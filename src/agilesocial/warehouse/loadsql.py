@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agilesocial import textsafe
 from agilesocial.plan.metrics import METRIC_FIELDS
 from agilesocial.warehouse import sqlexpr as sx
 from agilesocial.warehouse.profiles import ROW_DATE
@@ -113,19 +114,20 @@ def write_rejects(con: duckdb.DuckDBPyConnection, stage: Stage, folder: Path, sh
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", layout.path.stem)[:80]
     out = folder / f"{stem}.{sha[:8]}.rejects.csv"
     source = csv_source(layout, padding=True)
+    params: dict[str, Any] = {"csv_path": str(layout.read_path), "csv_delim": layout.delimiter}
     names: dict[str, int] = {}
     cells = []
     for i, name in enumerate(layout.header):
-        label = sx.neutralise_text(name.strip()) or f"column {i + 1}"
+        label = textsafe.neutralise_formula(textsafe.clean(name)) or f"column {i + 1}"
         names[label] = names.get(label, 0) + 1
         if names[label] > 1:
             label = f"{label} ({names[label]})"
-        cells.append(f"{sx.neutralise(f'r.c{i}')} AS {sx.quote_ident(label)}")
+        cells.append(f"{textsafe.sql_clean(f'r.c{i}', params)} AS {sx.quote_ident(label)}")
     sql = (
-        f'COPY (SELECT s._row AS "row", {sx.neutralise("s._bad_field")} AS "rejected_column",'
-        f' {sx.neutralise("s._bad_value")} AS "rejected_value", {", ".join(cells)}'
+        f'COPY (SELECT s._row AS "row", {textsafe.sql_clean("s._bad_field", params)} AS "rejected_column",'
+        f' {textsafe.sql_clean("s._bad_value", params)} AS "rejected_value", {", ".join(cells)}'
         f" FROM {STAGE} s JOIN (SELECT row_number() OVER () AS _row, * FROM {source}) r USING (_row)"
         f" WHERE s._bad_field IS NOT NULL ORDER BY s._row) TO {sx.quote_literal(str(out))} (HEADER, DELIMITER ',')"
     )
-    con.execute(sql, {"csv_path": str(layout.read_path), "csv_delim": layout.delimiter})
+    con.execute(sql, params)
     return out

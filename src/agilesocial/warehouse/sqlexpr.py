@@ -194,21 +194,4 @@ def hashtags(text: str) -> str:
     return f"list_sort(list_distinct(regexp_extract_all(lower({text}), '#([\\p{{L}}\\p{{N}}_]+)', 1)))"
 
 
-#: A cell a spreadsheet may run as a formula: = + - @ (or their full-width forms) first, also after leading blanks
-#: or line breaks (some spreadsheet apps skip them), or a leading tab / CR. Used by DuckDB (RE2) and Python ``re``.
-FORMULA_RE = "^[\\s\u00a0\u3000]*[=+\\-@\uff1d\uff0b\uff0d\uff20]|^[\\t\\r\\n]"
-
-
-def neutralise(v: str) -> str:
-    """Prefix formula-like cells (see :data:`FORMULA_RE`) with a quote, for CSVs users open in Excel."""
-    return f"CASE WHEN regexp_matches({v}, {quote_literal(FORMULA_RE)}) THEN '''' || {v} ELSE {v} END"
-
-
-def neutralise_text(text: str) -> str:
-    """:func:`neutralise` in Python (header labels become the column names of the rejects CSV)."""
-    import re
-
-    return "'" + text if re.search(FORMULA_RE, text) else text
-
-
 MANGLED_ID_RE = r"[0-9](\.[0-9]+)?[eE][+][0-9]+|[0-9]+\.0+"
