@@ -30,8 +30,9 @@ def _exp(**kw: Any) -> Experiment:
 @pytest.mark.parametrize(
     ("kw", "metric", "method", "kind"),
     [
-        ({}, "engagement_rate", Method.ratio_delta, "ratio"),
-        ({}, "comments", Method.welch_t, "mean"),
+        ({}, "engagement_rate", Method.permutation, "ratio"),
+        ({}, "comments", Method.permutation, "mean"),
+        ({"method": "welch_t"}, "comments", Method.welch_t, "mean"),
         ({"unit": "user"}, "ctr", Method.two_proportion, "proportion"),
         ({"design": "before_after"}, "engagement_rate", Method.its, "its"),
         ({"method": "mann_whitney"}, "engagement_rate", Method.mann_whitney, "ratio"),
@@ -47,7 +48,7 @@ def test_method_choice(kw: dict[str, Any], metric: str, method: Method, kind: st
 
 def test_override_that_does_not_fit_falls_back_with_a_warning() -> None:
     choice = choose_method(_exp(method="fisher"), M["comments"])
-    assert choice.method == Method.welch_t and "needs a ratio metric" in (choice.warning or "")
+    assert choice.method == Method.permutation and "needs a ratio metric" in (choice.warning or "")
     choice = choose_method(_exp(method="welch_t", design="before_after"), M["engagement_rate"])
     assert choice.method == Method.its and "before/after" in (choice.warning or "")
 

@@ -39,7 +39,7 @@ def test_scale_when_variant_clearly_better(tmp_path: Path) -> None:
     assert e.decision.reason.startswith("Reels earned 40 % more engagement per impression than photos (95 % CI +")
     assert e.decision.reason.endswith("; scale reels.")
     r = e.results[0]
-    assert (r.method, r.n_control, r.n_variant, r.significant, r.mde_reached) == ("ratio_delta", 30, 30, True, True)
+    assert (r.method, r.n_control, r.n_variant, r.significant, r.mde_reached) == ("permutation", 30, 30, True, True)
     assert r.control_value == pytest.approx(0.03, rel=0.02) and r.rel_lift == pytest.approx(0.40, abs=0.02)
 
 
@@ -152,7 +152,7 @@ def test_results_are_appended_to_the_results_table(tmp_path: Path) -> None:
             "FROM results ORDER BY run_at, is_guardrail"
         ).fetchall()
     assert len(rows) == 4  # two runs x two metrics; the store=False run wrote nothing
-    assert rows[0][:6] == ("exp", "engagement_rate", "reels", False, "ratio_delta", "scale")
+    assert rows[0][:6] == ("exp", "engagement_rate", "reels", False, "permutation", "scale")
     assert rows[1][:4] == ("exp", "comment_rate", "reels", True)
     assert rows[0][6] == pytest.approx(report.experiments[0].results[0].p_adjusted)
     assert rows[0][7].tzinfo is not None

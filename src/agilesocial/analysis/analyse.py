@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from agilesocial.analysis.decide import DEFAULT_MDE, Context, Evidence, decide
-from agilesocial.analysis.methods import _degenerate, choose_method, run_its, run_test
+from agilesocial.analysis.methods import _degenerate, choose_method, run_its, run_test, seed_for
 from agilesocial.analysis.model import Decision, ExperimentAnalysis, MetricResult, Srm
 from agilesocial.analysis.selection import describe_scope, variant_sql
 from agilesocial.analysis.sufficient import ExperimentSums, Sums, fetch_daily, fetch_overlap, fetch_sums, fetch_values
@@ -200,17 +200,29 @@ def analyse_experiment(
             its_days = its_days or days
             rows.append(_Row(metric, 0, mi > 0, test, days, "its", note or None))
             continue
+        cache: dict[str, Any] = {}
         for vi in range(1, len(names)):
 
-            def values(vi: int = vi, metric: Metric = metric) -> Any:
-                got = fetch_values(con, sel, metric)
-                return got[0], got[vi]
+            def values(vi: int = vi, metric: Metric = metric, cache: dict[str, Any] = cache) -> Any:
+                if "v" not in cache:  # one query per metric, only when a method needs per-post values
+                    cache["v"] = fetch_values(con, sel, metric)
+                return cache["v"][0], cache["v"][vi]
 
             blank = next((i for i in (0, vi) if per[i].n == 0), None)
             if blank is not None:  # posts exist (checked above) but none has the metric's fields
                 test = _degenerate(str(choice.method), f"{_missing(metric, names[blank], sums.posts[blank])}")
             else:
-                test = run_test(choice, metric, per[0], per[vi], alpha=alpha, min_n=settings.min_posts, values=values)
+                test = run_test(
+                    choice,
+                    metric,
+                    per[0],
+                    per[vi],
+                    alpha=alpha,
+                    min_n=settings.min_posts,
+                    values=values,
+                    alternative=exp.alternative,
+                    seed=seed_for(exp.id),
+                )
             n = (per[0].n, per[vi].n)
             if choice.kind == "proportion":  # unit: user -- the units are people (the denominator sums)
                 n = (round(per[0].sum_x or 0), round(per[vi].sum_x or 0))

@@ -5,13 +5,15 @@ Defaults (an experiment's ``method:`` overrides them where the metric allows):
 =====================  ===============  ==============================================================
 design / unit          metric kind      method
 =====================  ===============  ==============================================================
-split, unit=post       ratio            ratio_delta (ratio of sums, delta-method variance over posts)
-split, unit=post       count            welch_t (mean per post)
-split, unit=post       ratio, welch_t   welch_t on the per-post rates (posts with a zero denominator left out)
+split, unit=post       ratio or count   permutation (randomisation test of the studentised ratio of sums;
+                                        for a count metric the mean per post, i.e. Welch's t statistic)
 split, unit=user       ratio            two_proportion (numerator sum = successes, denominator = trials),
                                         fisher when any expected cell count is below 5
 before_after           any              its (interrupted time series on the daily series)
 =====================  ===============  ==============================================================
+
+Every split method is one entry of :data:`REGISTRY` (method -> handler of a :class:`Call`); :func:`run_test` is the
+one way in, for ``analyze`` and for anything else that compares two arms of posts the same way (``calibrate``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 
 USER_METHODS = {Method.two_proportion, Method.chi_square, Method.fisher}
 RATIO_ONLY = USER_METHODS | {Method.pooled_z, Method.ratio_delta}
+CONTRAST_ONLY = {Method.pooled_z}  # shown for comparison, never the basis of a decision
+RESAMPLES = 4999  # randomisation test resamples in analyze
 
 #: Per-post (numerator, denominator) values of control and variant, fetched only when a method needs them.
 ValuesFn = Callable[[], tuple[tuple[list[float], list[float]], tuple[list[float], list[float]]]]
@@ -40,6 +44,7 @@ class Choice:
     method: Method
     kind: str  # 'ratio' | 'mean' | 'proportion' | 'its' -- what the metric value per arm is
     warning: str | None = None
+    why: str = ""  # why this method ran, in plain words (shown in the output)
 
 
 def default_method(experiment: Experiment, metric: Metric) -> Method:
@@ -47,7 +52,21 @@ def default_method(experiment: Experiment, metric: Metric) -> Method:
         return Method.its
     if experiment.unit == "user" and metric.kind == "ratio":
         return Method.two_proportion
-    return Method.ratio_delta if metric.kind == "ratio" else Method.welch_t
+    return Method.permutation
+
+
+_WHY_DEFAULT = {
+    Method.permutation: "default for split tests of posts: a randomisation test, exact at any number of posts",
+    Method.two_proportion: "default for unit: user (people counted once)",
+    Method.its: "default for a before/after design",
+}
+
+
+def seed_for(experiment_id: str) -> int:
+    """The randomisation test's default seed: derived from the experiment id, so a rerun gives the same numbers."""
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(experiment_id.encode("utf-8")).digest()[:4], "little")
 
 
 def choose_method(experiment: Experiment, metric: Metric) -> Choice:
@@ -72,19 +91,32 @@ def choose_method(experiment: Experiment, metric: Metric) -> Choice:
             )
             wanted = None
     method = wanted or default
+    why = _WHY_DEFAULT.get(method, "") if method == default else f"requested with method: {method}"
+    if method in CONTRAST_ONLY:
+        why += f"; shown for contrast only, the decision follows {default}"
     if method == Method.its:
         kind = "its"
     elif method in USER_METHODS or (method == Method.bayesian and experiment.unit == "user" and metric.kind == "ratio"):
         kind = "proportion"
     else:
         kind = "ratio" if metric.kind == "ratio" else "mean"
-    return Choice(method, kind, warning)
+    return Choice(method, kind, warning, why)
 
 
 def _call(fn: Callable[..., TestResult], *args: Any, **kwargs: Any) -> TestResult:
-    """Call a stats function, passing only the keyword options it accepts."""
+    """Call a stats function, passing only the keyword options it accepts.
+
+    A one-sided ``alternative`` given to a function that only tests two-sided is not dropped silently: the result
+    says so in a warning (and its ``alternative`` stays ``two-sided``)."""
+    from dataclasses import replace
+
     params = inspect.signature(fn).parameters
-    return fn(*args, **{k: v for k, v in kwargs.items() if k in params})
+    result = fn(*args, **{k: v for k, v in kwargs.items() if k in params})
+    wanted = kwargs.get("alternative", "two-sided")
+    if wanted != "two-sided" and "alternative" not in params:
+        note = f"{result.method} has no one-sided version: its p-value and interval are two-sided"
+        result = replace(result, warnings=(*result.warnings, note))
+    return result
 
 
 def _degenerate(method: str, reason: str) -> TestResult:
@@ -131,6 +163,134 @@ def expected_min(c: Sums, v: Sums) -> float:
     return min(ct * succ, ct * fail, vt * succ, vt * fail) / total
 
 
+@dataclass(frozen=True)
+class Call:
+    """Everything a method's handler may need for one variant against the control on one metric."""
+
+    choice: Choice
+    metric: Metric
+    control: Sums
+    variant: Sums
+    alpha: float
+    min_n: int
+    values: ValuesFn
+    alternative: str = "two-sided"
+    seed: int = 0
+    resamples: int = RESAMPLES
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return {"alpha": self.alpha, "min_n": self.min_n, "alternative": self.alternative}
+
+
+Handler = Callable[[Call], "TestResult"]
+
+
+def _user_test(c: Call) -> TestResult:
+    import agilesocial.stats as st
+
+    method = c.choice.method
+    (cs, ct), (vs, vt) = _counts(c.control), _counts(c.variant)
+    if method == Method.two_proportion and expected_min(c.control, c.variant) < 5:
+        method = Method.fisher
+    fn = {Method.two_proportion: st.two_proportion, Method.chi_square: st.chi_square}.get(method, st.fisher_exact)
+    return _call(fn, cs, ct, vs, vt, **c.options)
+
+
+def _arm_stats(c: Call) -> tuple[Any, Any]:
+    if c.choice.kind == "proportion":
+        return _proportion_stats(c.control), _proportion_stats(c.variant)
+    return c.control.sample_stats(), c.variant.sample_stats()
+
+
+def _permutation(c: Call) -> TestResult:
+    import agilesocial.stats as st
+
+    (cy, cx), (vy, vx) = c.values()
+    ratio = c.metric.denominator is not None
+    return _call(
+        st.permutation_test,
+        cy,
+        cx if ratio else None,
+        vy,
+        vx if ratio else None,
+        seed=c.seed,
+        resamples=c.resamples,
+        **c.options,
+    )
+
+
+def _ratio_delta(c: Call) -> TestResult:
+    import agilesocial.stats as st
+
+    return _call(st.ratio_delta, *_arm_stats(c), **c.options)
+
+
+def _welch(c: Call) -> TestResult:
+    import agilesocial.stats as st
+
+    if c.metric.denominator is None:
+        return _call(st.welch_t, *_arm_stats(c), **c.options)
+    (cy, cx), (vy, vx) = c.values()  # a rate metric: the mean of the per-post rates
+    rc, rv = st.SampleStats.from_arrays(_rates(cy, cx)), st.SampleStats.from_arrays(_rates(vy, vx))
+    return _call(st.welch_t, rc, rv, **c.options)
+
+
+def _pooled_z(c: Call) -> TestResult:
+    import agilesocial.stats as st
+
+    return _call(st.pooled_z, *_arm_stats(c), **c.options)
+
+
+def _bayesian(c: Call) -> TestResult:
+    import agilesocial.stats as st
+
+    higher = c.metric.direction == "higher"
+    return _call(st.bayesian, *_arm_stats(c), kind=c.choice.kind, higher_is_better=higher, **c.options)
+
+
+def _mann_whitney(c: Call) -> TestResult:
+    import agilesocial.stats as st
+
+    (cy, cx), (vy, vx) = c.values()
+    if c.metric.denominator is not None:
+        cy, vy = _rates(cy, cx), _rates(vy, vx)
+    return _call(st.mann_whitney, cy, vy, **c.options)
+
+
+def _glm(c: Call) -> TestResult:
+    import agilesocial.stats as st
+
+    (cy, cx), (vy, vx) = c.values()
+    keep_c = [i for i, x in enumerate(cx) if x > 0]
+    keep_v = [i for i, x in enumerate(vx) if x > 0]
+    return _call(
+        st.count_glm,
+        [cy[i] for i in keep_c],
+        [cx[i] for i in keep_c],
+        [vy[i] for i in keep_v],
+        [vx[i] for i in keep_v],
+        family=str(c.choice.method),
+        **c.options,
+    )
+
+
+#: method -> handler; ``run_test`` dispatches through it (``its`` runs on a daily series, see ``run_its``).
+REGISTRY: dict[Method, Handler] = {
+    Method.permutation: _permutation,
+    Method.ratio_delta: _ratio_delta,
+    Method.welch_t: _welch,
+    Method.pooled_z: _pooled_z,
+    Method.bayesian: _bayesian,
+    Method.mann_whitney: _mann_whitney,
+    Method.negbin: _glm,
+    Method.poisson: _glm,
+    Method.two_proportion: _user_test,
+    Method.chi_square: _user_test,
+    Method.fisher: _user_test,
+}
+
+
 def run_test(
     choice: Choice,
     metric: Metric,
@@ -140,60 +300,29 @@ def run_test(
     alpha: float,
     min_n: int,
     values: ValuesFn,
+    alternative: str = "two-sided",
+    seed: int = 0,
+    resamples: int = RESAMPLES,
 ) -> TestResult:
-    """One variant against the control on one metric. Invalid inputs become a result with a reason, never raise."""
-    import agilesocial.stats as st
+    """One variant against the control on one metric. Invalid inputs become a result with a reason, never raise.
 
+    ``values`` returns the per-post (numerator, denominator) lists of control and variant (denominators 1.0 for
+    count metrics); methods that work on sums alone never call it. ``seed`` seeds the randomisation test
+    (analyze uses :func:`seed_for` of the experiment id).
+    """
     method = choice.method
     try:
         if choice.kind == "proportion":
             reason = _not_people(metric, control, variant)
             if reason is not None:
                 return _degenerate(str(method), reason)
-        if method in USER_METHODS:
-            (cs, ct), (vs, vt) = _counts(control), _counts(variant)
-            if method == Method.two_proportion and expected_min(control, variant) < 5:
-                method = Method.fisher
-            fn = {Method.two_proportion: st.two_proportion, Method.chi_square: st.chi_square}.get(
-                method, st.fisher_exact
-            )
-            return _call(fn, cs, ct, vs, vt, alpha=alpha)
-        if choice.kind == "proportion":
-            c, v = _proportion_stats(control), _proportion_stats(variant)
-        else:
-            c, v = control.sample_stats(), variant.sample_stats()
-        if method == Method.ratio_delta:
-            return _call(st.ratio_delta, c, v, alpha=alpha, min_n=min_n)
-        if method == Method.welch_t and metric.denominator is None:
-            return _call(st.welch_t, c, v, alpha=alpha, min_n=min_n)
-        if method == Method.pooled_z:
-            return _call(st.pooled_z, c, v, alpha=alpha)
-        if method == Method.bayesian:
-            higher = metric.direction == "higher"
-            return _call(st.bayesian, c, v, kind=choice.kind, higher_is_better=higher, alpha=alpha)
-        (cy, cx), (vy, vx) = values()
-        if method == Method.welch_t:  # a rate metric: the mean of the per-post rates
-            rc, rv = st.SampleStats.from_arrays(_rates(cy, cx)), st.SampleStats.from_arrays(_rates(vy, vx))
-            return _call(st.welch_t, rc, rv, alpha=alpha, min_n=min_n)
-        if method == Method.mann_whitney:
-            if metric.denominator is not None:
-                cy, vy = _rates(cy, cx), _rates(vy, vx)
-            return _call(st.mann_whitney, cy, vy, alpha=alpha, min_n=min_n)
-        if method in (Method.negbin, Method.poisson):
-            keep_c = [i for i, x in enumerate(cx) if x > 0]
-            keep_v = [i for i, x in enumerate(vx) if x > 0]
-            return _call(
-                st.count_glm,
-                [cy[i] for i in keep_c],
-                [cx[i] for i in keep_c],
-                [vy[i] for i in keep_v],
-                [vx[i] for i in keep_v],
-                family=str(method),
-                alpha=alpha,
-            )
+        handler = REGISTRY.get(method)
+        if handler is None:
+            return _degenerate(str(method), f"method {method} is not available for a split test")
+        call = Call(choice, metric, control, variant, alpha, min_n, values, alternative, seed, resamples)
+        return handler(call)
     except ValueError as exc:
         return _degenerate(str(method), f"the test could not run: {exc}")
-    return _degenerate(str(method), f"method {method} is not available for a split test")  # pragma: no cover
 
 
 def run_its(series: DailySeries, intervention: Any, *, alpha: float) -> tuple[TestResult, tuple[int, int], str]:

@@ -14,8 +14,9 @@ from agilesocial.plan.common import Id, NonEmptyStr, Probability, StrictModel
 class Method(StrEnum):
     """Statistical methods an experiment may request with ``method:``."""
 
-    ratio_delta = "ratio_delta"  # ratio of sums, delta-method variance over posts (default for rates, unit=post)
-    welch_t = "welch_t"  # mean per post (default for counts, unit=post)
+    permutation = "permutation"  # randomisation test of the studentised ratio of sums (default, unit=post)
+    ratio_delta = "ratio_delta"  # ratio of sums, delta-method variance over posts (large samples only)
+    welch_t = "welch_t"  # mean per post, Welch t test
     mann_whitney = "mann_whitney"  # robust rank test on per-post values
     negbin = "negbin"  # negative-binomial GLM with log(exposure) offset
     poisson = "poisson"  # Poisson GLM with log(exposure) offset
@@ -229,6 +230,13 @@ class Experiment(StrictModel):
     metric: str | None = Field(None, description="Primary metric (from the metric catalog).")
     guardrails: list[str] = Field(default_factory=list, description="Metrics that must not get worse.")
     method: Method | None = Field(None, description="Override the default statistical method.")
+    alternative: Literal["two-sided", "greater", "less"] = Field(
+        "two-sided",
+        description=(
+            "Direction of the hypothesis: two-sided (default), greater (the variants are expected to raise the "
+            "metric) or less (to lower it). One-sided p-values, intervals and sample sizes follow it."
+        ),
+    )
     mde: float | None = Field(None, gt=0, description="Minimum detectable effect, relative (0.1 = +10 %).")
     alpha: Probability | None = Field(None, description="Significance level (default from agile-social.yaml).")
     power: Probability | None = Field(None, description="Planned power (default 0.8).")

@@ -7,6 +7,7 @@ from agilesocial.stats.bayes import bayesian
 from agilesocial.stats.corrections import adjust_pvalues, sequential_alpha, srm_check
 from agilesocial.stats.counts import count_glm, overdispersion_test
 from agilesocial.stats.means import mann_whitney, welch_t
+from agilesocial.stats.permutation import permutation_test
 from agilesocial.stats.power import (
     mde_for_n,
     n_for_mean,
@@ -38,6 +39,7 @@ __all__ = [
     "n_for_proportion",
     "n_for_ratio",
     "overdispersion_test",
+    "permutation_test",
     "pooled_z",
     "power_proportion",
     "ratio_delta",

@@ -28,6 +28,10 @@ class TestResult:
         reason: why some values are None (degenerate input), in plain words.
         warnings: assumption problems in plain words.
         statistic, df: the test statistic (z, t, chi2, W, odds ratio...) and its degrees of freedom when defined.
+        alternative: ``two-sided``, ``greater`` (variant above control) or ``less``; the p-value and both intervals
+            are for it (a one-sided interval is infinite on one end; ``to_dict`` writes an infinite end as null).
+        resamples, exact: randomisation tests only -- how many assignments the p-value counts over, and whether
+            they are all the possible ones (exact) or a seeded random sample of them.
     """
 
     __test__ = False  # not a pytest test class
@@ -46,6 +50,9 @@ class TestResult:
     warnings: tuple[str, ...] = ()
     statistic: float | None = None
     df: float | None = None
+    alternative: str = "two-sided"
+    resamples: int | None = None
+    exact: bool | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -53,9 +60,9 @@ class TestResult:
             "control_value": self.control_value,
             "variant_value": self.variant_value,
             "abs_lift": self.abs_lift,
-            "abs_ci": list(self.abs_ci) if self.abs_ci is not None else None,
+            "abs_ci": json_interval(self.abs_ci),
             "rel_lift": self.rel_lift,
-            "rel_ci": list(self.rel_ci) if self.rel_ci is not None else None,
+            "rel_ci": json_interval(self.rel_ci),
             "p_value": self.p_value,
             "chance_to_beat": self.chance_to_beat,
             "expected_loss": self.expected_loss,
@@ -63,7 +70,26 @@ class TestResult:
             "warnings": list(self.warnings),
             "statistic": self.statistic,
             "df": self.df,
+            "alternative": self.alternative,
+            "resamples": self.resamples,
+            "exact": self.exact,
         }
+
+
+ALTERNATIVES = ("two-sided", "greater", "less")
+
+
+def check_alternative(alternative: str) -> str:
+    if alternative not in ALTERNATIVES:
+        raise ValueError(f"alternative == {alternative!r}, must be one of 'two-sided', 'greater', 'less'")
+    return alternative
+
+
+def json_interval(ci: tuple[float, float] | None) -> list[float | None] | None:
+    """An interval for JSON: an infinite (unbounded) end becomes null."""
+    if ci is None:
+        return None
+    return [b if math.isfinite(b) else None for b in ci]
 
 
 def z_crit(alpha: float) -> float:

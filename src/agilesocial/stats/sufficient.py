@@ -39,7 +39,7 @@ def check_finite(value: float, name: str) -> float:
     return float(value)
 
 
-def as_array(values: Sequence[float], name: str) -> np.ndarray:
+def as_array(values: Sequence[float] | np.ndarray, name: str) -> np.ndarray:
     """A 1-D float array with only finite values (raises ValueError otherwise)."""
     arr = np.asarray(values, dtype=float)
     if arr.ndim != 1:
