@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -95,10 +96,20 @@ def base_files() -> dict[str, Any]:
     )
 
 
+@dataclass(frozen=True)
+class Link:
+    """A symbolic link in a project written by ``write_project`` (its target may be missing)."""
+
+    target: str
+
+
 def write_project(root: Path, files: dict[str, Any]) -> Path:
     for relative, data in files.items():
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, Link):
+            target.symlink_to(data.target)
+            continue
         target.write_text(data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return root
 
@@ -120,15 +131,70 @@ def test_base_project_is_clean(tmp_path: Path) -> None:
 
 
 def test_given_files_use_the_project_as_context(tmp_path: Path, monkeypatch: Any) -> None:
-    """pre-commit passes only changed files: references into other files still resolve, findings stay in the file."""
+    """Named files: references into other files resolve; file-scope findings elsewhere are not reported, but
+    project-scope ones (a cross-file break) are, wherever they are."""
     files = base_files()
-    files["sprints/s2.yaml"]["start"] = "2026-12-20"  # overlaps s1 (AS501 on both sprints)
+    files["sprints/s2.yaml"]["start"] = "2026-12-20"  # overlaps s1 (AS501 on both sprints: project scope)
+    del files["plans/acme.yaml"]["program"]["owner"]  # AS603 in the plan: file scope
     write_project(tmp_path, files)
     monkeypatch.chdir(tmp_path)
     report = _run(tmp_path, [Path("experiments/e1.yaml")])
-    assert report.files == ["experiments/e1.yaml"] and report.findings == []
-    report = _run(tmp_path, [Path("sprints/s2.yaml")])
-    assert [(f.code, f.path) for f in report.findings] == [("AS501", "sprints/s2.yaml")]
+    assert report.files == ["experiments/e1.yaml"]
+    assert [(f.code, f.path) for f in report.findings] == [("AS501", "sprints/s1.yaml"), ("AS501", "sprints/s2.yaml")]
+    report = _run(tmp_path, [Path("plans/acme.yaml")])
+    assert sorted(f.code for f in report.findings) == ["AS501", "AS501", "AS603"]
+    report = _run(tmp_path)  # the whole project: everything
+    assert sorted(f.code for f in report.findings) == ["AS501", "AS501", "AS603"]
+
+
+def test_named_files_report_the_references_they_break(tmp_path: Path, monkeypatch: Any) -> None:
+    """What the pre-commit hook used to let through when it validated only the changed files."""
+    monkeypatch.chdir(tmp_path)
+    files = base_files()
+    files["plans/acme.yaml"]["objectives"][0]["id"] = "engagement"  # e1 and the tools refer to 'eng'
+    files["plans/acme.yaml"]["tools"] = [{"id": "ig", "platform": "instagram", "serves": ["engagement", "svc"]}]
+    write_project(tmp_path, files)
+    report = _run(tmp_path, [Path("plans/acme.yaml")])
+    assert [(f.code, f.path) for f in report.findings] == [("AS402", "experiments/e1.yaml")]
+    assert report.exit_code() == 1
+
+    files = base_files()
+    files["agile-social.yaml"]["metrics"][0]["name"] = "link_clicks_per_reach"  # the plan uses the old name
+    write_project(tmp_path, files)
+    report = _run(tmp_path, [Path("agile-social.yaml")])
+    assert [(f.code, f.path) for f in report.findings] == [("AS107", "plans/acme.yaml")]
+
+    write_project(tmp_path, base_files())
+    (tmp_path / "sprints/s1.yaml").unlink()  # e1 runs in sprint s1
+    for paths in (None, [Path("sprints")], [Path("plans/acme.yaml")], [tmp_path]):
+        report = _run(tmp_path, paths)
+        assert [(f.code, f.path) for f in report.findings] == [("AS403", "experiments/e1.yaml")], paths
+
+
+def test_the_config_is_always_checked(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    files = base_files()
+    files["agile-social.yaml"]["timezone"] = "Europe/Amsterdm"
+    write_project(tmp_path, files)
+    for paths in (None, [Path("experiments/e1.yaml")], [Path("agile-social.yaml")]):
+        report = _run(tmp_path, paths)
+        assert [(f.code, f.path, f.line) for f in report.findings] == [("AS001", "agile-social.yaml", 6)], paths
+
+
+def test_paths_are_relative_to_the_repository_root(tmp_path: Path, monkeypatch: Any) -> None:
+    """Text output stays relative to the current folder; repo_path (annotations, SARIF) to the git top level."""
+    (tmp_path / ".git").mkdir()
+    project = tmp_path / "marketing"
+    files = base_files()
+    del files["plans/acme.yaml"]["program"]["owner"]
+    write_project(project, files)
+    for cwd, shown in ((project / "plans", "acme.yaml"), (tmp_path, "marketing/plans/acme.yaml")):
+        monkeypatch.chdir(cwd)
+        (finding,) = _run(project).findings
+        assert (finding.path, finding.repo_path) == (shown, "marketing/plans/acme.yaml")
+    (tmp_path / ".git").rmdir()  # not in git: relative to the project root
+    (finding,) = _run(project).findings
+    assert finding.repo_path == "plans/acme.yaml"
 
 
 def test_findings_are_sorted_and_located(tmp_path: Path, monkeypatch: Any) -> None:

@@ -11,7 +11,7 @@ import pytest
 from agilesocial.config import load_project
 from agilesocial.lint.registry import RULES
 from agilesocial.lint.runner import run_validation
-from test_lint_project import TODAY, base_files, write_project
+from test_lint_project import TODAY, Link, base_files, write_project
 
 Files = dict[str, Any]
 Mutation = Callable[[Files], None]
@@ -67,6 +67,10 @@ def copy_experiment(new_id: str) -> Mutation:
 # code -> (failing mutation, passing near-miss mutation)
 CASES: dict[str, tuple[Mutation, Mutation]] = {
     "AS001": (lambda f: exp(f).update(unit="person"), lambda f: exp(f).update(unit="user")),
+    "AS002": (  # a dangling link hides a sprint; a dangling link to a non-YAML file hides nothing
+        lambda f: f.update({"sprints/s3.yaml": Link("gone.yaml")}),
+        lambda f: f.update({"sprints/notes.txt": Link("gone.txt")}),
+    ),
     "AS009": (
         lambda f: sprint(f)["key_results"][0].update(weekly_targets=[2.1, 0.022]),
         lambda f: sprint(f)["key_results"][0].update(weekly_targets=[1.0, 0.022]),

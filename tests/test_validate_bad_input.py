@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -91,5 +92,48 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     monkeypatch.chdir(tmp_path)
     code, output = validate()
-    assert code == 1
-    assert output.startswith("plans/locked.yaml: error AS001 cannot read file: Permission denied"), output
+    assert code == 2
+    assert output.startswith("plans/locked.yaml: error AS002 cannot read file: Permission denied"), output
+    code, output = validate("plans/locked.yaml")  # named on the command line: the same one-line finding
+    assert code == 2
+    assert output.startswith("plans/locked.yaml: error AS002 cannot read file: Permission denied"), output
+    code, _ = validate("--exit-zero")  # an unchecked file is not a finding to roll out
+    assert code == 2
+
+
+def test_broken_links_and_unreadable_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "gone.yaml").symlink_to("nowhere.yaml")
+    (tmp_path / "plans" / "loop.yml").symlink_to("loop.yml")
+    (tmp_path / "plans" / "readme.txt").symlink_to("missing.txt")  # not a plan: ignored
+    (tmp_path / "sprints" / "locked").mkdir(parents=True)
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.chdir(tmp_path)
+    code, output = validate()
+    assert code == 2
+    assert output.splitlines() == [
+        "plans/gone.yaml: error AS002 broken symbolic link (its target nowhere.yaml does not exist) (restore the "
+        "target, or remove the link)",
+        "",
+        "plans/loop.yml: error AS002 symbolic link loop (point the link at a real file, or remove it)",
+        "",
+        "sprints/locked: error AS002 cannot read folder: Permission denied; its files were not checked (fix its "
+        "permissions)",
+        "",
+        "3 errors, 0 warnings in 3 of 3 files checked",
+    ]
+    code, output = validate("plans/gone.yaml")
+    assert (code, output.splitlines()[0]) == (
+        2,
+        "plans/gone.yaml: error AS002 broken symbolic link (its target "
+        "nowhere.yaml does not exist) (restore the target, or remove the link)",
+    )

@@ -19,7 +19,9 @@ Examples:
   agile-social validate --format sarif > agile-social.sarif
 
 \b
-Exit codes: 0 clean, 1 findings (errors; warnings too with --strict), 2 usage or I/O error."""
+Exit codes: 0 clean, 1 findings (errors; warnings too with --strict), 2 usage or I/O error
+(unreadable files or folders and broken links are AS002 findings in the report, and exit 2 even with --exit-zero).
+Without PATH, or given the project's root folder, the whole project is checked: what pre-commit runs."""
 
 
 def _check_format(value: str) -> str:
@@ -48,7 +50,10 @@ def register(app: typer.Typer) -> None:
             ),
         ] = "text",
         exit_zero: Annotated[
-            bool, typer.Option("--exit-zero", help="Exit 0 even with findings (for rolling the check out).")
+            bool,
+            typer.Option(
+                "--exit-zero", help="Exit 0 even with findings (for rolling the check out); I/O errors still exit 2."
+            ),
         ] = False,
         quiet: QuietOption = False,
     ) -> None:
@@ -57,7 +62,7 @@ def register(app: typer.Typer) -> None:
         from agilesocial.lint.runner import project_for, run_validation
 
         report = run_validation(project_for(paths), paths or None)
-        REPORTERS[output_format]().render(report.to_dict(), console(), quiet=quiet)
-        code = report.exit_code(strict)
-        if code and not exit_zero:
+        REPORTERS[output_format]().render(report.to_dict(quiet=quiet), console(), quiet=quiet)
+        code = report.exit_code(strict, exit_zero)
+        if code:
             raise typer.Exit(code)

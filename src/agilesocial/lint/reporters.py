@@ -106,7 +106,7 @@ class GithubReporter(Reporter):
 
     def render(self, data: dict[str, Any], console: Any, *, quiet: bool = False) -> None:
         for f in data["findings"]:
-            props = [f"file={_escape_property(f['path'])}"]
+            props = [f"file={_escape_property(f.get('repo_path') or f['path'])}"]
             props += [f"{key}={f[field]}" for key, field in (("line", "line"), ("col", "column")) if f[field]]
             props.append(f"title={_escape_property(f['code'])}")
             message = f["message"] + (f" ({f['hint']})" if f["hint"] else "")
@@ -120,42 +120,80 @@ class SarifReporter(Reporter):
     help = "SARIF 2.1.0 for GitHub code scanning"
 
     def render(self, data: dict[str, Any], console: Any, *, quiet: bool = False) -> None:
-        rules = data["rules"]
-        index = {rule["code"]: i for i, rule in enumerate(rules)}
-        results = []
-        for f in data["findings"]:
-            location: dict[str, Any] = {"artifactLocation": {"uri": f["path"]}}
-            if f["line"]:
-                location["region"] = {"startLine": f["line"], "startColumn": f["column"] or 1}
-            text = f["message"] + (f" ({f['hint']})" if f["hint"] else "")
-            results.append(
-                {
-                    "ruleId": f["code"],
-                    "ruleIndex": index[f["code"]],
-                    "level": f["severity"],
-                    "message": {"text": text},
-                    "locations": [{"physicalLocation": location}],
-                }
-            )
-        driver = {
-            "name": data["tool"]["name"],
-            "version": data["tool"]["version"],
-            "rules": [
-                {
-                    "id": r["code"],
-                    "name": r["name"],
-                    "shortDescription": {"text": r["summary"]},
-                    "defaultConfiguration": {"level": r["severity"]},
-                }
-                for r in rules
-            ],
-        }
-        sarif = {
-            "version": "2.1.0",
-            "$schema": SARIF_SCHEMA,
-            "runs": [{"tool": {"driver": driver}, "results": results}],
-        }
-        console.file.write(json.dumps(sarif, indent=2) + "\n")
+        console.file.write(json.dumps(sarif_log(data), indent=2) + "\n")
+
+
+#: The ``uriBaseId`` of every result's location: the repository root (``originalUriBaseIds`` says where it was).
+SRCROOT = "%SRCROOT%"
+
+
+def sarif_log(data: dict[str, Any]) -> dict[str, Any]:
+    """SARIF 2.1.0 of a ``ValidationReport.to_dict()``: URIs relative to the repository root, percent-encoded."""
+    rules = data["rules"]
+    index = {rule["code"]: i for i, rule in enumerate(rules)}
+    results = []
+    for f in data["findings"]:
+        location: dict[str, Any] = {"artifactLocation": _artifact(f.get("repo_path") or f["path"])}
+        if f["line"]:
+            location["region"] = {"startLine": f["line"], "startColumn": f["column"] or 1}
+        text = f["message"] + (f" ({f['hint']})" if f["hint"] else "")
+        results.append(
+            {
+                "ruleId": f["code"],
+                "ruleIndex": index[f["code"]],
+                "level": f["severity"],
+                "message": {"text": text},
+                "locations": [{"physicalLocation": location}],
+            }
+        )
+    driver = {
+        "name": data["tool"]["name"],
+        "version": data["tool"]["version"],
+        "informationUri": _information_uri(rules),
+        "rules": [_descriptor(r) for r in rules],
+    }
+    if not driver["informationUri"]:
+        del driver["informationUri"]
+    run: dict[str, Any] = {"tool": {"driver": driver}}
+    if data.get("root"):
+        run["originalUriBaseIds"] = {SRCROOT: {"uri": Path(data["root"]).as_uri().rstrip("/") + "/"}}
+    run["results"] = results
+    return {"version": "2.1.0", "$schema": SARIF_SCHEMA, "runs": [run]}
+
+
+def _artifact(path: str) -> dict[str, str]:
+    """A relative path becomes a percent-encoded URI under %SRCROOT%; an absolute one a ``file:`` URI."""
+    from agilesocial.lint.rulesdoc import uri_path
+
+    p = Path(path)
+    if p.is_absolute():
+        return {"uri": p.as_uri()}
+    return {"uri": uri_path(p.as_posix()), "uriBaseId": SRCROOT}
+
+
+def _descriptor(rule: dict[str, Any]) -> dict[str, Any]:
+    descriptor: dict[str, Any] = {
+        "id": rule["code"],
+        "name": rule["name"],
+        "shortDescription": {"text": rule["summary"]},
+        "fullDescription": {"text": rule["description"] or rule["summary"]},
+        "help": {
+            "text": rule["fix"] or rule["summary"],
+            "markdown": f"**{rule['code']} {rule['name']}** ({rule['severity']}): {rule['summary']}\n\n"
+            f"{rule['description']}\n\n**Fix:** {rule['fix']}",
+        },
+        "defaultConfiguration": {"level": rule["severity"]},
+        "properties": {"scope": rule["scope"]},
+    }
+    if rule.get("help_uri"):
+        descriptor["helpUri"] = rule["help_uri"]
+    return descriptor
+
+
+def _information_uri(rules: list[dict[str, Any]]) -> str | None:
+    """The rules page (without an anchor), when the rules have a documentation URI."""
+    uri = next((r["help_uri"] for r in rules if r.get("help_uri")), None)
+    return uri.split("#", 1)[0] if uri else None
 
 
 #: Output formats by name, in the order --help lists them.

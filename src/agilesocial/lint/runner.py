@@ -1,12 +1,15 @@
-"""``run_validation``: load the files, record schema issues as AS001, run every lint check, keep the selected files.
+"""``run_validation``: load the files, record schema issues as AS001 and I/O problems as AS002, run every lint check.
 
-When explicit paths are given (e.g. by pre-commit, which passes only the changed files), the rest of the project is
-loaded as context, so references to plans, objectives and sprints in other files still resolve; findings are
-reported only for the given files.
+Without paths (or given the project's root folder) the whole project is checked. Given paths (files or folders),
+the rest of the project is loaded as context, so references to plans, objectives and sprints in other files resolve;
+findings are reported for the given files, plus every *project*-scope finding anywhere (a reference the named files
+broke: a renamed objective, a custom metric renamed in ``agile-social.yaml``), plus I/O problems wherever they are.
+``agile-social.yaml`` is always checked.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from datetime import date
@@ -21,7 +24,8 @@ from agilesocial.lint.plan_rules import check_plan
 from agilesocial.lint.project_rules import check_duplicate_ids, check_overlaps, check_sprint
 from agilesocial.lint.registry import RULES
 from agilesocial.lint.value_rules import check_rates
-from agilesocial.plan.workspace import expand_paths, load_workspace
+from agilesocial.plan.loader import SchemaIssue
+from agilesocial.plan.workspace import load_workspace, scan_yaml
 
 
 def display_path(path: Path | str, base: Path | None = None) -> str:
@@ -33,14 +37,29 @@ def display_path(path: Path | str, base: Path | None = None) -> str:
 def _display(path: str, base: str) -> str:
     p = Path(path)
     try:
-        return p.resolve().relative_to(_resolved(base)).as_posix()
+        return _absolute(p).relative_to(_resolved(base)).as_posix()
     except (ValueError, OSError):
         return p.as_posix()
+
+
+def _absolute(p: Path) -> Path:
+    """``p`` made absolute with its folders resolved but not the file itself (a broken link stays itself)."""
+    p = p.absolute()
+    return p.parent.resolve() / p.name if p.is_symlink() else p.resolve()
 
 
 @functools.lru_cache(maxsize=16)
 def _resolved(base: str) -> Path:
     return Path(base).resolve()
+
+
+def repository_root(start: Path) -> Path:
+    """The git top level above ``start`` (a ``.git`` folder or file), else ``start`` itself."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
 
 
 def project_for(paths: Sequence[Path] | None = None) -> Project:
@@ -56,19 +75,19 @@ def project_for(paths: Sequence[Path] | None = None) -> Project:
         raise
 
 
-def select_files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
-    """The YAML files to validate: the given files/folders, or the project's plan, experiment and sprint folders."""
+def select_files(project: Project, paths: Sequence[Path] | None) -> tuple[list[Path], list[SchemaIssue]]:
+    """The YAML files to validate (the given files/folders, or the project's folders) and the I/O problems met."""
     if paths:
         for p in paths:
-            if not p.exists():
+            if not p.exists() and not p.is_symlink():
                 raise AgileSocialError("no such file or directory", path=p, hint="check the path", exit_code=EXIT_USAGE)
-        files = expand_paths(paths)
+        files, problems = scan_yaml(paths)
         where = ", ".join(str(p) for p in paths)
     else:
         folders = list(project.folders.values())
-        files = expand_paths(f for f in folders if f.is_dir())
+        files, problems = scan_yaml(f for f in folders if f.is_dir() or f.is_symlink())
         where = ", ".join(display_path(f) + "/" for f in folders)
-    if not files:
+    if not files and not problems:
         outside = project.config_path is None and not paths
         raise AgileSocialError(
             f"no plan, experiment or sprint YAML files found in {where}",
@@ -76,7 +95,7 @@ def select_files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
             + "run 'agile-social init' to scaffold a project, or pass the files to check",
             exit_code=EXIT_USAGE,
         )
-    return files
+    return files, problems
 
 
 def run_validation(
@@ -85,9 +104,17 @@ def run_validation(
     """Validate ``paths`` (default: the whole project) and return the sorted findings.
 
     Raises :class:`AgileSocialError` (exit 2) for a path that does not exist or when there is nothing to check.
+    I/O problems (unreadable files or folders, broken links) are AS002 findings; the report's exit code is then 2.
     """
-    selected = select_files(project, paths)
-    context = expand_paths(f for f in project.folders.values() if f.is_dir()) if paths else []
+    named = None if not paths or any(_is_root(p, project) for p in paths) else paths
+    selected, problems = select_files(project, named)
+    context: list[Path] = []
+    if named:
+        try:
+            context, more = select_files(project, None)
+        except AgileSocialError:  # the project's folders hold nothing (yet): the named files stand alone
+            context, more = [], []
+        problems += more
     ws = load_workspace(project, [*selected, *context])
     ctx = LintContext(
         workspace=ws,
@@ -96,12 +123,15 @@ def run_validation(
         focus_limit=project.config.defaults.focus_limit,
         display=display_path,
     )
-    rule = RULES["AS001"]
-    for issue in ws.issues:
+    seen: set[tuple[str, str]] = set()
+    for issue in [*problems, *ws.issues]:
+        code = "AS002" if issue.io_error else "AS001"
+        path = display_path(issue.path)
+        if (code, path) in seen and issue.io_error:
+            continue
+        seen.add((code, path))
         ctx.findings.append(
-            Finding(
-                "AS001", rule.severity, display_path(issue.path), issue.line, issue.column, issue.message, issue.hint
-            )
+            Finding(code, RULES[code].severity, path, issue.line, issue.column, issue.message, issue.hint)
         )
     for plan in ws.plans:
         check_plan(ctx, plan)
@@ -112,14 +142,31 @@ def run_validation(
     check_rates(ctx)
     check_overlaps(ctx)
     check_duplicate_ids(ctx)
-    wanted = {display_path(p) for p in selected}
-    findings = [f for f in ctx.findings if f.path in wanted]
     files = [display_path(p) for p in selected]
-    if not paths:  # the whole project: its config too (it loaded, but some values only fail later)
-        config = config_findings(project)
-        findings += config
-        files += [config[0].path] if config else []
-    return ValidationReport(findings=findings, files=files)
+    files += sorted({f.path for f in ctx.findings if f.code == "AS002"} - set(files))
+    findings = ctx.findings
+    if named:
+        wanted = set(files)
+        findings = [f for f in findings if f.path in wanted or RULES[f.code].scope == "project"]
+    config = config_findings(project)  # always: it loaded, but some values only fail later
+    findings += config
+    files += [config[0].path] if config and config[0].path not in files else []
+    root = repository_root(project.root)
+    findings = [dataclasses.replace(f, repo_path=repo_path(f.path, root)) for f in findings]
+    return ValidationReport(findings=findings, files=files, root=root.as_posix())
+
+
+def _is_root(path: Path, project: Project) -> bool:
+    return project.config_path is not None and path.is_dir() and path.resolve() == project.root.resolve()
+
+
+def repo_path(path: str, root: Path) -> str:
+    """A displayed path (relative to the current folder, or absolute) relative to ``root``; absolute outside it."""
+    absolute = _absolute(Path(path))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
 
 
 def config_findings(project: Project) -> list[Finding]:

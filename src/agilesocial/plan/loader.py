@@ -11,7 +11,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from agilesocial.errors import YamlError
+from agilesocial.errors import EXIT_USAGE, YamlError
 from agilesocial.plan.experiment import Experiment
 from agilesocial.plan.project import ProjectConfig
 from agilesocial.plan.sprint import Sprint
@@ -38,6 +38,8 @@ class SchemaIssue:
     column: int | None
     message: str
     hint: str | None = None
+    #: the file or folder could not be read at all (an I/O error: exit 2), rather than read and found invalid
+    io_error: bool = False
 
 
 @dataclass
@@ -249,7 +251,8 @@ def load_document(
     try:
         source = load_yaml(path, collect=True)
     except YamlError as exc:
-        return kind, [SchemaIssue(str(exc.path or path), exc.line, exc.column, exc.message, exc.hint)]
+        io_error = exc.exit_code == EXIT_USAGE
+        return kind, [SchemaIssue(str(exc.path or path), exc.line, exc.column, exc.message, exc.hint, io_error)]
     kind = kind or detect_kind(path, source.data, folders)
     if kind is None:
         return None, [

@@ -6,6 +6,8 @@ all of them and ``analyze`` can refuse to run on an invalid project (exit 1).
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +62,78 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return unique
 
 
+def scan_yaml(paths: Iterable[Path]) -> tuple[list[Path], list[SchemaIssue]]:
+    """Like :func:`expand_paths` (symlinked folders followed once), plus the I/O problems met on the way.
+
+    A folder that cannot be listed, a broken symbolic link (named ``*.yaml``/``*.yml`` or without a suffix, so
+    possibly a folder) and a link loop become :class:`SchemaIssue` entries with ``io_error=True``, never skipped
+    silently.
+    """
+    files: list[Path] = []
+    problems: list[SchemaIssue] = []
+    seen_dirs: set[Path] = set()
+    for p in paths:
+        if p.is_symlink() and not p.exists():
+            problems.append(_link_problem(p))
+        elif p.is_dir():
+            found: list[Path] = []
+            _walk(p, found, problems, seen_dirs)
+            files.extend(sorted(found))
+        else:
+            files.append(p)
+    return expand_paths(files), problems
+
+
+def _io_issue(path: Path, message: str, hint: str) -> SchemaIssue:
+    return SchemaIssue(str(path), None, None, message, hint, io_error=True)
+
+
+def _link_problem(path: Path) -> SchemaIssue:
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return _io_issue(path, "symbolic link loop", "point the link at a real file, or remove it")
+    return _io_issue(
+        path, f"broken symbolic link (its target {target} does not exist)", "restore the target, or remove the link"
+    )
+
+
+def _walk(folder: Path, files: list[Path], problems: list[SchemaIssue], seen: set[Path]) -> None:
+    try:
+        key = folder.resolve()
+        if key in seen:  # a link back up the tree: each folder once
+            return
+        seen.add(key)
+        entries = list(os.scandir(folder))
+    except OSError as exc:
+        problems.append(
+            _io_issue(
+                folder, f"cannot read folder: {exc.strerror or exc}; its files were not checked", "fix its permissions"
+            )
+        )
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            if entry.is_dir():
+                _walk(path, files, problems, seen)
+            elif entry.is_file():
+                if path.suffix in YAML_SUFFIXES:
+                    files.append(path)
+            elif entry.is_symlink() and path.suffix in (*YAML_SUFFIXES, ""):
+                problems.append(_link_problem(path))
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                problems.append(_link_problem(path))
+            else:
+                problems.append(_io_issue(path, f"cannot read: {exc.strerror or exc}", "fix its permissions"))
+
+
 def _raw_id(path: Path) -> str | None:
     """The ``id:`` of a file that does not validate, if its YAML can be read at all."""
     from agilesocial.errors import YamlError
@@ -78,7 +152,9 @@ def load_workspace(project: Project, paths: Sequence[Path] | None = None) -> Wor
     folders = project.folders
     targets = list(paths) if paths else [folder for folder in folders.values() if folder.is_dir()]
     ws = Workspace(project)
-    for path in expand_paths(targets):
+    found, problems = scan_yaml(targets)
+    ws.issues.extend(problems)
+    for path in found:
         ws.files.append(path)
         kind, doc = load_document(path, folders=folders)
         if not isinstance(doc, Document):
