@@ -20,16 +20,20 @@ from agilesocial.stats.proportions import chi_square, fisher_exact, two_proporti
 from agilesocial.stats.ratio import pooled_z, ratio_delta
 from agilesocial.stats.result import DEFAULT_MIN_N, TestResult
 from agilesocial.stats.sufficient import SampleStats
-from agilesocial.stats.timeseries import ItsResult, interrupted_time_series
+from agilesocial.stats.its import ItsResult, PlaceboResult, comparative_its, interrupted_time_series, placebo_check
+from agilesocial.stats.timeseries import SegmentedFit, newey_west_lags, segmented_fit
 
 __all__ = [
     "DEFAULT_MIN_N",
     "ItsResult",
+    "PlaceboResult",
+    "SegmentedFit",
     "SampleStats",
     "TestResult",
     "adjust_pvalues",
     "bayesian",
     "chi_square",
+    "comparative_its",
     "count_glm",
     "fisher_exact",
     "interrupted_time_series",
@@ -38,12 +42,15 @@ __all__ = [
     "n_for_mean",
     "n_for_proportion",
     "n_for_ratio",
+    "newey_west_lags",
     "overdispersion_test",
     "permutation_test",
+    "placebo_check",
     "pooled_z",
     "power_proportion",
     "ratio_delta",
     "ratio_sd_from_stats",
+    "segmented_fit",
     "sequential_alpha",
     "srm_check",
     "two_proportion",

@@ -1,208 +1,159 @@
-"""Interrupted time series for before/after designs (no split possible): segmented regression.
+"""Segmented regression on a daily series with Newey-West (HAC) standard errors -- the core of before/after designs.
 
-``value_t = b0 + b1·time + b2·post + b3·time_since_intervention (+ day-of-week dummies) + e_t``, by OLS (WLS with
-``weights``) with Newey-West HAC standard errors (Bartlett kernel, ``maxlags = floor(4 (n/100)^(2/9))``), each
-floored at the ordinary OLS standard error (kernel HAC is biased downward in short series: in a seeded A/A on white
-noise, plain HAC rejected 9 % at alpha 5 %), with t(n - k) critical values.
-``level_change`` = b2 (the jump on the intervention day), ``slope_change`` = b3 (per day). The baseline is the
-counterfactual at the intervention day, averaged over days of the week: ``b0 + b1·t0 + mean(day effects)``;
-``rel_level_change`` = b2 / baseline with a delta-method CI.
+Model (one row per covered day with data, ``t`` = days since the first day, ``t0`` = the change day)::
+
+    y_t = b0 + b1·t + b2·post_t + b3·(t - t0)·post_t (+ 6 day-of-week dummies, Monday the reference) + e_t
+
+fitted by weighted least squares (weights = the day's exposure for rates, its posts for per-post means). The
+covariance is the Newey-West estimator with Bartlett weights ``1 - l/(L+1)``, no prewhitening, the small-sample
+factor ``n/(n-k)``, and the lag rule ``L = floor(4·(n/100)^(2/9))`` -- exactly R's
+``sandwich::NeweyWest(lm(y ~ X, weights = w), lag = L, prewhite = FALSE, adjust = TRUE)`` and statsmodels'
+``fit(cov_type="HAC", cov_kwds={"maxlags": L, "use_correction": True})``. (R's ``NeweyWest`` picks its lag by
+``bwNeweyWest`` when ``lag`` is not given; we always pass ours. statsmodels' ``use_correction=False`` is R's
+``adjust = FALSE``.) Kernel HAC is biased downward in short series, so every standard error used for a test is
+``max(HAC, ordinary WLS)``; inference uses t(n - k).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as sps
 
-from agilesocial.stats.sufficient import as_array, check_alpha, check_positive_int
-
-DEFAULT_MIN_POINTS = 8
-
-
-@dataclass(frozen=True)
-class ItsResult:
-    """Interrupted-time-series estimate.
-
-    Attributes:
-        level_change, level_ci: immediate change on the intervention day (metric units) and its CI.
-        slope_change, slope_ci: change of the daily trend after the intervention and its CI.
-        p_value: two-sided p-value of the level change (HAC).
-        baseline_level: counterfactual level at the intervention (None when not positive).
-        rel_level_change, rel_ci: level change relative to the baseline (None when the baseline is not positive).
-        n_before, n_after: number of days before / from the intervention.
-        warnings: assumption problems in plain words.
-        slope_p_value: p-value of the slope change; joint_p_value: Wald test that both are 0; maxlags: HAC lags.
-    """
-
-    level_change: float
-    level_ci: tuple[float, float]
-    slope_change: float
-    slope_ci: tuple[float, float]
-    p_value: float
-    baseline_level: float | None
-    rel_level_change: float | None
-    rel_ci: tuple[float, float] | None
-    n_before: int
-    n_after: int
-    warnings: tuple[str, ...]
-    slope_p_value: float | None = None
-    joint_p_value: float | None = None
-    maxlags: int = 0
+MIN_DOW_DAYS_BEFORE = 21  # day-of-week effects need at least 3 weeks before the change
+NAMES_BASE = ("intercept", "time", "level_change", "slope_change")
+WEEKDAYS = ("tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def newey_west_lags(n: int) -> int:
-    """Newey & West (1994) automatic lag rule: floor(4 (n/100)^(2/9))."""
+    """The lag rule: floor(4 (n/100)^(2/9)) (Newey & West 1994's rule of thumb)."""
     return math.floor(4 * (n / 100.0) ** (2.0 / 9.0))
 
 
-def interrupted_time_series(
-    dates: Sequence[dt.date],
-    values: Sequence[float],
-    intervention: dt.date,
-    *,
-    alpha: float = 0.05,
-    weights: Sequence[float] | None = None,
-    day_of_week: bool = True,
-    min_points: int = DEFAULT_MIN_POINTS,
-) -> ItsResult:
-    """Segmented regression with HAC standard errors (see the module docstring).
+def newey_west_cov(
+    x: np.ndarray, resid: np.ndarray, weights: np.ndarray | None, lags: int, *, adjust: bool = True
+) -> np.ndarray:
+    """Newey-West sandwich of a (weighted) least-squares fit: bread (X'WX)^-1, meat from the scores w·e·x with
+    Bartlett weights; times n/(n-k) when ``adjust`` (sandwich's ``adjust = TRUE``)."""
+    n, k = x.shape
+    w = np.ones(n) if weights is None else weights
+    scores = x * (w * resid)[:, None]
+    meat = scores.T @ scores
+    for lag in range(1, lags + 1):
+        g = scores[lag:].T @ scores[:-lag]
+        meat += (1.0 - lag / (lags + 1.0)) * (g + g.T)
+    bread = np.linalg.inv(x.T @ (x * w[:, None]))
+    cov = bread @ meat @ bread
+    return cov * n / (n - k) if adjust else cov
 
-    Raises ValueError when the series cannot support the model (no days before or after the intervention,
-    duplicate dates, fewer days than parameters + 2).
+
+@dataclass(frozen=True)
+class SegmentedFit:
+    """A fitted segmented regression.
+
+    Attributes:
+        names: column names (``intercept``, ``time``, ``level_change``, ``slope_change``, then weekdays).
+        params: coefficients; cov_hac / cov_ols: Newey-West and ordinary (W)LS covariances.
+        days: the days (ordinals, sorted); x: the design; x_cf: the same rows with the change switched off (the counterfactual design).
+        y, w: values and weights (ones when unweighted); post: 1.0 on days from the change.
+        day_of_week: whether weekday terms are in; lags: the HAC lag; dof: n - k.
     """
-    import statsmodels.api as sm
 
-    alpha = check_alpha(alpha)
-    min_points = check_positive_int(min_points, "min_points")
-    y = as_array(values, "values")
-    if len(dates) != y.size:
-        raise ValueError(f"dates has {len(dates)} entries but values has {y.size}")
-    if not all(isinstance(d, dt.date) for d in dates) or not isinstance(intervention, dt.date):
-        raise ValueError("dates and intervention must be datetime.date values")
-    ordinals = np.array([d.toordinal() for d in dates], dtype=np.int64)
-    if np.unique(ordinals).size != ordinals.size:
-        raise ValueError("dates contain duplicates; pass one value per day")
-    order = np.argsort(ordinals)
-    ordinals, y = ordinals[order], y[order]
-    w = None
-    if weights is not None:
-        w = as_array(weights, "weights")[order]
-        if w.size != y.size or np.any(w <= 0):
-            raise ValueError("weights must be positive and one per date")
-    t0 = intervention.toordinal()
-    post = (ordinals >= t0).astype(float)
+    names: tuple[str, ...]
+    days: np.ndarray
+    params: np.ndarray
+    cov_hac: np.ndarray
+    cov_ols: np.ndarray
+    x: np.ndarray
+    x_cf: np.ndarray
+    y: np.ndarray
+    w: np.ndarray
+    post: np.ndarray
+    day_of_week: bool
+    lags: int
+    dof: int
+
+    @property
+    def fitted(self) -> np.ndarray:
+        return self.x @ self.params
+
+    @property
+    def counterfactual(self) -> np.ndarray:
+        return self.x_cf @ self.params
+
+    def se(self, contrast: np.ndarray) -> tuple[float, float]:
+        """(HAC, ordinary) standard errors of ``contrast @ params``."""
+        hac = float(contrast @ self.cov_hac @ contrast)
+        ols = float(contrast @ self.cov_ols @ contrast)
+        return math.sqrt(max(hac, 0.0)), math.sqrt(max(ols, 0.0))
+
+
+def _weekday_columns(ordinals: np.ndarray) -> np.ndarray:
+    # date.fromordinal(o).weekday() == (o - 1) % 7 (0 = Monday)
+    weekday = (ordinals - 1) % 7
+    return np.column_stack([(weekday == k).astype(float) for k in range(1, 7)])
+
+
+def segmented_fit(
+    ordinals: Sequence[int] | np.ndarray,
+    values: Sequence[float] | np.ndarray,
+    change: int,
+    *,
+    weights: Sequence[float] | np.ndarray | None = None,
+    day_of_week: bool | None = None,
+    lags: int | None = None,
+) -> SegmentedFit:
+    """Fit the segmented regression of ``values`` on days ``ordinals`` (``date.toordinal()``) with the change on
+    day ``change``.
+
+    ``day_of_week``: None = include weekday terms when at least 21 days before the change have data and the design
+    stays of full rank. Raises ValueError when the series cannot carry the model (fewer than 2 days on a side,
+    fewer days than parameters + 2, duplicate days, non-positive weights).
+    """
+    o = np.asarray(ordinals, dtype=np.int64)
+    y = np.asarray(values, dtype=float)
+    if o.shape != y.shape or o.ndim != 1:
+        raise ValueError(f"days has {o.size} entries but values has {y.size}")
+    if not np.all(np.isfinite(y)):
+        raise ValueError("values must be finite numbers")
+    if np.unique(o).size != o.size:
+        raise ValueError("days contain duplicates; pass one value per day")
+    order = np.argsort(o)
+    o, y = o[order], y[order]
+    w = np.ones_like(y) if weights is None else np.asarray(weights, dtype=float)[order]
+    if w.shape != y.shape or not np.all(np.isfinite(w)) or np.any(w <= 0):
+        raise ValueError("weights must be positive and one per day")
+    post = (o >= change).astype(float)
     n_after = int(post.sum())
-    n_before = int(y.size - n_after)
+    n_before = y.size - n_after
     if n_before < 2 or n_after < 2:
-        raise ValueError(
-            f"need at least 2 days both before and from {intervention.isoformat()} "
-            f"(have {n_before} before, {n_after} after)"
-        )
-    time = (ordinals - ordinals[0]).astype(float)
-    tsi = np.where(post > 0, ordinals - t0, 0).astype(float)
-    cols = [np.ones(y.size), time, post, tsi]
-    dow_cols: list[np.ndarray] = []
-    if day_of_week:
-        weekday = np.array([dt.date.fromordinal(int(o)).weekday() for o in ordinals])
-        for k in range(1, 7):
-            col = (weekday == k).astype(float)
-            if 0 < col.sum() < y.size:
-                dow_cols.append(col)
-    x = np.column_stack(cols + dow_cols)
-    warnings: list[str] = []
-    if dow_cols and (y.size < x.shape[1] + 2 or np.linalg.matrix_rank(x) < x.shape[1]):
-        # too few days for 6 more parameters, or e.g. two weeks split on the weekday they start on (then the trend
-        # is a sum of day-of-week and level terms and the fit is not unique)
-        x = np.column_stack(cols)
-        warnings.append(
-            f"{y.size} days are too few to tell day-of-week effects from the trend, so the model was fitted "
-            "without them"
-        )
-    if y.size < x.shape[1] + 2:
-        raise ValueError(f"{y.size} days are too few for {x.shape[1]} parameters; need at least {x.shape[1] + 2}")
-    if np.linalg.matrix_rank(x) < x.shape[1]:  # defensive: 2+ days on each side separate level, trend and slope
-        raise ValueError("the days cannot separate the trend from the change; add days before and after")
-    for label, count in (("before", n_before), ("after", n_after)):
-        if count < min_points:
-            warnings.append(
-                f"only {count} days {label} the intervention (fewer than {min_points}): the trend is poorly pinned down"
-            )
-    lags = newey_west_lags(y.size)
-    model = sm.WLS(y, x, weights=w) if w is not None else sm.OLS(y, x)
-    fit_ols = model.fit()
-    fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
-    params = np.asarray(fit.params)
-    # Kernel HAC is biased downward in short series (it can fall below the i.i.d. OLS error); never let it.
-    se_hac = np.sqrt(np.clip(np.diag(np.asarray(fit.cov_params())), 0.0, None))
-    se_ols = np.sqrt(np.clip(np.diag(np.asarray(fit_ols.cov_params())), 0.0, None))
-    scale = np.divide(np.maximum(se_hac, se_ols), se_hac, out=np.ones_like(se_hac), where=se_hac > 0)
-    cov = np.asarray(fit.cov_params()) * np.outer(scale, scale)
-    dof = float(y.size - x.shape[1])
-    crit = float(sps.t.isf(alpha / 2, dof))
-    resid = np.asarray(fit_ols.resid)
-    denom = float(np.dot(resid, resid))
-    r1 = float(np.dot(resid[1:], resid[:-1]) / denom) if denom > 0 else 0.0
-    if r1 > 2.0 / math.sqrt(y.size):
-        warnings.append(
-            f"consecutive days are correlated (lag-1 autocorrelation {r1:.2f}): even with Newey-West errors the "
-            "p-value may be too small"
-        )
-
-    def est(i: int) -> tuple[float, tuple[float, float], float | None]:
-        se = math.sqrt(max(cov[i, i], 0.0))
-        if se == 0 or not math.isfinite(se):
-            return float(params[i]), (float(params[i]), float(params[i])), None
-        return (
-            float(params[i]),
-            (params[i] - crit * se, params[i] + crit * se),
-            float(2 * sps.t.sf(abs(params[i]) / se, dof)),
-        )
-
-    level, level_ci, p_level = est(2)
-    slope, slope_ci, p_slope = est(3)
-    if p_level is None:
-        warnings.append("the series has no noise around the fitted lines; p-value set to 0 or 1 by the jump alone")
-        p_level = 0.0 if level != 0 else 1.0
-    joint = None
-    try:
-        stat = float(params[2:4] @ np.linalg.solve(cov[2:4, 2:4], params[2:4]))
-        joint = float(sps.f.sf(stat / 2.0, 2, dof))
-    except np.linalg.LinAlgError:
-        joint = None
-    # counterfactual at the intervention day, averaged over the 7 days of the week
-    grad_base = np.zeros(x.shape[1])
-    grad_base[0], grad_base[1] = 1.0, float(t0 - ordinals[0])
-    grad_base[4:] = 1.0 / 7.0
-    baseline = float(grad_base @ params)
-    rel = rel_ci = None
-    base_out: float | None = None
-    if baseline > 0:
-        base_out = baseline
-        rel = level / baseline
-        grad = -level / baseline**2 * grad_base
-        grad[2] += 1.0 / baseline
-        se_rel = math.sqrt(max(float(grad @ cov @ grad), 0.0))
-        rel_ci = (rel - crit * se_rel, rel + crit * se_rel)
-    else:
-        warnings.append("the expected level without the intervention is not positive, so no relative change")
-    return ItsResult(
-        level,
-        (float(level_ci[0]), float(level_ci[1])),
-        slope,
-        (float(slope_ci[0]), float(slope_ci[1])),
-        p_level,
-        base_out,
-        rel,
-        rel_ci,
-        n_before,
-        n_after,
-        tuple(warnings),
-        slope_p_value=p_slope,
-        joint_p_value=joint,
-        maxlags=lags,
-    )
+        raise ValueError(f"need at least 2 days both before and from the change (have {n_before} and {n_after})")
+    time = (o - o[0]).astype(float)
+    tsi = np.where(post > 0, o - change, 0).astype(float)
+    base = np.column_stack([np.ones(y.size), time, post, tsi])
+    base_cf = np.column_stack([np.ones(y.size), time, np.zeros(y.size), np.zeros(y.size)])
+    use_dow = n_before >= MIN_DOW_DAYS_BEFORE if day_of_week is None else day_of_week
+    x, x_cf, names = base, base_cf, NAMES_BASE
+    if use_dow:
+        dow = _weekday_columns(o)
+        cand = np.column_stack([base, dow])
+        before_days = (o[post == 0] - 1) % 7
+        if y.size >= cand.shape[1] + 2 and np.unique(before_days).size == 7 and np.linalg.matrix_rank(cand) == 10:
+            x, x_cf, names = cand, np.column_stack([base_cf, dow]), NAMES_BASE + WEEKDAYS
+        elif day_of_week:
+            raise ValueError("too few days to tell day-of-week effects from the trend")
+        else:
+            use_dow = False
+    n, k = x.shape
+    if n < k + 2:
+        raise ValueError(f"{n} days are too few for {k} parameters; need at least {k + 2}")
+    sw = np.sqrt(w)
+    beta, *_ = np.linalg.lstsq(x * sw[:, None], y * sw, rcond=None)
+    resid = y - x @ beta
+    xtwx_inv = np.linalg.inv(x.T @ (x * w[:, None]))
+    sigma2 = float(np.sum(w * resid**2)) / (n - k)
+    lag = newey_west_lags(n) if lags is None else lags
+    cov_hac = newey_west_cov(x, resid, w, lag)
+    return SegmentedFit(names, o, beta, cov_hac, sigma2 * xtwx_inv, x, x_cf, y, w, post, bool(use_dow), lag, n - k)

@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 from agilesocial import __version__
 from agilesocial.errors import DataError
 from agilesocial.warehouse.attributes import derive_attributes
+from agilesocial.warehouse.coverage import record_coverage
 from agilesocial.warehouse.loadsql import load_staged, write_rejects
 from agilesocial.warehouse.mapping import apply_mapping, load_mapping
 from agilesocial.warehouse.profiles import Shape
 from agilesocial.warehouse.sniff import Layout, sniff
-from agilesocial.warehouse.stage import build_stage
+from agilesocial.warehouse.stage import STAGE, build_stage
 
 if TYPE_CHECKING:
     import duckdb
@@ -312,6 +313,7 @@ def _load(
         load_staged(con, stage, int(ingest_id[0]))
         if shape.target == "posts":
             derive_attributes(con, ingest_id=int(ingest_id[0]))
+        record_coverage(con, STAGE, int(ingest_id[0]), target=shape.target, file_name=path.name, tz=shape.timezone or tz)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -10,6 +10,10 @@ indexes made bulk loads ~2x slower and cost memory per row.
                      that day's values. Natural key: (platform, post_id, kind, metric_date).
 - ``account_daily``  account-level daily values (followers, page views...). Key: (platform, account, date).
 - ``ingests``        one row per loaded file (sha256 makes re-ingest a no-op).
+- ``export_coverage`` the days each ingest covered, per account: ``first_day``..``last_day`` (local days of its
+                     posts' publication, or its account-level rows' dates, widened to a date range in the file name;
+                     ``source`` 'rows' / 'file_name' / 'backfill'). A day no export covers is missing data; a covered
+                     day without posts is a zero-post day. See :mod:`.coverage`.
 - ``results``        analysis results, one row per experiment x variant x metric per run.
 - ``retro_snapshots`` one JSON retrospective per retro run, for trends across sprints.
 - ``post_latest``    VIEW: one row per post with its current metrics (latest lifetime snapshot, else the sum of
@@ -157,6 +161,27 @@ CREATE TABLE retro_snapshots (
     # 2: derived post attributes (is_reply, has_link, format, duration_s...), backfilled from the stored posts
     backfill_sql() + _post_latest(", ".join([_POST_COLS, *(f"p.{c}" for c in ATTRIBUTE_COLUMNS)])),
 ]
+
+MIGRATIONS.append(
+    # 2: export coverage, backfilled for existing warehouses from the rows each ingest last wrote (UTC days)
+    """
+CREATE TABLE export_coverage (
+    ingest_id BIGINT NOT NULL,
+    platform VARCHAR,
+    account VARCHAR,
+    target_table VARCHAR NOT NULL,
+    first_day DATE NOT NULL,
+    last_day DATE NOT NULL,
+    source VARCHAR NOT NULL
+);
+INSERT INTO export_coverage
+SELECT ingest_id, platform, account, 'posts', min(published_at::DATE), max(published_at::DATE), 'backfill'
+FROM posts WHERE ingest_id IS NOT NULL AND published_at IS NOT NULL GROUP BY ingest_id, platform, account;
+INSERT INTO export_coverage
+SELECT ingest_id, platform, account, 'account_daily', min(date), max(date), 'backfill'
+FROM account_daily WHERE ingest_id IS NOT NULL GROUP BY ingest_id, platform, account;
+"""
+)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
