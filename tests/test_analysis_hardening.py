@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 import agilesocial.stats as stats
 from agilesocial.analysis import run_analysis
 from agilesocial.cli.app import app
+from agilesocial.errors import DataError
 from agilesocial.stats.result import normal_compare
 from test_analysis_support import experiment, make_project, make_warehouse, post, split_posts
 
@@ -177,18 +178,22 @@ def test_identical_arms_read_as_about_the_same(tmp_path: Path) -> None:
 
 
 def test_its_two_weeks_split_on_their_first_weekday_is_fitted_without_day_of_week() -> None:
-    # 14 days from a Monday with the change on the next Monday: time = weekday + 7 * post, so the design with
-    # day-of-week terms is rank-deficient (statsmodels warned and returned one of infinitely many fits)
+    # 14 days from a Monday with the change on the next Monday: time = weekday + 7 * post, so a design with
+    # day-of-week terms would be rank-deficient (one of infinitely many fits); fewer than 21 days before -> none
     start, change = dt.date(2026, 11, 2), dt.date(2026, 11, 9)
-    dates = [start + dt.timedelta(days=i) for i in range(14)]
-    values = [10 + 0.1 * i + (3.0 if d >= change else 0.0) + 0.3 * math.sin(i * 1.7) for i, d in enumerate(dates)]
+    dates = [(start + dt.timedelta(days=i)).toordinal() for i in range(14)]
+    values = [
+        10 + 0.1 * i + (3.0 if d >= change.toordinal() else 0.0) + 0.3 * math.sin(i * 1.7) for i, d in enumerate(dates)
+    ]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        r = stats.interrupted_time_series(dates, values, change)
-    assert any("too few to tell day-of-week effects" in w for w in r.warnings)
+        r = stats.interrupted_time_series(dates, values, change.toordinal())
+    assert not r.day_of_week
     assert r.level_change == pytest.approx(3.0, abs=0.5) and r.p_value < 0.05
-    # ten days: too few for 10 parameters, enough for level, trend and slope
-    short = stats.interrupted_time_series(dates[2:12], values[2:12], change)
+    with pytest.raises(ValueError, match="too few days to tell day-of-week effects"):
+        stats.interrupted_time_series(dates, values, change.toordinal(), day_of_week=True)
+    # ten days: enough for level, trend and slope
+    short = stats.interrupted_time_series(dates[2:12], values[2:12], change.toordinal())
     assert short.level_change == pytest.approx(3.0, abs=0.7)
 
 
@@ -281,20 +286,22 @@ def _daily(days: int, start: dt.date, change: dt.date) -> list[dict[str, Any]]:
     return out
 
 
-@pytest.mark.parametrize(
-    ("intervention", "fix"),
-    [
-        ("2026-10-05", "start the window (and post) at least 2 days before the intervention_date"),
-        ("2026-11-22", "keep posting: the analysis needs days from the intervention_date on"),
-    ],
-)
-def test_before_after_with_the_intervention_at_a_window_edge_says_what_to_do(
-    tmp_path: Path, intervention: str, fix: str
-) -> None:
+def test_before_after_without_days_before_the_change_is_refused(tmp_path: Path) -> None:
     window = {"start": "2026-10-05", "end": "2026-11-22"}
-    posts = _daily(49, dt.date(2026, 10, 5), dt.date.fromisoformat(intervention))
-    e = _analyse(tmp_path, posts, design="before_after", variants=[], intervention_date=intervention, window=window)
+    posts = _daily(49, dt.date(2026, 10, 5), dt.date(2026, 10, 5))
+    with pytest.raises(DataError, match="only 0 days before the change") as info:
+        _analyse(tmp_path, posts, design="before_after", variants=[], intervention_date="2026-10-05", window=window)
+    assert info.value.exit_code == 2 and "move window.start to 2026-09-21 or earlier" in (info.value.hint or "")
+
+
+def test_before_after_with_the_change_on_the_last_day_says_to_keep_posting(tmp_path: Path) -> None:
+    window = {"start": "2026-10-05", "end": "2026-11-22"}
+    posts = _daily(49, dt.date(2026, 10, 5), dt.date(2026, 11, 22))
+    e = _analyse(tmp_path, posts, design="before_after", variants=[], intervention_date="2026-11-22", window=window)
+    fix = "keep posting: the analysis needs posts on at least 2 days from the intervention_date"
     assert e.decision.action == "keep_running" and e.decision.reason.endswith(f"{fix}.")
+    r = e.results[0]
+    assert r.control_value == pytest.approx(0.02, rel=0.06) and r.variant_value == pytest.approx(0.025, rel=0.06)
 
 
 def test_before_after_count_metric_sentence_uses_a_plural_verb(tmp_path: Path) -> None:
@@ -309,7 +316,7 @@ def test_before_after_count_metric_sentence_uses_a_plural_verb(tmp_path: Path) -
         window=window,
         metric="comments",
     )
-    assert e.decision.reason.startswith("Daily comments per post were ")
+    assert e.decision.reason.startswith("Too early to tell: comments per post were 2 before the change and 2.5 after")
 
 
 def test_a_warehouse_without_the_platform_says_what_it_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -142,9 +142,13 @@ def test_demo_before_after_experiment_uses_its(tmp_path: Path) -> None:
     e = report.experiments[0]
     r = e.results[0]
     assert (e.design, r.method, r.variant, e.control) == ("before_after", "its", "after", "before")
-    assert r.n_control == 35 and r.n_variant == 14 and r.rel_lift == pytest.approx(0.25, abs=0.05)
+    # posts (one a day) and days: the demo's pre_period 35 days before the change, 14 days from it
+    assert (r.n_control, r.n_variant, r.days_control, r.days_variant) == (35, 14, 35, 14)
+    assert r.rel_lift == pytest.approx(0.25, abs=0.05)
+    assert r.its is not None and r.its.day_of_week and r.its.placebo.fits == 22 and r.its.placebo.stands_out
     assert r.significant and e.decision.action == "scale"
-    assert e.decision.reason.startswith("Daily engagement per impression was 2")
+    assert e.decision.reason.startswith("Engagement per impression was 2.00 % before the change and 2.49 % after")
+    assert "the model expected 2.01 % without the change; you got 2.49 %: +24 %" in e.decision.reason
 
 
 def test_demo_split_experiment_fills_the_retro_fields(tmp_path: Path) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from agilesocial.analysis.beforeafter_data import Window, treated_daily
 from agilesocial.analysis.selection import project_zone, variant_sql
-from agilesocial.analysis.sufficient import fetch_daily, fetch_overlap, fetch_sums, fetch_values, metric_fields
+from agilesocial.analysis.sufficient import fetch_overlap, fetch_sums, fetch_values, metric_fields
 from agilesocial.errors import ConfigError
 from agilesocial.plan.experiment import Experiment
 from agilesocial.plan.metrics import BUILTIN_METRICS
@@ -151,9 +153,14 @@ def test_daily_series_is_ratio_of_daily_sums(tmp_path: Path) -> None:
     db = make_warehouse(tmp_path / "w.duckdb", posts)
     e = Experiment.model_validate({"id": "e", "design": "before_after", "platform": "facebook"})
     metric = BUILTIN_METRICS["engagement_rate"]
-    sel = variant_sql(e, project_zone("Europe/Amsterdam"), "post_latest", metric.fields)
+    zone = project_zone("Europe/Amsterdam")
+    sel = variant_sql(e, zone, "post_latest", metric.fields)
+    win = Window(dt.date(2026, 10, 20), dt.date(2026, 10, 28), dt.date(2026, 10, 31))
     with warehouse(db, read_only=True) as con:
-        series = fetch_daily(con, sel, metric, "Europe/Amsterdam")
-    assert [d.isoformat() for d in series.dates] == ["2026-10-27", "2026-10-30"]  # zero-impression day left out
-    assert series.values == (pytest.approx(20 / 400), pytest.approx(0.1))
-    assert series.posts == (2, 1)
+        series = treated_daily(con, sel, metric, "Europe/Amsterdam", win, zone)
+    # local days; the zero-impression day has a post but no rate (denominator 0: left out of the fit)
+    assert [d.isoformat() for d in series.days] == ["2026-10-27", "2026-10-28", "2026-10-30"]
+    assert series.num == (20, 0, 5) and series.den == (400, 0, 50) and series.posts == (2, 1, 1)
+    narrow = Window(dt.date(2026, 10, 20), dt.date(2026, 10, 28), dt.date(2026, 10, 29))
+    with warehouse(db, read_only=True) as con:  # the window's last day is inclusive, in local time
+        assert treated_daily(con, sel, metric, "Europe/Amsterdam", narrow, zone).days[-1] == dt.date(2026, 10, 28)

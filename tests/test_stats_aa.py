@@ -8,8 +8,6 @@ Rates are printed (run with ``-s``) and recorded in docs/readme/statistics.md.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pytest
 
@@ -108,19 +106,4 @@ def test_aa_two_proportion_user_level() -> None:
     p = [stats.two_proportion(int(a), n_c, int(b), n_v).p_value for a, b in succ]
     fpr = _rate(p)
     print(f"\nA/A false-positive rate at alpha 0.05: two_proportion {fpr:.4f}")
-    assert abs(fpr - ALPHA) <= TOL
-
-
-def test_aa_interrupted_time_series() -> None:
-    rng = np.random.default_rng(11)
-    days = 112
-    dates = [dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(days)]
-    weekday = np.array([d.weekday() for d in dates])
-    weekly = np.where(weekday >= 5, -15.0, 5.0)  # weekends lower
-    trend = 200.0 + 0.3 * np.arange(days)
-    noise = rng.normal(0.0, 10.0, size=(SIMS, days))
-    intervention = dates[days // 2]
-    p = [stats.interrupted_time_series(dates, trend + weekly + noise[s], intervention).p_value for s in range(SIMS)]
-    fpr = _rate(p)
-    print(f"\nA/A false-positive rate at alpha 0.05: interrupted_time_series {fpr:.4f}")
     assert abs(fpr - ALPHA) <= TOL

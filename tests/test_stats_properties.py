@@ -208,9 +208,13 @@ def test_parameters_are_validated(call, message: str) -> None:  # type: ignore[n
 
 
 def test_its_input_validation() -> None:
-    d = [dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(20)]
+    d = [dt.date(2026, 1, 1).toordinal() + i for i in range(20)]
     with pytest.raises(ValueError, match="at least 2 days both before"):
-        stats.interrupted_time_series(d, list(range(20)), dt.date(2027, 1, 1))
+        stats.interrupted_time_series(d, list(range(20)), dt.date(2027, 1, 1).toordinal())
+    with pytest.raises(ValueError, match="weights must be positive"):
+        stats.interrupted_time_series(d, list(range(20)), d[10], weights=[0.0] * 20)
+    with pytest.raises(ValueError, match="finite"):
+        stats.interrupted_time_series(d, [float("nan")] * 20, d[10])
     with pytest.raises(ValueError, match="duplicates"):
         stats.interrupted_time_series(d[:19] + d[:1], list(range(20)), d[10])
     with pytest.raises(ValueError, match="too few"):  # 8 days now fit without day-of-week terms; 5 cannot fit 4

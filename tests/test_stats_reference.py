@@ -6,7 +6,6 @@ exact closed forms computed here by hand, or an independent computation on raw a
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import math
 
@@ -268,51 +267,6 @@ def test_bayesian_against_closed_forms() -> None:
     assert rp.chance_to_beat == pytest.approx(exact, abs=0.004)
     lower = stats.bayesian(pc, pv, kind="proportion", higher_is_better=False, draws=200_000, seed=2)
     assert lower.chance_to_beat == pytest.approx(1 - exact, abs=0.004)
-
-
-def _newey_west_cov(x: np.ndarray, resid: np.ndarray, lags: int) -> np.ndarray:
-    """Independent Newey-West sandwich (Bartlett weights, small-sample factor n / (n - k))."""
-    n, k = x.shape
-    u = x * resid[:, None]
-    s = u.T @ u
-    for lag in range(1, lags + 1):
-        g = u[lag:].T @ u[:-lag]
-        s += (1 - lag / (lags + 1)) * (g + g.T)
-    bread = np.linalg.inv(x.T @ x)
-    return bread @ s @ bread * n / (n - k)
-
-
-def test_its_against_independent_ols_and_newey_west() -> None:
-    rng = np.random.default_rng(21)
-    days = 84
-    dates = [dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(days)]
-    t = np.arange(days, dtype=float)
-    e = np.zeros(days)
-    for i in range(days):  # AR(1) noise so the HAC error exceeds the OLS one
-        e[i] = (0.5 * e[i - 1] if i else 0) + rng.normal(0, 4)
-    wd = np.array([d.weekday() for d in dates])
-    y = 50 + 0.2 * t + 8 * (t >= 42) + 0.1 * np.maximum(t - 42, 0) - 6 * (wd >= 5) + e
-    r = stats.interrupted_time_series(dates, y, dates[42])
-    x = np.column_stack([np.ones(days), t, t >= 42, np.maximum(t - 42, 0)] + [wd == k for k in range(1, 7)])
-    x = x.astype(float)
-    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
-    resid = y - x @ beta
-    lags = math.floor(4 * (days / 100) ** (2 / 9))
-    cov = _newey_west_cov(x, resid, lags)
-    se_ols = math.sqrt(resid @ resid / (days - 10) * np.linalg.inv(x.T @ x)[2, 2])
-    se = max(math.sqrt(cov[2, 2]), se_ols)
-    assert r.maxlags == lags
-    assert r.level_change == pytest.approx(beta[2], rel=1e-9)
-    assert r.slope_change == pytest.approx(beta[3], rel=1e-9)
-    assert r.p_value == pytest.approx(2 * sps.t.sf(abs(beta[2]) / se, days - 10), rel=1e-6)
-    crit = sps.t.isf(0.025, days - 10)
-    assert r.level_ci == pytest.approx((beta[2] - crit * se, beta[2] + crit * se), rel=1e-6)
-    baseline = beta[0] + beta[1] * 42 + beta[4:].sum() / 7
-    assert r.baseline_level == pytest.approx(baseline, rel=1e-9)
-    assert r.rel_level_change == pytest.approx(beta[2] / baseline, rel=1e-9)
-    assert r.level_ci[0] < 8 < r.level_ci[1]
-    assert (r.n_before, r.n_after) == (42, 42)
-    assert any("correlated" in w for w in r.warnings)
 
 
 def test_p_adjust_agrees_with_statsmodels_multipletests() -> None:

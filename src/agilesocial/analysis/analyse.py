@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from agilesocial.analysis.decide import DEFAULT_MDE, Context, Evidence, decide
-from agilesocial.analysis.methods import _degenerate, choose_method, run_its, run_test, seed_for
+from agilesocial.analysis.methods import _degenerate, choose_method, run_test, seed_for
 from agilesocial.analysis.model import Decision, ExperimentAnalysis, MetricResult, Srm
 from agilesocial.analysis.selection import describe_scope, variant_sql
-from agilesocial.analysis.sufficient import ExperimentSums, Sums, fetch_daily, fetch_overlap, fetch_sums, fetch_values
+from agilesocial.analysis.sufficient import ExperimentSums, Sums, fetch_overlap, fetch_sums, fetch_values
 from agilesocial.analysis.sufficient import metric_fields as fields_of
 from agilesocial.errors import DataError
 from agilesocial.plan.experiment import Experiment
@@ -52,6 +52,7 @@ class _Row:
     n: tuple[int, int]
     method: str
     note: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # before/after: counterfactual, days, model detail
 
 
 def _where(doc: Document[Experiment], *loc: str | int) -> dict[str, Any]:
@@ -187,18 +188,18 @@ def analyse_experiment(
     warnings: list[str] = []
     rows: list[_Row] = []
     names = sums.variant_names
-    its_days: tuple[int, int] | None = None
     for mi, metric in enumerate(metrics):
         choice = choose_method(exp, metric)
         if choice.warning:
             warnings.append(choice.warning)
         per = sums.sums[metric.name]
         if exp.design == "before_after":
-            assert exp.intervention_date is not None
-            series = fetch_daily(con, sel, metric, settings.timezone)
-            test, days, note = run_its(series, exp.intervention_date, alpha=alpha)
-            its_days = its_days or days
-            rows.append(_Row(metric, 0, mi > 0, test, days, "its", note or None))
+            from agilesocial.analysis.beforeafter import analyse_before_after
+
+            ba = analyse_before_after(
+                con, doc, metric, sel, timezone=settings.timezone, zone=settings.zone, today=settings.today, alpha=alpha
+            )
+            rows.append(_Row(metric, 0, mi > 0, ba.test, ba.posts, "its", ba.note, ba.extra))
             continue
         cache: dict[str, Any] = {}
         for vi in range(1, len(names)):
@@ -291,6 +292,7 @@ def analyse_experiment(
                 direction=r.metric.direction,
                 mde_reached=None if good is None or mde is None else good >= mde,
                 note=r.note or t.reason,
+                **r.extra,
             )
         )
     decision = _decide(exp, metrics, results, sums, srm, (effective_alpha, alpha), settings)
@@ -374,6 +376,12 @@ def _decide(
 ) -> Any:
     """The decision; ``alphas`` = (threshold for significance, level of the CIs)."""
     primary = metrics[0]
+    if exp.design == "before_after":
+        from agilesocial.analysis.beforeafter_decide import decide_before_after
+
+        main = next(r for r in results if not r.is_guardrail)
+        harmed = tuple(g for g in results if g.worse)
+        return decide_before_after(main, primary, harmed=harmed, mde=exp.mde, ci_alpha=alphas[1])
     kind = choose_method(exp, primary).kind
     unit = "people" if kind == "proportion" else "posts"
     per = sums.sums[primary.name]

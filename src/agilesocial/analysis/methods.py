@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from agilesocial.analysis.sufficient import DailySeries, Sums
+from agilesocial.analysis.sufficient import Sums
 from agilesocial.plan.experiment import Experiment, Method
 from agilesocial.plan.metrics import Metric
 
@@ -275,7 +275,7 @@ def _glm(c: Call) -> TestResult:
     )
 
 
-#: method -> handler; ``run_test`` dispatches through it (``its`` runs on a daily series, see ``run_its``).
+#: method -> handler; ``run_test`` dispatches through it (``its`` runs on a daily series, see :mod:`.beforeafter`).
 REGISTRY: dict[Method, Handler] = {
     Method.permutation: _permutation,
     Method.ratio_delta: _ratio_delta,
@@ -323,39 +323,4 @@ def run_test(
         return handler(call)
     except ValueError as exc:
         return _degenerate(str(method), f"the test could not run: {exc}")
-
-
-def run_its(series: DailySeries, intervention: Any, *, alpha: float) -> tuple[TestResult, tuple[int, int], str]:
-    """Interrupted time series on a daily series, as a TestResult (level change = lift) plus (days before, after)
-    and a note on the slope change."""
-    import agilesocial.stats as st
-
-    try:
-        its = st.interrupted_time_series(list(series.dates), list(series.values), intervention, alpha=alpha)
-    except ValueError as exc:
-        before = sum(1 for d in series.dates if d < intervention)
-        after = len(series.dates) - before
-        fix = ""
-        if before < 2:
-            fix = "; start the window (and post) at least 2 days before the intervention_date"
-        elif after < 2:
-            fix = "; keep posting: the analysis needs days from the intervention_date on"
-        return _degenerate("its", f"the time series could not be fitted: {exc}{fix}"), (before, after), ""
-    base = its.baseline_level
-    rel_ci = its.rel_ci
-    if base is not None and base > 0:  # relative to the fitted baseline, so the CI agrees with the p-value
-        rel_ci = (its.level_ci[0] / base, its.level_ci[1] / base)
-    result = st.TestResult(
-        "its",
-        base,
-        base + its.level_change if base is not None else None,
-        its.level_change,
-        its.level_ci,
-        its.rel_level_change,
-        rel_ci,
-        its.p_value,
-        warnings=tuple(its.warnings),
-    )
-    lo, hi = its.slope_ci
-    note = f"slope change {its.slope_change:+.3g} per day (CI {lo:+.3g} to {hi:+.3g})"
-    return result, (its.n_before, its.n_after), note
+    return _degenerate(str(method), f"method {method} is not available for a split test")  # pragma: no cover

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from agilesocial.analysis.its_model import ItsDetail
 
 Action = Literal["scale", "iterate", "stop", "keep_running"]
 SCHEMA_VERSION = 1
@@ -36,6 +39,12 @@ class MetricResult:
     direction: Literal["higher", "lower"] = "higher"
     mde_reached: bool | None = None
     note: str | None = None
+    # before/after designs: control_value / variant_value are the OBSERVED before and after values; the model's
+    # expectation for the after period without the change is counterfactual_value, and the lifts are after minus it
+    counterfactual_value: float | None = None
+    days_control: int | None = None
+    days_variant: int | None = None
+    its: ItsDetail | None = None
 
     @property
     def worse(self) -> bool:
@@ -69,6 +78,10 @@ class MetricResult:
             "direction": self.direction,
             "mde_reached": self.mde_reached,
             "note": self.note,
+            "counterfactual_value": self.counterfactual_value,
+            "days_control": self.days_control,
+            "days_variant": self.days_variant,
+            "its": self.its.to_dict() if self.its is not None else None,
         }
 
 

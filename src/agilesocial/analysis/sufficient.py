@@ -5,7 +5,6 @@ methods that need them (Mann-Whitney, GLMs, interrupted time series).
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -159,27 +158,3 @@ def fetch_values(
     )
     got = {row[0]: (list(row[1]), list(row[2])) for row in con.execute(sql, selection.params).fetchall()}
     return [got.get(i, ([], [])) for i in range(len(selection.variant_names))]
-
-
-@dataclass(frozen=True)
-class DailySeries:
-    dates: tuple[dt.date, ...]
-    values: tuple[float, ...]
-    posts: tuple[int, ...]
-
-
-def fetch_daily(con: duckdb.DuckDBPyConnection, selection: VariantSql, metric: Metric, timezone: str) -> DailySeries:
-    """Daily series per local publish day: ratio of daily sums (ratio metrics) or mean per post (counts).
-
-    Days with a zero denominator are left out (no rate can be computed for them).
-    """
-    y = f"{metric.numerator}::DOUBLE"
-    value = f"sum({y}) / sum({metric.denominator}::DOUBLE)" if metric.denominator else f"avg({y})"
-    having = f"HAVING sum({metric.denominator}) > 0" if metric.denominator else ""
-    ok = f"{metric.numerator} IS NOT NULL" + (f" AND {metric.denominator} IS NOT NULL" if metric.denominator else "")
-    sql = (
-        f"SELECT CAST(timezone(?, published_at) AS DATE) AS day, {value}, count(*) "
-        f"FROM ({selection.sql}) WHERE v IS NOT NULL AND {ok} GROUP BY day {having} ORDER BY day"
-    )
-    rows = con.execute(sql, [timezone, *selection.params]).fetchall()
-    return DailySeries(tuple(r[0] for r in rows), tuple(float(r[1]) for r in rows), tuple(int(r[2]) for r in rows))

@@ -191,6 +191,16 @@ class Selector(StrictModel):
         return not self.rest and not self.conditions()
 
 
+class ComparisonSeries(Selector):
+    """before_after: a comparison series the change did not touch (another platform, another account, or the other
+    posts). Platform and account default to the experiment's."""
+
+    platform: PlatformName | None = Field(
+        None, description="Platform of the comparison posts (default: the experiment's)."
+    )
+    account: str | None = Field(None, description="Account of the comparison posts (default: the experiment's).")
+
+
 class Variant(StrictModel):
     name: Id = Field(description="Variant name; the first variant is the control.")
     description: str | None = None
@@ -226,6 +236,19 @@ class Experiment(StrictModel):
     account: str | None = Field(None, description="Account whose posts are compared.")
     window: DateRange | None = Field(None, description="Experiment time window (publication dates).")
     intervention_date: dt.date | None = Field(None, description="before_after: the day the change took effect.")
+    pre_period: int | None = Field(
+        None,
+        ge=14,
+        le=366,
+        description="before_after: days before the change the model fits (default: as long as the after period, "
+        "14 to 56 days).",
+    )
+    comparison: ComparisonSeries | None = Field(
+        None,
+        alias="control",
+        description="before_after: a comparison series not touched by the change; turns the design into a "
+        "comparative interrupted time series.",
+    )
     variants: list[Variant] = Field(default_factory=list, description="Control first, then the treatments.")
     metric: str | None = Field(None, description="Primary metric (from the metric catalog).")
     guardrails: list[str] = Field(default_factory=list, description="Metrics that must not get worse.")

@@ -6,6 +6,7 @@ Imported lazily by ``agilesocial.analysis``; heavy dependencies (numpy, scipy, s
 from agilesocial.stats.bayes import bayesian
 from agilesocial.stats.corrections import adjust_pvalues, sequential_alpha, srm_check
 from agilesocial.stats.counts import count_glm, overdispersion_test
+from agilesocial.stats.its import ItsResult, PlaceboResult, comparative_its, interrupted_time_series, placebo_check
 from agilesocial.stats.means import mann_whitney, welch_t
 from agilesocial.stats.permutation import permutation_test
 from agilesocial.stats.power import (
@@ -20,15 +21,14 @@ from agilesocial.stats.proportions import chi_square, fisher_exact, two_proporti
 from agilesocial.stats.ratio import pooled_z, ratio_delta
 from agilesocial.stats.result import DEFAULT_MIN_N, TestResult
 from agilesocial.stats.sufficient import SampleStats
-from agilesocial.stats.its import ItsResult, PlaceboResult, comparative_its, interrupted_time_series, placebo_check
 from agilesocial.stats.timeseries import SegmentedFit, newey_west_lags, segmented_fit
 
 __all__ = [
     "DEFAULT_MIN_N",
     "ItsResult",
     "PlaceboResult",
-    "SegmentedFit",
     "SampleStats",
+    "SegmentedFit",
     "TestResult",
     "adjust_pvalues",
     "bayesian",

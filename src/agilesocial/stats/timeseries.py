@@ -56,7 +56,7 @@ class SegmentedFit:
     Attributes:
         names: column names (``intercept``, ``time``, ``level_change``, ``slope_change``, then weekdays).
         params: coefficients; cov_hac / cov_ols: Newey-West and ordinary (W)LS covariances.
-        days: the days (ordinals, sorted); x: the design; x_cf: the same rows with the change switched off (the counterfactual design).
+        days: the days (ordinals, sorted); x: the design; x_cf: the same rows with the change switched off.
         y, w: values and weights (ones when unweighted); post: 1.0 on days from the change.
         day_of_week: whether weekday terms are in; lags: the HAC lag; dof: n - k.
     """
@@ -135,7 +135,8 @@ def segmented_fit(
     base = np.column_stack([np.ones(y.size), time, post, tsi])
     base_cf = np.column_stack([np.ones(y.size), time, np.zeros(y.size), np.zeros(y.size)])
     use_dow = n_before >= MIN_DOW_DAYS_BEFORE if day_of_week is None else day_of_week
-    x, x_cf, names = base, base_cf, NAMES_BASE
+    names: tuple[str, ...] = NAMES_BASE
+    x, x_cf = base, base_cf
     if use_dow:
         dow = _weekday_columns(o)
         cand = np.column_stack([base, dow])

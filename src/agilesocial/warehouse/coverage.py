@@ -40,14 +40,21 @@ def filename_range(name: str) -> tuple[dt.date, dt.date] | None:
 
 
 def record_coverage(
-    con: duckdb.DuckDBPyConnection, stage_table: str, ingest_id: int, *, target: str, file_name: str, tz: str
+    con: duckdb.DuckDBPyConnection,
+    stage_table: str,
+    ingest_id: int,
+    *,
+    target: str,
+    file_name: str,
+    tz: str,
+    fields: list[str],
 ) -> None:
-    """Insert the coverage of the file staged in ``stage_table`` (good rows only), inside the caller's transaction."""
+    """Insert the coverage of the file staged in ``stage_table`` (good rows only), inside the caller's transaction.
+    A file without dates (a mapping without a publish-time column) records none."""
+    if ("date" if target == "account_daily" else "published_at") not in fields:
+        return
     named = filename_range(file_name)
-    if target == "account_daily":
-        day = '"date"'
-    else:
-        day = 'CAST(timezone($tz, "published_at") AS DATE)'
+    day = '"date"' if target == "account_daily" else 'CAST(timezone($tz, "published_at") AS DATE)'
     params: dict[str, object] = {"iid": ingest_id, "target": target, "tz": tz}
     if named is None:
         first, last, source = f"min({day})", f"max({day})", "'rows'"

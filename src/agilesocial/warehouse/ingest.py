@@ -313,7 +313,15 @@ def _load(
         load_staged(con, stage, int(ingest_id[0]))
         if shape.target == "posts":
             derive_attributes(con, ingest_id=int(ingest_id[0]))
-        record_coverage(con, STAGE, int(ingest_id[0]), target=shape.target, file_name=path.name, tz=shape.timezone or tz)
+        record_coverage(
+            con,
+            STAGE,
+            int(ingest_id[0]),
+            target=shape.target,
+            file_name=path.name,
+            tz=shape.timezone or tz,
+            fields=stage.fields,
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

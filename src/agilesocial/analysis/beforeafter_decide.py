@@ -1,0 +1,117 @@
+"""The decision and sentence of a before/after experiment.
+
+The sentence reports what happened first (before -> after, observed), then what the model expected without the
+change and the effect relative to that, then the placebo check: "... was 1.16 % before and 1.15 % after (-1 %); the
+model expected 1.02 % without the change; you got 1.15 %: +13 % (95 % CI +2 % to +24 %)". Rules:
+
+1. **scale** needs the model's test (effect significantly better), the placebo check (the effect stands out from
+   refits at fake change dates in the before period) and the observed after value on the same side of the before
+   value as the effect (otherwise the effect rests on an extrapolated trend alone); **iterate** instead when a
+   guardrail got significantly worse or the effect is below the planned MDE.
+2. **stop** needs the same three for a significantly worse effect.
+3. **keep_running** otherwise, saying which condition is missing.
+"""
+
+from __future__ import annotations
+
+from agilesocial.analysis.decide import DEFAULT_MDE, metric_phrase, pct, signed_pct
+from agilesocial.analysis.model import Decision, MetricResult
+from agilesocial.plan.metrics import Metric
+
+
+def _fmt(value: float | None, ratio: bool) -> str:
+    """Rates as percentages (``1.16 %``), per-post counts with one decimal -- as the renderers show them."""
+    if value is None:
+        return "-"
+    if ratio:
+        return f"{value * 100:.2f} %"
+    return f"{round(value):,}" if abs(value - round(value)) < 1e-9 else f"{value:,.1f}"
+
+
+def _good(r: MetricResult, x: float) -> float:
+    return x if r.direction == "higher" else -x
+
+
+def sentence(r: MetricResult, metric: Metric, ci_alpha: float) -> str:
+    """What happened and what the model says, never contradicting each other."""
+    ratio = metric.denominator is not None
+    phrase = metric_phrase(metric)
+    before, after = _fmt(r.control_value, ratio), _fmt(r.variant_value, ratio)
+    was = "were" if phrase.split(" per ")[0].endswith("s") else "was"
+    text = f"{phrase.capitalize()} {was} {before} before the change and {after} after"
+    if r.control_value and r.variant_value is not None:
+        change = r.variant_value / r.control_value - 1
+        text += f" ({signed_pct(change)})" if round(abs(change) * 100) else " (about the same)"
+    if r.counterfactual_value is None or r.abs_lift is None:
+        return text
+    text += f"; the model expected {_fmt(r.counterfactual_value, ratio)} without the change; you got {after}"
+    level = f"{(1 - ci_alpha) * 100:.3g} % CI"
+    if r.rel_lift is not None and r.rel_ci is not None:
+        lo, hi = r.rel_ci
+        text += f": {signed_pct(r.rel_lift)} ({level} {signed_pct(lo)} to {signed_pct(hi)})"
+    elif r.abs_ci is not None:
+        lo, hi = r.abs_ci
+        text += f": {r.abs_lift:+.3g} ({level} {lo:+.3g} to {hi:+.3g})"
+    return text
+
+
+def _placebo(r: MetricResult) -> str:
+    p = r.its.placebo if r.its is not None else None
+    if p is None or p.p_value is None:
+        return "there are too few days before the change for a placebo check"
+    return (
+        f"{p.as_large} of {p.fits} placebo change dates in the before period showed an effect as large "
+        f"(placebo p = {p.p_value:.2g})"
+    )
+
+
+def decide_before_after(
+    r: MetricResult, metric: Metric, *, harmed: tuple[MetricResult, ...], mde: float | None, ci_alpha: float
+) -> Decision:
+    """The decision for a before/after experiment's primary result (see the module docstring)."""
+    if r.abs_lift is None:
+        return Decision("keep_running", f"Cannot judge yet: {r.note or 'the model could not be fitted'}.")
+    text = sentence(r, metric, ci_alpha)
+    effect = _good(r, r.abs_lift)
+    observed = None
+    if r.control_value is not None and r.variant_value is not None:
+        observed = _good(r, r.variant_value - r.control_value)
+    placebo_ok = r.its is not None and r.its.placebo.stands_out
+    if not r.significant:
+        tail = "collect more days after the change"
+        if r.rel_ci is not None:
+            lo, hi = r.rel_ci
+            best = hi if r.direction == "higher" else -lo
+            goal = mde if mde is not None else DEFAULT_MDE
+            if best < goal:
+                tail = (
+                    f"the interval already rules out the planned {pct(goal)}; unless more days change that, test a "
+                    "bolder idea"
+                )
+        return Decision("keep_running", f"Too early to tell: {text[:1].lower()}{text[1:]}; {tail}.")
+    better = effect > 0
+    if not placebo_ok:
+        return Decision(
+            "keep_running",
+            f"{text}, but {_placebo(r)}: the change does not stand out from ordinary ups and downs yet; collect "
+            "more days before deciding.",
+        )
+    if observed is not None and (observed > 0) != better and observed != 0:
+        moved = "rose" if r.variant_value > r.control_value else "fell"  # type: ignore[operator]
+        return Decision(
+            "keep_running",
+            f"{text}, but the observed value {moved} after the change: the model's "
+            f"{'gain' if better else 'loss'} rests on the trend it extrapolated; collect more days before deciding.",
+        )
+    if not better:
+        return Decision("stop", f"{text}; {_placebo(r)}; stop the change and keep what you did before.")
+    if harmed:
+        g = harmed[0]
+        hurt = f" ({signed_pct(g.rel_lift)})" if g.rel_lift is not None else ""
+        return Decision("iterate", f"{text}, but it hurt {g.metric}{hurt}; iterate on the change before keeping it.")
+    goal = mde if mde is not None else DEFAULT_MDE
+    if r.rel_lift is not None and _good(r, r.rel_lift) < goal:
+        return Decision(
+            "iterate", f"{text}: real but below the planned {pct(goal)}; iterate to make the change bolder."
+        )
+    return Decision("scale", f"{text}; {_placebo(r)}; keep the change.")
