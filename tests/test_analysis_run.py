@@ -196,11 +196,11 @@ def test_invalid_plan_file_is_exit_1_with_location(tmp_path: Path) -> None:
 
 def test_unknown_ids_are_exit_2(tmp_path: Path) -> None:
     proj = make_project(tmp_path / "p", [experiment()])
-    for kwargs in ({"sprint": "nope"}, {"experiment_ids": ["nope"]}, {"correction": "bonferroni"}):
+    for kwargs in ({"sprint": "nope"}, {"experiment_ids": ["nope"]}, {"correction": "sidak"}):
         with pytest.raises(AgileSocialError) as exc:
             run_analysis(proj, today=TODAY, **kwargs)  # type: ignore[arg-type]
         assert exc.value.exit_code == 2
-        assert ("nope" in str(exc.value)) != ("bonferroni" in str(exc.value))
+        assert ("nope" in str(exc.value)) != ("sidak" in str(exc.value))
 
 
 def test_unknown_metric_is_a_plan_error(tmp_path: Path) -> None:

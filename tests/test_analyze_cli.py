@@ -107,7 +107,7 @@ def test_exit_2_on_missing_data_or_unknown_ids(project: Path) -> None:
     assert "facebook posts of account 'Northwind Coffee'" in res.stderr  # type: ignore[attr-defined]
     res = _invoke("analyze", "--sprint", "nope")
     assert res.exit_code == 2 and "unknown sprint 'nope'" in res.stderr  # type: ignore[attr-defined]
-    res = _invoke("analyze", "--correction", "bonferroni")
+    res = _invoke("analyze", "--correction", "sidak")
     assert res.exit_code == 2  # type: ignore[attr-defined]
 
 

@@ -137,6 +137,11 @@ CASES: dict[str, tuple[Mutation, Mutation]] = {
         lambda f: exp(f).update(platform="x", metric="save_rate"),
         lambda f: exp(f).update(platform="instagram", metric="save_rate"),
     ),
+    "AS420": (lambda f: exp(f).update(method="chi_square"), lambda f: exp(f).update(method="poisson_exact")),
+    "AS421": (
+        lambda f: exp(f).update(exact=True, method="welch_t"),
+        lambda f: exp(f).update(exact=True, method="mann_whitney"),
+    ),
     "AS501": (lambda f: sprint(f, 2).update(start="2026-12-20"), lambda f: sprint(f, 2).update(start="2026-12-21")),
     "AS502": (
         lambda f: sprint(f)["key_results"][0].update(weekly_targets=[0.021, 0.022, 0.023]),
@@ -185,6 +190,6 @@ def test_rule_passes(tmp_path: Path, code: str) -> None:
 
 def test_severities_and_codes_are_stable() -> None:
     warnings = sorted(code for code, rule in RULES.items() if rule.severity == "warning")
-    assert warnings == ["AS303", "AS304", "AS407", "AS411", "AS412", "AS416", "AS502", "AS802"]
+    assert warnings == ["AS303", "AS304", "AS407", "AS411", "AS412", "AS416", "AS420", "AS421", "AS502", "AS802"]
     for code, rule in RULES.items():
         assert code.startswith("AS") and len(code) == 5 and rule.summary.endswith(".")

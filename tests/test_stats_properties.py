@@ -186,7 +186,7 @@ def test_empty_arm_keeps_the_other_value() -> None:
         (lambda: stats.count_glm([1], [1], [1], [1], family="zip"), "family == 'zip'"),  # type: ignore[arg-type]
         (lambda: stats.bayesian(ARM, ARM, kind="median"), "kind == 'median'"),  # type: ignore[arg-type]
         (lambda: stats.bayesian(ARM, ARM, kind="mean", draws=5), "draws == 5"),
-        (lambda: stats.adjust_pvalues([0.1], "bonferroni"), "method == 'bonferroni'"),  # type: ignore[arg-type]
+        (lambda: stats.adjust_pvalues([0.1], "sidak"), "method == 'sidak'"),  # type: ignore[arg-type]
         (lambda: stats.adjust_pvalues([1.2], "holm"), "p_values[0] == 1.2"),
         (lambda: stats.sequential_alpha(0), "information_fraction == 0, must be in (0, 1]"),
         (lambda: stats.srm_check([10, 12], [1, 0]), "must be positive"),

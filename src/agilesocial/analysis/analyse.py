@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from agilesocial.analysis.decide import DEFAULT_MDE, Context, Evidence, decide
-from agilesocial.analysis.methods import _degenerate, choose_method, run_test, seed_for
+from agilesocial.analysis.methods import _degenerate, choose_method, omnibus_note, run_test, seed_for
 from agilesocial.analysis.model import Decision, ExperimentAnalysis, MetricResult, Srm
 from agilesocial.analysis.selection import describe_scope, variant_sql
 from agilesocial.analysis.sufficient import ExperimentSums, Sums, fetch_overlap, fetch_sums, fetch_values
@@ -223,11 +223,13 @@ def analyse_experiment(
                     values=values,
                     alternative=exp.alternative,
                     seed=seed_for(exp.id),
+                    exact=exp.exact,
                 )
             n = (per[0].n, per[vi].n)
             if choice.kind == "proportion":  # unit: user -- the units are people (the denominator sums)
                 n = (round(per[0].sum_x or 0), round(per[vi].sum_x or 0))
             rows.append(_Row(metric, vi, mi > 0, test, n, test.method))
+        warnings += [w for w in (omnibus_note(choice, metric, per),) if w]
         for vi, s in enumerate(per):
             if 0 < s.n < sums.posts[vi]:
                 gone = sums.posts[vi] - s.n
@@ -243,7 +245,7 @@ def analyse_experiment(
     # guards: multiple testing, peeking, sequential alpha
     from agilesocial.stats import adjust_pvalues, sequential_alpha
 
-    adjusted = adjust_pvalues([r.test.p_value for r in rows], settings.correction)  # type: ignore[arg-type]
+    adjusted = adjust_pvalues([r.test.p_value for r in rows], settings.correction)
     end = _planned_end(exp, sprint_end)
     effective_alpha = alpha
     if end is not None and end >= settings.today:
@@ -293,6 +295,9 @@ def analyse_experiment(
                 mde_reached=None if good is None or mde is None else good >= mde,
                 note=r.note or t.reason,
                 **r.extra,
+                statistic=t.statistic,
+                df=t.df,
+                alternative=t.alternative,
             )
         )
     decision = _decide(exp, metrics, results, sums, srm, (effective_alpha, alpha), settings)

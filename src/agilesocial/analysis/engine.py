@@ -23,7 +23,7 @@ from agilesocial.plan.workspace import Workspace, load_workspace
 if TYPE_CHECKING:
     import duckdb
 
-CORRECTIONS = ("holm", "bh", "none")
+CORRECTIONS = ("holm", "hochberg", "hommel", "bonferroni", "bh", "by", "none")  # R's p.adjust methods
 DEFAULT_METRIC = "engagement_rate"
 SCOPE_TABLE = "analysis_posts"
 
@@ -137,7 +137,7 @@ def run_analysis(
     cfg = project.config
     correction = correction or cfg.defaults.correction
     if correction not in CORRECTIONS:
-        raise AgileSocialError(f"unknown correction {correction!r}", hint="use holm, bh or none")
+        raise AgileSocialError(f"unknown correction {correction!r}", hint=f"use one of: {', '.join(CORRECTIONS)}")
     today = today or dt.date.today()
     settings = Settings(
         zone=project_zone(cfg.timezone),

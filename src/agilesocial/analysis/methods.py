@@ -12,6 +12,11 @@ split, unit=user       ratio            two_proportion (numerator sum = successe
 before_after           any              its (interrupted time series on the daily series)
 =====================  ===============  ==============================================================
 
+Classical alternatives (``method:``; see docs/classical-tests.md): ``student_t`` (pooled-variance t, like welch_t on
+the mean per post or per-post rates), ``poisson_exact`` (R's poisson.test on the sums: events over exposure, the
+denominator sum for rates and the number of posts for counts; warns when per-post counts are overdispersed),
+``chi_square`` with 3+ variants under unit: user (k x 2 omnibus in a warning line, pairwise Yates tests per variant).
+
 Every split method is one entry of :data:`REGISTRY` (method -> handler of a :class:`Call`); :func:`run_test` is the
 one way in, for ``analyze`` and for anything else that compares two arms of posts the same way (``calibrate``).
 """
@@ -32,6 +37,7 @@ if TYPE_CHECKING:
 
 USER_METHODS = {Method.two_proportion, Method.chi_square, Method.fisher}
 RATIO_ONLY = USER_METHODS | {Method.pooled_z, Method.ratio_delta}
+POST_ONLY = {Method.poisson_exact}
 CONTRAST_ONLY = {Method.pooled_z}  # shown for comparison, never the basis of a decision
 RESAMPLES = 4999  # randomisation test resamples in analyze
 
@@ -83,6 +89,9 @@ def choose_method(experiment: Experiment, metric: Metric) -> Choice:
             wanted = None
         elif wanted in RATIO_ONLY and metric.kind != "ratio":
             warning = f"method {wanted} needs a ratio metric; used {default} for {metric.name}"
+            wanted = None
+        elif wanted in POST_ONLY and experiment.unit == "user":
+            warning = f"method {wanted} needs unit: post; used {default} for {metric.name}"
             wanted = None
         elif wanted in USER_METHODS and experiment.unit != "user":
             warning = (
@@ -177,6 +186,7 @@ class Call:
     alternative: str = "two-sided"
     seed: int = 0
     resamples: int = RESAMPLES
+    exact: bool | str = "auto"  # mann_whitney: exact p-value (auto | True | False), as R's wilcox.test
 
     @property
     def options(self) -> dict[str, Any]:
@@ -227,13 +237,44 @@ def _ratio_delta(c: Call) -> TestResult:
 
 
 def _welch(c: Call) -> TestResult:
+    """Welch's t (or Student's, for method student_t) on the mean per post; on a rate metric, the per-post rates."""
     import agilesocial.stats as st
 
+    t_test = st.student_t if c.choice.method == Method.student_t else st.welch_t
     if c.metric.denominator is None:
-        return _call(st.welch_t, *_arm_stats(c), **c.options)
+        return _call(t_test, *_arm_stats(c), **c.options)
     (cy, cx), (vy, vx) = c.values()  # a rate metric: the mean of the per-post rates
     rc, rv = st.SampleStats.from_arrays(_rates(cy, cx)), st.SampleStats.from_arrays(_rates(vy, vx))
-    return _call(st.welch_t, rc, rv, **c.options)
+    return _call(t_test, rc, rv, **c.options)
+
+
+def _poisson_exact(c: Call) -> TestResult:
+    """R's poisson.test on the sums (events over exposure), with a warning when the posts' counts vary more than a
+    Poisson process allows (Cameron-Trivedi on the per-post counts, fetched for it)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    import agilesocial.stats as st
+
+    ratio = c.metric.denominator is not None
+    exposure = (c.control.sum_x or 0.0, c.variant.sum_x or 0.0) if ratio else (c.control.n, c.variant.n)
+    result = _call(st.poisson_exact, c.control.sum_y, exposure[0], c.variant.sum_y, exposure[1], **c.options)
+    if result.p_value is None:
+        return result
+    (cy, cx), (vy, vx) = c.values()
+    y, x = np.asarray(cy + vy, dtype=float), np.asarray(cx + vx, dtype=float)
+    n_c = len(cy)
+    rates = np.r_[np.full(n_c, result.control_value), np.full(y.size - n_c, result.variant_value)]
+    keep = x > 0
+    y, mu = y[keep], (x * rates)[keep]
+    if y.size > 2 and np.all(mu > 0) and st.overdispersion_test(y, mu)[1] < 0.05:
+        note = (
+            "the posts' counts vary far more than a Poisson process allows, so this exact test's p-value is too "
+            "small; use the default method or negbin"
+        )
+        return replace(result, warnings=(*result.warnings, note))
+    return result
 
 
 def _pooled_z(c: Call) -> TestResult:
@@ -255,7 +296,7 @@ def _mann_whitney(c: Call) -> TestResult:
     (cy, cx), (vy, vx) = c.values()
     if c.metric.denominator is not None:
         cy, vy = _rates(cy, cx), _rates(vy, vx)
-    return _call(st.mann_whitney, cy, vy, **c.options)
+    return _call(st.mann_whitney, cy, vy, exact=c.exact, **c.options)
 
 
 def _glm(c: Call) -> TestResult:
@@ -280,6 +321,8 @@ REGISTRY: dict[Method, Handler] = {
     Method.permutation: _permutation,
     Method.ratio_delta: _ratio_delta,
     Method.welch_t: _welch,
+    Method.student_t: _welch,
+    Method.poisson_exact: _poisson_exact,
     Method.pooled_z: _pooled_z,
     Method.bayesian: _bayesian,
     Method.mann_whitney: _mann_whitney,
@@ -303,6 +346,7 @@ def run_test(
     alternative: str = "two-sided",
     seed: int = 0,
     resamples: int = RESAMPLES,
+    exact: bool | str = "auto",
 ) -> TestResult:
     """One variant against the control on one metric. Invalid inputs become a result with a reason, never raise.
 
@@ -319,8 +363,27 @@ def run_test(
         handler = REGISTRY.get(method)
         if handler is None:
             return _degenerate(str(method), f"method {method} is not available for a split test")
-        call = Call(choice, metric, control, variant, alpha, min_n, values, alternative, seed, resamples)
+        call = Call(choice, metric, control, variant, alpha, min_n, values, alternative, seed, resamples, exact)
         return handler(call)
     except ValueError as exc:
         return _degenerate(str(method), f"the test could not run: {exc}")
     return _degenerate(str(method), f"method {method} is not available for a split test")  # pragma: no cover
+
+
+def omnibus_note(choice: Choice, metric: Metric, per: tuple[Sums, ...]) -> str | None:
+    """With 3+ variants of a people-level proportion under method chi_square: the k x 2 omnibus test in one line
+    (the pairwise tests against the control are the per-variant results, adjusted by the run's correction)."""
+    if choice.method != Method.chi_square or choice.kind != "proportion" or len(per) < 3:
+        return None
+    if any(_not_people(metric, per[0], s) for s in per[1:]) or any(_counts(s)[1] == 0 for s in per):
+        return None
+    import agilesocial.stats as st
+
+    counts = [_counts(s) for s in per]
+    r = st.chi_square_omnibus([c[0] for c in counts], [c[1] for c in counts])
+    if r.p_value is None:
+        return None
+    return (
+        f"{metric.name}: all {len(per)} variants together (k x 2 chi-square): X² = {r.statistic:.3f}, "
+        f"df = {r.df:g}, p = {r.p_value:.3g}; the variant-vs-control tests below are adjusted for multiple testing"
+    )

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -45,6 +46,9 @@ class MetricResult:
     days_control: int | None = None
     days_variant: int | None = None
     its: ItsDetail | None = None
+    statistic: float | None = None  # the test statistic (t, z, X², W, count...) as R reports it
+    df: float | None = None  # its degrees of freedom (None where the test has none)
+    alternative: str = "two-sided"  # two-sided | greater | less (variant vs control)
 
     @property
     def worse(self) -> bool:
@@ -66,9 +70,9 @@ class MetricResult:
             "control_value": self.control_value,
             "variant_value": self.variant_value,
             "abs_lift": self.abs_lift,
-            "abs_ci": list(self.abs_ci) if self.abs_ci is not None else None,
+            "abs_ci": _interval(self.abs_ci),
             "rel_lift": self.rel_lift,
-            "rel_ci": list(self.rel_ci) if self.rel_ci is not None else None,
+            "rel_ci": _interval(self.rel_ci),
             "p_value": self.p_value,
             "p_adjusted": self.p_adjusted,
             "significant": self.significant,
@@ -82,7 +86,17 @@ class MetricResult:
             "days_control": self.days_control,
             "days_variant": self.days_variant,
             "its": self.its.to_dict() if self.its is not None else None,
+            "statistic": self.statistic,
+            "df": self.df,
+            "alternative": self.alternative,
         }
+
+
+def _interval(ci: tuple[float, float] | None) -> list[float | None] | None:
+    """A CI for JSON: the infinite end of a one-sided interval becomes null."""
+    if ci is None:
+        return None
+    return [v if math.isfinite(v) else None for v in ci]
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,14 @@ class Format(StrEnum):
 
 
 class Correction(StrEnum):
+    """R's p.adjust methods (lower case)."""
+
     holm = "holm"
+    hochberg = "hochberg"
+    hommel = "hommel"
+    bonferroni = "bonferroni"
     bh = "bh"
+    by = "by"
     none = "none"
 
 
@@ -43,7 +49,9 @@ def register(app: typer.Typer) -> None:
         ] = None,
         correction: Annotated[
             Correction | None,
-            typer.Option(help="Multiple-testing correction across variants x metrics (default: from config, holm)."),
+            typer.Option(
+                help="Multiple-testing correction across variants x metrics, as R's p.adjust (default: config, holm)."
+            ),
         ] = None,
         sequential: Annotated[
             bool, typer.Option("--sequential", help="Before the planned end, use a sequential (O'Brien-Fleming) alpha.")

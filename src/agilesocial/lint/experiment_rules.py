@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from agilesocial.lint.context import LintContext
-from agilesocial.plan.experiment import Experiment, Status
+from agilesocial.plan.experiment import Experiment, Method, Status, method_misfit
 from agilesocial.plan.loader import Document
 from agilesocial.plan.metrics import PLATFORM_FIELDS, available_metrics, exports_lack, missing_fields
 
@@ -19,6 +19,7 @@ def check_experiment(ctx: LintContext, doc: Document[Experiment]) -> None:
     _timing(ctx, doc)
     _selectors(ctx, doc)
     _availability(ctx, doc)
+    _method(ctx, doc)
 
 
 def _selectors(ctx: LintContext, doc: Document[Experiment]) -> None:
@@ -201,4 +202,27 @@ def _timing(ctx: LintContext, doc: Document[Experiment]) -> None:
             f"experiment window {start} .. {window.end} is not within sprint {sprint.id!r} "
             f"({sprint.start} .. {sprint.end})",
             "move the window into the sprint, or assign the experiment to the sprint it runs in",
+        )
+
+
+def _method(ctx: LintContext, doc: Document[Experiment]) -> None:
+    exp = doc.model
+    if exp.method is not None:
+        metric = ctx.catalog.get(exp.metric) if exp.metric else None
+        why = method_misfit(exp.method, exp.design, exp.unit, metric.kind if metric else None)
+        if why is not None:
+            ctx.report(
+                "AS420",
+                doc,
+                ("method",),
+                f"experiment {exp.id!r}: {why}; the analysis will use the default method instead",
+                "remove 'method:' to use the default, or change the design, unit or metric it needs",
+            )
+    if exp.exact != "auto" and exp.method != Method.mann_whitney:
+        ctx.report(
+            "AS421",
+            doc,
+            ("exact",),
+            f"experiment {exp.id!r} sets exact: {str(exp.exact).lower()} but its method is not mann_whitney",
+            "remove 'exact:' or use method: mann_whitney",
         )

@@ -145,6 +145,26 @@ WORK_RULES = (
         "project",
     ),
     Rule(
+        "AS420",
+        "method-does-not-fit",
+        "warning",
+        "An experiment's method fits its design, unit and metric.",
+        "A method that cannot analyse the experiment (a people-level test on posts, a ratio test on a count, an "
+        "interrupted time series on a split) is replaced by the default method at analysis time, with a warning; "
+        "this says so before any data arrives.",
+        "Remove 'method:' to use the default, or change the design, unit or metric the method needs.",
+        "project",
+    ),
+    Rule(
+        "AS421",
+        "exact-without-rank-test",
+        "warning",
+        "'exact:' is set only with method: mann_whitney.",
+        "'exact:' chooses between the exact and the approximate p-value of the Mann-Whitney test; other methods "
+        "ignore it.",
+        "Remove 'exact:' or use method: mann_whitney.",
+    ),
+    Rule(
         "AS501",
         "sprint-overlap",
         "error",

@@ -17,15 +17,41 @@ class Method(StrEnum):
     permutation = "permutation"  # randomisation test of the studentised ratio of sums (default, unit=post)
     ratio_delta = "ratio_delta"  # ratio of sums, delta-method variance over posts (large samples only)
     welch_t = "welch_t"  # mean per post, Welch t test
+    student_t = "student_t"  # mean per post, pooled variance (R's t.test var.equal = TRUE)
     mann_whitney = "mann_whitney"  # robust rank test on per-post values
     negbin = "negbin"  # negative-binomial GLM with log(exposure) offset
     poisson = "poisson"  # Poisson GLM with log(exposure) offset
+    poisson_exact = "poisson_exact"  # exact two-sample rate comparison with exposure (R's poisson.test)
     two_proportion = "two_proportion"  # unit=user: two-proportion z-test (default for unit=user)
     chi_square = "chi_square"  # unit=user: chi-square test of independence
     fisher = "fisher"  # unit=user: Fisher exact test (small counts)
     bayesian = "bayesian"  # probability to beat control and expected loss
     its = "its"  # interrupted time series (default for design=before_after)
     pooled_z = "pooled_z"  # naive pooled-impressions z-test: shown for comparison only, never a default
+
+
+#: Methods that only apply to a people-level proportion (``unit: user``, a ratio metric counting people).
+USER_METHODS = frozenset({Method.two_proportion, Method.chi_square, Method.fisher})
+#: Methods that compare ratios of sums (a metric with a denominator).
+RATIO_METHODS = USER_METHODS | {Method.pooled_z, Method.ratio_delta}
+#: Methods whose model needs posts as the unit.
+POST_METHODS = frozenset({Method.poisson_exact})
+
+
+def method_misfit(method: Method, design: str, unit: str, metric_kind: str | None) -> str | None:
+    """Why ``method`` cannot analyse this design / unit / metric kind (None when it can); the analysis then falls
+    back to the default method with a warning, and ``validate`` reports it before any data arrives."""
+    if design == "before_after":
+        return None if method == Method.its else f"method {method} does not apply to a before/after design"
+    if method == Method.its:
+        return "method its needs design: before_after"
+    if method in RATIO_METHODS and metric_kind is not None and metric_kind != "ratio":
+        return f"method {method} needs a ratio metric"
+    if method in USER_METHODS and unit != "user":
+        return f"method {method} needs unit: user (people counted once)"
+    if method in POST_METHODS and unit != "post":
+        return f"method {method} needs unit: post"
+    return None
 
 
 class Status(StrEnum):
@@ -259,6 +285,11 @@ class Experiment(StrictModel):
             "Direction of the hypothesis: two-sided (default), greater (the variants are expected to raise the "
             "metric) or less (to lower it). One-sided p-values, intervals and sample sizes follow it."
         ),
+    )
+    exact: bool | Literal["auto"] = Field(
+        "auto",
+        description="method: mann_whitney only -- exact p-value: auto (below 50 posts per arm and no ties), "
+        "true or false (normal approximation), as R's wilcox.test.",
     )
     mde: float | None = Field(None, gt=0, description="Minimum detectable effect, relative (0.1 = +10 %).")
     alpha: Probability | None = Field(None, description="Significance level (default from agile-social.yaml).")

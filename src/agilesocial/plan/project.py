@@ -41,7 +41,11 @@ class CustomMetric(StrictModel):
 class Defaults(StrictModel):
     alpha: Probability = Field(0.05, description="Significance level.")
     power: Probability = Field(0.8, description="Planned power.")
-    correction: Literal["holm", "bh", "none"] = Field("holm", description="Multiple-testing correction.")
+    correction: Literal["holm", "hochberg", "hommel", "bonferroni", "bh", "by", "none"] = Field(
+        "holm",
+        description="Multiple-testing correction (R's p.adjust methods: holm, hochberg, hommel, bonferroni, "
+        "bh, by) or none.",
+    )
     focus_limit: int = Field(3, ge=1, description="Most tools a plan should use.")
     min_posts_per_variant: int = Field(10, ge=2, description="Fewer posts than this per variant draws a warning.")
 

@@ -7,7 +7,8 @@ from agilesocial.stats.bayes import bayesian
 from agilesocial.stats.corrections import adjust_pvalues, sequential_alpha, srm_check
 from agilesocial.stats.counts import count_glm, overdispersion_test
 from agilesocial.stats.its import ItsResult, PlaceboResult, comparative_its, interrupted_time_series, placebo_check
-from agilesocial.stats.means import mann_whitney, welch_t
+from agilesocial.stats.ksample import KSampleResult, chi_square_k, chi_square_omnibus
+from agilesocial.stats.means import student_t, welch_t
 from agilesocial.stats.permutation import permutation_test
 from agilesocial.stats.power import (
     mde_for_n,
@@ -18,6 +19,8 @@ from agilesocial.stats.power import (
     ratio_sd_from_stats,
 )
 from agilesocial.stats.proportions import chi_square, fisher_exact, two_proportion
+from agilesocial.stats.ranks import mann_whitney
+from agilesocial.stats.rates import poisson_exact
 from agilesocial.stats.ratio import pooled_z, ratio_delta
 from agilesocial.stats.result import DEFAULT_MIN_N, TestResult
 from agilesocial.stats.sufficient import SampleStats
@@ -26,6 +29,7 @@ from agilesocial.stats.timeseries import SegmentedFit, newey_west_lags, segmente
 __all__ = [
     "DEFAULT_MIN_N",
     "ItsResult",
+    "KSampleResult",
     "PlaceboResult",
     "SampleStats",
     "SegmentedFit",
@@ -33,6 +37,8 @@ __all__ = [
     "adjust_pvalues",
     "bayesian",
     "chi_square",
+    "chi_square_k",
+    "chi_square_omnibus",
     "comparative_its",
     "count_glm",
     "fisher_exact",
@@ -46,6 +52,7 @@ __all__ = [
     "overdispersion_test",
     "permutation_test",
     "placebo_check",
+    "poisson_exact",
     "pooled_z",
     "power_proportion",
     "ratio_delta",
@@ -53,6 +60,7 @@ __all__ = [
     "segmented_fit",
     "sequential_alpha",
     "srm_check",
+    "student_t",
     "two_proportion",
     "welch_t",
 ]

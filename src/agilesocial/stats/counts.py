@@ -39,14 +39,6 @@ def overdispersion_test(y: np.ndarray, mu: np.ndarray) -> tuple[float, float]:
     return t, float(sps.t.sf(t, dof))
 
 
-def _usable(fit: object) -> bool:
-    """A converged fit with finite parameters and covariance."""
-    retvals = getattr(fit, "mle_retvals", {}) or {}
-    params = np.asarray(fit.params)  # type: ignore[attr-defined]
-    cov = np.asarray(fit.cov_params())  # type: ignore[attr-defined]
-    return bool(retvals.get("converged", True) and np.all(np.isfinite(params)) and np.all(np.isfinite(cov)))
-
-
 def _arms(counts: Sequence[float], exposure: Sequence[float], label: str, warnings: list[str]) -> tuple:
     y, e = as_array(counts, f"{label}_counts"), as_array(exposure, f"{label}_exposure")
     if y.shape != e.shape:
@@ -59,30 +51,105 @@ def _arms(counts: Sequence[float], exposure: Sequence[float], label: str, warnin
     return y[keep], e[keep]
 
 
+def _irls(y: np.ndarray, design: np.ndarray, offset: np.ndarray, theta: float, beta: np.ndarray) -> np.ndarray:
+    """Coefficients of the log-link NB2 GLM at fixed ``theta`` by iteratively reweighted least squares."""
+    for _ in range(100):
+        mu = np.exp(design @ beta + offset)
+        w = mu / (1.0 + mu / theta)
+        z = design @ beta + (y - mu) / mu
+        new = np.linalg.solve(design.T @ (design * w[:, None]), design.T @ (w * z))
+        if np.max(np.abs(new - beta)) < 1e-13 * (1.0 + np.max(np.abs(beta))):
+            return new
+        beta = new
+    return beta
+
+
+def _nb_loglik(y: np.ndarray, mu: np.ndarray, theta: float) -> float:
+    from scipy.special import gammaln
+
+    return float(
+        np.sum(
+            gammaln(y + theta)
+            - gammaln(theta)
+            - gammaln(y + 1)
+            + theta * np.log(theta / (theta + mu))
+            + y * np.log(mu / (theta + mu))
+        )
+    )
+
+
+def _theta_score(y: np.ndarray, mu: np.ndarray, theta: float) -> float:
+    """d loglik / d theta at fixed mu (equal to the profile likelihood's derivative, beta being at its optimum)."""
+    from scipy.special import digamma
+
+    return float(
+        np.sum(
+            digamma(y + theta) - digamma(theta) + math.log(theta) + 1 - np.log(theta + mu) - (y + theta) / (theta + mu)
+        )
+    )
+
+
+def _polish(y: np.ndarray, design: np.ndarray, offset: np.ndarray, log_theta: float, beta: np.ndarray) -> float:
+    """Refine the maximiser to machine precision as a root of the profile score (the minimiser stops at ~1e-8)."""
+    from scipy import optimize
+
+    def score(lt: float) -> float:
+        theta = math.exp(lt)
+        b = _irls(y, design, offset, theta, beta)
+        return _theta_score(y, np.exp(design @ b + offset), theta)
+
+    lo, hi = log_theta - 0.05, log_theta + 0.05
+    if score(lo) > 0 > score(hi):
+        return float(optimize.brentq(score, lo, hi, xtol=1e-15, rtol=1e-15))
+    return log_theta
+
+
+NB_LOG_THETA_MAX = 20.0  # theta above e^20 (dispersion below 2e-9) is a Poisson model
+NB_LOG_THETA_FLAT = 5.0  # the profile likelihood is flat to rounding there: a maximiser above e^15 is the boundary
+
+
 def _fit_negbin(
     y: np.ndarray, n_control: int, exposure: np.ndarray, start: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, float] | None:
-    """NB2 fit of intercept + variant dummy with log(exposure) offset: (params[:2], cov[:2, :2], dispersion), or
-    None when it cannot be fitted or its dispersion collapses to 0 (then the Hessian is singular)."""
-    import statsmodels.api as sm
+    """NB2 fit of intercept + variant dummy with log(exposure) offset, as R's ``MASS::glm.nb``: maximum likelihood
+    for (beta, theta), then the standard errors ``summary(glm.nb)`` reports, from the expected information of beta
+    at the fitted theta, ``(X' W X)^-1`` with ``W = mu / (1 + mu / theta)`` (theta treated as known).
+
+    Returns (params[:2], cov[:2, :2], dispersion = 1/theta), or None when the dispersion collapses to 0 (the
+    likelihood keeps rising towards the Poisson model).
+    """
+    from scipy import optimize
 
     design = np.column_stack([np.ones(y.size), np.r_[np.zeros(n_control), np.ones(y.size - n_control)]])
-    with pywarnings.catch_warnings():
-        pywarnings.simplefilter("ignore")
-        try:
-            nb = sm.NegativeBinomial(y, design, loglike_method="nb2", offset=np.log(exposure))
-            init = np.r_[start, 0.1]
-            fit = nb.fit(start_params=init, method="bfgs", maxiter=1000, disp=0)
-            if not _usable(fit):
-                fit = nb.fit(start_params=init, method="nm", maxiter=5000, disp=0)
-            if not _usable(fit):
+    offset = np.log(exposure)
+    beta = np.asarray(start, dtype=float)
+
+    def profile(log_theta: float) -> float:
+        nonlocal beta
+        theta = math.exp(log_theta)
+        beta = _irls(y, design, offset, theta, beta)
+        return -_nb_loglik(y, np.exp(design @ beta + offset), theta)
+
+    try:
+        with pywarnings.catch_warnings():
+            pywarnings.simplefilter("ignore")
+            best = optimize.minimize_scalar(
+                profile, bounds=(-10.0, NB_LOG_THETA_MAX), method="bounded", options={"xatol": 1e-12, "maxiter": 500}
+            )
+            log_theta = float(best.x)
+            if not best.success or log_theta > NB_LOG_THETA_MAX - NB_LOG_THETA_FLAT:
                 return None
-            dispersion = float(fit.params[-1])
-            if not dispersion > 1e-8:
-                return None
-            return np.asarray(fit.params)[:2], np.asarray(fit.cov_params())[:2, :2], dispersion
-        except (np.linalg.LinAlgError, ValueError):
-            return None
+            log_theta = _polish(y, design, offset, log_theta, beta)
+            theta = math.exp(log_theta)
+            beta = _irls(y, design, offset, theta, beta)
+            mu = np.exp(design @ beta + offset)
+            w = mu / (1.0 + mu / theta)
+            cov = np.linalg.inv(design.T @ (design * w[:, None]))
+    except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+        return None
+    if not (np.all(np.isfinite(beta)) and np.all(np.isfinite(cov))):
+        return None
+    return beta, cov, 1.0 / theta
 
 
 def count_glm(

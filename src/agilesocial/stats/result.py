@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from scipy import stats as sps
 
-from agilesocial.stats.sufficient import SampleStats
+from agilesocial.stats.sufficient import ALTERNATIVES, Alternative, SampleStats, check_alternative
 
 DEFAULT_MIN_N = 10
 DOMINANCE_SHARE = 0.5
@@ -76,15 +76,6 @@ class TestResult:
         }
 
 
-ALTERNATIVES = ("two-sided", "greater", "less")
-
-
-def check_alternative(alternative: str) -> str:
-    if alternative not in ALTERNATIVES:
-        raise ValueError(f"alternative == {alternative!r}, must be one of 'two-sided', 'greater', 'less'")
-    return alternative
-
-
 def json_interval(ci: tuple[float, float] | None) -> list[float | None] | None:
     """An interval for JSON: an infinite (unbounded) end becomes null."""
     if ci is None:
@@ -92,9 +83,40 @@ def json_interval(ci: tuple[float, float] | None) -> list[float | None] | None:
     return [b if math.isfinite(b) else None for b in ci]
 
 
+__all__ = ["ALTERNATIVES", "Alternative", "check_alternative"]  # re-exported: validated in sufficient.py
+
+
 def z_crit(alpha: float) -> float:
     """Two-sided standard-normal critical value."""
     return float(sps.norm.isf(alpha / 2.0))
+
+
+def sided_p(stat: float, alternative: Alternative, df: float | None = None) -> float:
+    """p-value of a z (or t with ``df``) statistic for the alternative (variant minus control)."""
+    dist = sps.norm if df is None else sps.t(df)
+    if alternative == "greater":
+        return float(dist.sf(stat))
+    if alternative == "less":
+        return float(dist.cdf(stat))
+    return float(min(1.0, 2.0 * dist.sf(abs(stat))))
+
+
+def sided_crit(alpha: float, alternative: Alternative, df: float | None = None) -> float:
+    """Critical value: ``q(1 - alpha/2)`` two-sided, ``q(1 - alpha)`` one-sided (normal, or t with ``df``)."""
+    tail = alpha / 2.0 if alternative == "two-sided" else alpha
+    return float(sps.norm.isf(tail) if df is None else sps.t.isf(tail, df))
+
+
+def one_side(ci: tuple[float, float], alternative: Alternative) -> tuple[float, float]:
+    """Keep the bound the alternative tests: ``greater`` -> (lower, inf), ``less`` -> (-inf, upper).
+
+    Pass the two-sided interval computed at level ``1 - 2 alpha`` (critical value ``q(1 - alpha)``).
+    """
+    if alternative == "greater":
+        return (ci[0], math.inf)
+    if alternative == "less":
+        return (-math.inf, ci[1])
+    return ci
 
 
 def empty_result(
@@ -163,8 +185,12 @@ def normal_compare(
     warnings: list[str],
     *,
     df: float | None = None,
+    alternative: Alternative = "two-sided",
 ) -> TestResult:
-    """Difference of two independent estimates with known variances: z test (or t with ``df``) and CIs."""
+    """Difference of two independent estimates with known variances: z test (or t with ``df``) and CIs.
+
+    One-sided alternatives give one-sided p-values and CIs (one end infinite), as R's ``t.test`` does.
+    """
     diff = v - c
     se = math.sqrt(var_c + var_v)
     if not math.isfinite(se) or se <= 0.0:
@@ -179,16 +205,12 @@ def normal_compare(
             None,
             reason="no variation within either arm, so there is no standard error to test with",
             warnings=tuple(warnings),
+            alternative=alternative,
         )
-    if df is None:
-        crit = z_crit(alpha)
-        stat = diff / se
-        p = float(2.0 * sps.norm.sf(abs(stat)))
-    else:
-        crit = float(sps.t.isf(alpha / 2.0, df))
-        stat = diff / se
-        p = float(2.0 * sps.t.sf(abs(stat), df))
-    abs_ci = (diff - crit * se, diff + crit * se)
+    crit = sided_crit(alpha, alternative, df)
+    stat = diff / se
+    p = sided_p(stat, alternative, df)
+    abs_ci = one_side((diff - crit * se, diff + crit * se), alternative)
     reason = None
     rel: float | None
     rel_ci: tuple[float, float] | None
@@ -197,8 +219,21 @@ def normal_compare(
         reason = "the control value is 0, so a relative lift is undefined"
     else:
         rel, rel_ci = rel_lift_fieller(c, v, var_c, var_v, crit)
+        rel_ci = one_side(rel_ci, alternative)
     return TestResult(
-        method, c, v, diff, abs_ci, rel, rel_ci, p, reason=reason, warnings=tuple(warnings), statistic=stat, df=df
+        method,
+        c,
+        v,
+        diff,
+        abs_ci,
+        rel,
+        rel_ci,
+        p,
+        reason=reason,
+        warnings=tuple(warnings),
+        statistic=stat,
+        df=df,
+        alternative=alternative,
     )
 
 

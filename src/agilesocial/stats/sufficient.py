@@ -10,8 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
+
+Alternative = Literal["two-sided", "greater", "less"]
+ALTERNATIVES: tuple[str, ...] = ("two-sided", "greater", "less")
 
 
 def check_alpha(alpha: float, name: str = "alpha") -> float:
@@ -19,6 +23,13 @@ def check_alpha(alpha: float, name: str = "alpha") -> float:
     if not isinstance(alpha, int | float) or isinstance(alpha, bool) or not 0.0 < float(alpha) < 1.0:
         raise ValueError(f"{name} == {alpha!r}, must be in (0, 1)")
     return float(alpha)
+
+
+def check_alternative(alternative: str) -> Alternative:
+    """Validate the direction of the alternative hypothesis (variant minus control, as R's ``alternative``)."""
+    if alternative not in ALTERNATIVES:
+        raise ValueError(f"alternative == {alternative!r}, must be one of 'two-sided', 'greater', 'less'")
+    return alternative  # type: ignore[return-value]
 
 
 def check_sides(sides: int) -> int:
