@@ -1,4 +1,4 @@
-"""``agile-social ingest``: load platform CSV exports into the warehouse."""
+"""``agile-social ingest``: load platform exports (CSV, Excel workbooks) into the warehouse."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ Examples:
   agile-social ingest exports/                      # every CSV in the folder, profile auto-detected
   agile-social ingest 'exports/*.csv' --format json
   agile-social ingest overview.csv --profile tiktok --year 2026 --account northwindcoffee
+  agile-social ingest northwind_followers_1735689600000.xls   # every known sheet of a workbook
   agile-social ingest custom.csv --mapping mapping.yaml
   agile-social ingest big.csv --skip-bad-rows       # rejects go to <warehouse folder>/rejects/
 
@@ -56,7 +57,10 @@ def ingest(
     skip_bad_rows: Annotated[
         bool, typer.Option("--skip-bad-rows", help="Load the good rows; write the bad ones to a rejects CSV.")
     ] = False,
-    year: Annotated[int | None, typer.Option("--year", help="Year for dates written without one (TikTok).")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="Year of the most recent day of a file whose dates have no year (TikTok)."),
+    ] = None,
     timezone: Annotated[
         str | None,
         typer.Option("--timezone", help="Zone of naive export times (default: agile-social.yaml's timezone)."),
@@ -67,7 +71,7 @@ def ingest(
     ] = "text",
     quiet: QuietOption = False,
 ) -> None:
-    """Load platform CSV exports into the warehouse: idempotent, one transaction per file."""
+    """Load platform exports (CSV, .xlsx, .xls) into the warehouse: idempotent, one transaction per file or sheet."""
     import sys
 
     from agilesocial.config import load_project
@@ -136,6 +140,8 @@ def _render(report: Any, quiet: bool) -> None:
             more = len(f.ignored_columns) - 6
             shown += f" and {more} more (--format json lists them)" if more > 0 else ""
             out.print(f"{name}: {f.shape} shape; ignored {len(f.ignored_columns)} columns: {shown}")
+        for note in f.notes:
+            out.print(f"{name}: {escape(note)}")
         if f.rejects_path:
             out.print(f"{name}: {f.rows_rejected} rejected rows written to {escape(f.rejects_path)}")
     out.print(summary)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from agilesocial.warehouse import monthdates as md
 from agilesocial.warehouse import sqlexpr as sx
 
 if TYPE_CHECKING:
@@ -23,12 +24,15 @@ def seen_formats(
     source: str,
     source_params: dict[str, Any],
     candidates: dict[int, list[str]],
-    year: int | None,
+    year: int | None = None,
 ) -> dict[int, frozenset[str]]:
     """Per column position: the candidate formats that parse at least one of the first :data:`SAMPLE_ROWS` cells.
 
     ``source`` is the file's ``read_csv`` (columns ``c0``, ``c1``...). A sample that cannot be read (the full read
-    reports why, with a row number) gives no preference.
+    reports why, with a row number) gives no preference. Two pseudo-formats say what else the sample held:
+    :data:`~.monthdates.MONTH_NAMES` (dates with a month name, e.g. ``8 de marzo``; they are parsed after a rewrite to
+    ``YYYY-MM-DD``, sampled here in the leap year 2000) and :data:`~.monthdates.YEARLESS` (such dates without a year).
+    ``year`` is accepted for callers that still pass ``--year``; the sample does not need it.
     """
     if not candidates:
         return {}
@@ -36,7 +40,11 @@ def seen_formats(
     counts: list[str] = []
     index: list[tuple[int, str]] = []
     for pos, formats in candidates.items():
-        text = sx.date_text(f"c{pos}", params, year)
+        v = f"c{pos}"
+        parts = md.parts(v, params)
+        counts += [f"count({parts})", f"count(({parts}).m) FILTER (WHERE ({parts}).y IS NULL)"]
+        index += [(pos, md.MONTH_NAMES), (pos, md.YEARLESS)]
+        text = sx.date_text(v, params, 2000, frozenset({md.MONTH_NAMES}))
         for fmt in formats:
             counts.append(f"count(try_strptime({text}, {params.add(fmt)}))")
             index.append((pos, fmt))

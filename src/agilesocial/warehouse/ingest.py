@@ -15,6 +15,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,11 +28,13 @@ from agilesocial.warehouse.mapping import apply_mapping, load_mapping
 from agilesocial.warehouse.profiles import Shape
 from agilesocial.warehouse.sniff import Layout, sniff
 from agilesocial.warehouse.stage import STAGE, build_stage
+from agilesocial.warehouse.workbook import WORKBOOK_SUFFIXES, ingest_workbook, workbook_kind
 
 if TYPE_CHECKING:
     import duckdb
 
 CSV_SUFFIXES = (".csv", ".tsv")
+EXPORT_SUFFIXES = (*CSV_SUFFIXES, *WORKBOOK_SUFFIXES)
 
 
 @dataclass
@@ -52,6 +55,8 @@ class FileResult:
     account: str | None = None
     rejects_path: str | None = None
     note: str | None = None
+    #: how dates were placed: years inferred, publish times taken from video ids
+    notes: list[str] = field(default_factory=list)
     error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,7 +102,7 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
                     out.setdefault(m, None)
         elif p.is_dir():
             for m in sorted(p.rglob("*")):
-                if m.is_file() and m.suffix.lower() in CSV_SUFFIXES and not _skipped_in_folder(m.relative_to(p)):
+                if m.is_file() and m.suffix.lower() in EXPORT_SUFFIXES and not _skipped_in_folder(m.relative_to(p)):
                     out.setdefault(m, None)
         elif p.is_file():
             out.setdefault(p, None)
@@ -107,7 +112,7 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
         shown = ", ".join(str(p) for p in paths) or "(nothing given)"
         raise DataError(
             f"no export files found in {shown}",
-            hint=f"give CSV exports ({', '.join(sorted(CSV_SUFFIXES))}) or folders that hold them",
+            hint=f"give exports ({', '.join(sorted(EXPORT_SUFFIXES))}) or folders that hold them",
         )
     return list(out)
 
@@ -115,7 +120,8 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
 def _skipped_in_folder(rel: Path) -> bool:
     """Inside a folder: hidden folders (``.agile-social/`` with its rejects CSVs, ``.venv/``) and rejects files are
     not exports; named explicitly, they are still read."""
-    return any(part.startswith(".") for part in rel.parts[:-1]) or rel.name.endswith(".rejects.csv")
+    hidden = any(part.startswith(".") for part in rel.parts[:-1]) or rel.name.startswith("~$")  # Excel's lock file
+    return hidden or rel.name.endswith(".rejects.csv")
 
 
 def file_sha256(path: Path) -> str:
@@ -176,10 +182,12 @@ def ingest_paths(
             for path in files:
                 if reporter:
                     reporter.start(path, con)
-                result = _ingest_file(
-                    con, path, shapes, db=db, account=account, skip_bad_rows=skip_bad_rows, year=year, tz=timezone
-                )
-                report.files.append(result)
+                one = partial(_ingest_file, con, shapes=shapes, db=db, account=account, skip_bad_rows=skip_bad_rows)
+                one = partial(one, year=year, tz=timezone)
+                if workbook_kind(path):  # every sheet a profile recognises, through the same path as a CSV
+                    report.files.extend(ingest_workbook(path, file_sha256(path), db.parent, one))
+                else:
+                    report.files.append(one(path))
                 if reporter:
                     reporter.done(path)
     finally:
@@ -198,8 +206,11 @@ def _ingest_file(
     skip_bad_rows: bool,
     year: int | None,
     tz: str,
+    source: Path | None = None,
+    sha: str | None = None,
 ) -> FileResult:
-    sha = file_sha256(path)
+    """Load one export; ``source`` is the CSV actually read when ``path`` is only its name (a workbook's sheet)."""
+    sha = sha or file_sha256(path)
     seen = con.execute(
         "SELECT profile, rows_read, target_table, platform, account FROM ingests WHERE sha256 = $s", {"s": sha}
     ).fetchone()
@@ -216,9 +227,11 @@ def _ingest_file(
         )
     delimiter = shapes[0].delimiter if len(shapes) == 1 else None
     try:
-        layout = sniff(path, shapes, delimiter=delimiter)
+        layout = sniff(source or path, shapes, delimiter=delimiter)
     except DataError as exc:
+        exc.path = str(path)
         return FileResult(str(path), "-", sha, error=str(exc))
+    layout.path = path
     try:
         if layout.empty:
             name = shapes[0].profile if len(shapes) <= 2 and len({s.profile for s in shapes}) == 1 else "-"
@@ -275,6 +288,7 @@ def _load(
         shape=shape.name,
         platform=shape.platform,
         account=fixed_account,
+        notes=stage.notes,
     )
     if stage.bad_rows and not skip_bad_rows:
         stage.drop(con)

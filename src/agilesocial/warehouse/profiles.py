@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from agilesocial.errors import DataError
+from agilesocial.warehouse.profiles_linkedin import LINKEDIN_SHAPES
+from agilesocial.warehouse.profiles_tiktok import TIKTOK_SHAPES
 from agilesocial.warehouse.shapes import (  # re-exported: the profile vocabulary lives with the profiles
     POST_FIELDS,
     PROFILE_NAMES,
@@ -21,12 +23,9 @@ from agilesocial.warehouse.shapes import (  # re-exported: the profile vocabular
     Target,
     norm,
 )
+from agilesocial.warehouse.shapes import col as _c
 
 __all__ = ["POST_FIELDS", "PROFILE_NAMES", "ROW_DATE", "SHAPES", "Col", "Conv", "Shape", "Target", "norm"]
-
-
-def _c(*names: str, conv: Conv = "count", scale: float = 1.0) -> Col:
-    return Col(tuple(names), conv, scale)
 
 
 _ID = "id"
@@ -194,68 +193,8 @@ SHAPES: tuple[Shape, ...] = (
         "legacy Facebook Insights page-level daily export",
         header_rows=2,
     ),
-    Shape(
-        "linkedin",
-        "linkedin_posts",
-        "linkedin",
-        "posts",
-        (("post link",), ("created date",), ("impressions",)),
-        {
-            "permalink": _c("post link", conv="text"),
-            "text": _c("post title", conv="text"),
-            "post_type": _c("post type", "content type", conv="text"),
-            "published_at": _c("created date", conv="datetime"),
-            "impressions": _c("impressions"),
-            "views": _c("views excluding off-site video views"),
-            "clicks": _c("clicks"),
-            "likes": _c("likes"),
-            "comments": _c("comments"),
-            "shares": _c("reposts"),
-            "follows": _c("follows"),
-        },
-        "LinkedIn page content export",
-        engagements_sum=("likes", "comments", "shares", "clicks", "follows"),
-        post_id_from_permalink=r"(urn:li:(?:activity|share|ugcPost):[0-9]+)",
-    ),
-    Shape(
-        "tiktok",
-        "tiktok_posts",
-        "tiktok",
-        "posts",
-        (("video link", "video title", "video description"), ("post time",), ("total views",)),
-        {
-            "permalink": _c("video link", conv="text"),
-            "text": _c("video description", "video title", conv="text"),
-            "published_at": _c("post time", conv="datetime"),
-            "video_views": _c("total views"),
-            "likes": _c("total likes"),
-            "comments": _c("total comments"),
-            "shares": _c("total shares"),
-            "watch_time_seconds": _c("total play time", conv="duration"),
-            "follows": _c("new followers"),
-            "reach": _c("reach"),
-        },
-        "TikTok Studio content export",
-        engagements_sum=("likes", "comments", "shares"),
-        post_id_from_permalink=r"/video/([0-9]+)",
-        post_type="video",
-    ),
-    Shape(
-        "tiktok",
-        "tiktok_overview",
-        "tiktok",
-        "account_daily",
-        (("date",), ("video views",), ("profile views",)),
-        {
-            "date": _c("date", conv="date"),
-            "video_views": _c("video views"),
-            "profile_views": _c("profile views"),
-            "likes": _c("likes"),
-            "comments": _c("comments"),
-            "shares": _c("shares"),
-        },
-        "TikTok Studio overview, account level",
-    ),
+    *LINKEDIN_SHAPES,
+    *TIKTOK_SHAPES,
     Shape(
         "youtube",
         "youtube_table",

@@ -76,10 +76,22 @@ class Shape:
     account: str | None = None
     labels_sep: str = ","
     extra_signature_columns: tuple[str, ...] = field(default=())
+    #: the post id's upper 32 bits are its Unix publish time (TikTok): dates posts whose time has no year
+    publish_time_from_id: bool = False
 
     @property
     def kind_label(self) -> str:
         return f"{self.profile} ({self.description})" if self.description else self.profile
+
+
+def col(*names: str, conv: Conv = "count", scale: float = 1.0) -> Col:
+    """A :class:`Col` from candidate source names (the first one present in a header wins)."""
+    return Col(tuple(names), conv, scale)
+
+
+#: Pseudo-field of a shape: a column holding the day the file was exported (TikTok's ``Time``). It is not stored;
+#: it dates the lifetime snapshot and tells which day of a year-less file is the most recent.
+EXPORT_DAY = "__export_day__"
 
 
 def norm(name: str) -> str:

@@ -133,7 +133,6 @@ def sniff(
     candidates = [(i, *_best_split(line, forced)) for i, line in enumerate(lines[:MAX_PREAMBLE_LINES])]
     layout.cleanup()
     header = max(candidates, key=lambda c: len(c[2]), default=(0, ",", []))[2]
-    shown = ", ".join(header[:8]) + (", …" if len(header) > 8 else "")
     if len(shapes) < len(SHAPES):
         other = _other_shape(lines, forced, shapes)
         wanted = shapes[0]
@@ -143,11 +142,61 @@ def sniff(
         raise DataError(
             f"does not look like a {wanted.profile} export (missing column {lacking}){looks}", path=path, hint=hint
         )
-    raise DataError(
-        f"cannot tell which export this is (header: {shown})",
+    raise _no_header(path, lines, forced)
+
+
+def _no_header(path: Path, lines: list[str], forced: str | None) -> DataError:
+    """Why no header was found: an unknown export (its first line shown), or a damaged file (where it breaks).
+
+    A caption line is never shown as "the header": the first line is quoted only when it looks like one.
+    """
+    n = min(len(lines), MAX_PREAMBLE_LINES)
+    first = next(((i, line) for i, line in enumerate(lines[:n]) if line.strip()), None)
+    if first is not None and _looks_like_header(first[1], forced):
+        cells = _best_split(first[1], forced)[1]
+        shown = ", ".join(cells[:8]) + (", …" if len(cells) > 8 else "")
+        return DataError(
+            f"no known header in the first {n} lines: cannot tell which export this is (line {first[0] + 1}: {shown})",
+            path=path,
+            hint="pass --profile NAME, or --mapping FILE for the generic profile",
+        )
+    broken = _open_quote_line(lines[:n])
+    if broken is not None:
+        return DataError(
+            f"no known header in the first {n} lines; the file looks damaged"
+            f" (a quoted field runs across lines at line {broken})",
+            path=path,
+            hint="download the export again; a file cut short or edited by hand loses its header",
+        )
+    return DataError(
+        f"no known header in the first {n} lines: cannot tell which export this is",
         path=path,
         hint="pass --profile NAME, or --mapping FILE for the generic profile",
     )
+
+
+def _looks_like_header(line: str, forced: str | None) -> bool:
+    """Column names: several short, distinct, non-numeric cells and no quote left open."""
+    if line.count('"') % 2:
+        return False
+    cells = [c.strip() for c in _best_split(line, forced)[1]]
+    names = [c for c in cells if c]
+    return (
+        len(names) >= 2
+        and len(set(names)) == len(names)
+        and all(len(c) <= 60 and '"' not in c for c in names)
+        and not any(c.replace(".", "").replace(",", "").replace("-", "").isdigit() for c in names)
+    )
+
+
+def _open_quote_line(lines: list[str]) -> int | None:
+    """The first line (1-based) at whose end a quoted field is still open, i.e. runs on into the next line."""
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        inside ^= line.count('"') % 2 == 1
+        if inside:
+            return number
+    return None
 
 
 def _read_bytes(path: Path, size: int) -> bytes:

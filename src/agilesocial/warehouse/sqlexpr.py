@@ -9,8 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from agilesocial.warehouse import monthdates as md
+
+#: ``--year`` (the year of a year-less file's most recent day), or a year function built from it (:mod:`.yearless`)
+Year = int | md.YearFn | None
+
 #: Values that mean "not applicable" rather than zero.
-NULL_WORDS = ("", "-", "--", "undefined", "n/a", "null", "none")
+NULL_WORDS = ("", "-", "--", "undefined", "n/a", "nan", "null", "none")
 
 #: Time formats with an explicit offset, tried first (X: ``2021-11-30 16:00 +0000``).
 ZONED_FORMATS: tuple[str, ...] = (
@@ -44,8 +49,13 @@ NAIVE_FORMATS: tuple[str, ...] = (
     "%b %d %Y",
     "%B %d %Y",
     "%a, %d %b %Y",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
 )
-YEARLESS_RE = r"[A-Za-z]+\.? [0-9]{1,2}"
+#: What a month-name date (``8 de marzo``, ``November 2``) is rewritten to before parsing (see :mod:`.monthdates`).
+ISO_FORMATS: tuple[str, ...] = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+YEARLESS_RE = md.YEARLESS_RE
 #: Parsed years before this are misreads (a two-digit year read by ``%Y`` in a user's format), not real posts.
 MIN_YEAR = 1900
 
@@ -91,7 +101,8 @@ def count(v: str, decimal: str = ".", scale: float = 1.0) -> str:
 
 
 def decimal_value(v: str, decimal: str = ".", scale: float = 1.0) -> str:
-    return number(v, decimal) if scale == 1.0 else f"({number(v, decimal)} * {float(scale)!r})"
+    value = number(v, decimal) if scale == 1.0 else f"({number(v, decimal)} * {float(scale)!r})"
+    return f"nullif({value}, 'NaN'::DOUBLE)"  # 'NAN' (TikTok) casts to NaN: it is missing (DuckDB: NaN = NaN)
 
 
 def duration(v: str, decimal: str = ".", scale: float = 1.0) -> str:
@@ -109,15 +120,21 @@ def duration(v: str, decimal: str = ".", scale: float = 1.0) -> str:
     )
 
 
-def _with_year(t: str, year: int | None, params: Params) -> str:
-    if year is None:
-        return t
-    return f"CASE WHEN regexp_full_match({t}, '{YEARLESS_RE}') THEN {t} || ' ' || {params.add(str(year))} ELSE {t} END"
+def date_text(v: str, params: Params, year: Year = None, seen: frozenset[str] = frozenset()) -> str:
+    """The text a date/time cell is parsed from: trimmed; month-name dates (``8 de marzo``, ``November 2``) rewritten
+    to ``YYYY-MM-DD`` when the file has them (``seen``) or a year is given, year-less ones taking ``year``."""
+    if md.MONTH_NAMES not in seen and year is None:
+        return f"trim({v})"
+    year_fn: md.YearFn | None = year if callable(year) else None
+    if isinstance(year, int):
+        fixed = params.add(year)
+        year_fn = lambda _md: fixed  # noqa: E731
+    return f"coalesce({md.iso_text(v, params, year_fn)}, trim({v}))"
 
 
-def date_text(v: str, params: Params, year: int | None = None) -> str:
-    """The text a date/time cell is parsed from (trimmed; the ``--year`` appended to year-less dates)."""
-    return _with_year(f"trim({v})", year, params)
+def _with_iso(formats: list[str], t: str) -> list[str]:
+    """A mapping's own formats, plus the forms month-name dates are rewritten to (when they are)."""
+    return formats if t.startswith("trim(") else [*formats, *(f for f in ISO_FORMATS if f not in formats)]
 
 
 def candidate_formats(formats: tuple[str, ...] = (), *, zoned: bool = True) -> list[str]:
@@ -147,12 +164,12 @@ def timestamp(
     params: Params,
     tz: str,
     formats: tuple[str, ...] = (),
-    year: int | None = None,
+    year: Year = None,
     seen: frozenset[str] = frozenset(),
 ) -> str:
     """A TIMESTAMPTZ: offsets in the text win; naive times are read in ``tz``. ``seen``: formats to try first."""
-    t = date_text(v, params, year)
-    naive = list(formats) if formats else list(NAIVE_FORMATS)
+    t = date_text(v, params, year, seen)
+    naive = _with_iso(list(formats), t) if formats else list(NAIVE_FORMATS)
     zoned = [f for f in formats if "%z" in f or "%Z" in f] if formats else list(ZONED_FORMATS)
     naive = [f for f in naive if f not in zoned]
     parts = []
@@ -176,11 +193,14 @@ def _plausible(value: str, sql_type: str = "TIMESTAMPTZ") -> str:
 
 
 def date(
-    v: str, params: Params, formats: tuple[str, ...] = (), year: int | None = None, seen: frozenset[str] = frozenset()
+    v: str, params: Params, formats: tuple[str, ...] = (), year: Year = None, seen: frozenset[str] = frozenset()
 ) -> str:
     """A DATE (``Lifetime`` gives NULL). ``seen``: formats to try first."""
-    t = date_text(v, params, year)
-    parsed = f"CAST({_attempts(t, candidate_formats(formats, zoned=False), seen, params, 'TIMESTAMP')} AS DATE)"
+    t = date_text(v, params, year, seen)
+    candidates = candidate_formats(formats, zoned=False)
+    parsed = (
+        f"CAST({_attempts(t, _with_iso(candidates, t) if formats else candidates, seen, params, 'TIMESTAMP')} AS DATE)"
+    )
     return f"CASE WHEN lower({t}) = 'lifetime' THEN NULL ELSE {_plausible(parsed, 'DATE')} END"
 
 

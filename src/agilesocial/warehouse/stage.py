@@ -19,6 +19,7 @@ from agilesocial.warehouse.datesample import seen_formats
 from agilesocial.warehouse.profiles import ROW_DATE, Col, Shape, metric_from_title, resolve_columns
 from agilesocial.warehouse.schema import ACCOUNT_DAILY_FIELDS
 from agilesocial.warehouse.sniff import Layout, transcode
+from agilesocial.warehouse.yearless import plan_years
 
 if TYPE_CHECKING:
     import duckdb
@@ -61,6 +62,10 @@ class Stage:
     overlap: int = 0
     materialized: bool = False
     numbered: bool = False
+    #: the conversion reads ``_row`` (year-less day-by-day dates crossing New Year)
+    needs_rows: bool = False
+    #: how dates were placed (video ids, years inferred): for the ingest report
+    notes: list[str] = field(default_factory=list)
 
     def source(self, numbered: bool = True) -> str:
         """The converted rows as a subquery (``_row`` = data row number, 1-based, when ``numbered``)."""
@@ -106,7 +111,7 @@ def _decimal(shape: Shape) -> str:
 
 
 def _convert(
-    fld: str, col: Col, v: str, shape: Shape, params: sx.Params, tz: str, year: int | None, seen: frozenset[str]
+    fld: str, col: Col, v: str, shape: Shape, params: sx.Params, tz: str, year: sx.Year, seen: frozenset[str]
 ) -> str:
     decimal = _decimal(shape)
     if col.conv == "id":
@@ -165,11 +170,15 @@ def build_stage(
     csv_params = {"csv_path": str(layout.read_path), "csv_delim": layout.delimiter}
     seen = seen_formats(con, csv_source(layout, True), csv_params, dated, year)
     params = sx.Params()
+    plan = plan_years(con, shape, layout.header, used, seen, year, tz, (csv_source(layout, True), csv_params), params)
+    snapshot = plan.snapshot or snapshot
     exprs: dict[str, str] = {}
     checks: list[Check] = []
     for fld, (pos, col) in used.items():
         v = f"c{pos}"
-        exprs[fld] = _convert(fld, col, v, shape, params, tz, year, seen.get(pos, frozenset()))
+        exprs[fld] = plan.wrap(
+            fld, _convert(fld, col, v, shape, params, tz, plan.year_arg(year), seen.get(pos, frozenset()))
+        )
         if col.conv in ("datetime", "date", "count", "number", "duration"):
             cond = f"({{E}} IS NULL AND {v} IS NOT NULL AND NOT {sx.blank(v)}"
             cond += f" AND lower(trim({v})) <> 'lifetime')" if col.conv == "date" else ")"
@@ -192,7 +201,8 @@ def build_stage(
     used_refs = ", ".join(sorted({f"c{pos}" for pos, _ in used.values()})) or "NULL"
     words = ", ".join(f"'{w}'" for w in _SUMMARY_WORDS)
     not_summary = f"(c0 IS NULL OR length(c0) > 12 OR lower(trim(c0)) NOT IN ({words}))"
-    stage = Stage(shape, layout, fields, ignored=ignored, params=params.values)
+    stage = Stage(shape, layout, fields, ignored=ignored, params=params.values, notes=plan.notes)
+    stage.needs_rows = plan.numbered
     stage.account = fixed_account
     stage.inner = inner
     stage.select = (
@@ -233,7 +243,7 @@ def _check(con: duckdb.DuckDBPyConnection, stage: Stage, year: int | None) -> No
         f"SELECT count(*), count(_bad_field), count(DISTINCT {key}) FILTER (WHERE _bad_field IS NULL),"
         f" count(*) FILTER (WHERE {mangled}), count(*) FILTER (WHERE {overlap}), {daily} FROM {STAGE}"
     )
-    _materialize(con, stage, numbered=False)
+    _materialize(con, stage, numbered=stage.needs_rows)
     row = con.execute(quick, extra).fetchone()
     assert row is not None
     total, bad_rows, distinct, n_mangled, n_overlap, distinct_daily = (int(v) for v in row)
@@ -244,7 +254,8 @@ def _check(con: duckdb.DuckDBPyConnection, stage: Stage, year: int | None) -> No
         stage.unique_keys = {f"post_id, kind, {ROW_DATE}"}
     if not (bad_rows or n_mangled or not stage.unique_keys):
         return
-    _materialize(con, stage, numbered=True)
+    if not stage.numbered:
+        _materialize(con, stage, numbered=True)
     path = stage.layout.path
     if n_mangled:
         m_row, m_id = con.execute(
@@ -268,7 +279,7 @@ def _check(con: duckdb.DuckDBPyConnection, stage: Stage, year: int | None) -> No
             raise DataError(
                 f"row {yearless[0]}, column {yearless[1]!r}: date {yearless[2]!r} has no year",
                 path=path,
-                hint="pass --year YYYY, the year these dates are in",
+                hint="pass --year YYYY: the year of the file's most recent day; earlier rows run back across New Year",
             )
     first = con.execute(
         f"SELECT _row, _bad_field, _bad_value FROM {STAGE} WHERE _bad_field IS NOT NULL ORDER BY _row LIMIT 1"

@@ -1,0 +1,178 @@
+"""Excel workbooks (LinkedIn ships page analytics as ``.xls``; users save sheets as ``.xlsx``): every sheet a profile
+recognises is loaded and reported on its own, as ``book.xlsx[Sheet name]``.
+
+Each sheet is written, one at a time, to a temporary UTF-8 CSV in the warehouse's folder and goes through the same
+sniffing and staging as any CSV export, so every profile rule applies unchanged. Readers: openpyxl (``.xlsx``) and
+xlrd (``.xls``), imported only when a workbook is met. Cells become text the date and number rules read: dates as
+``YYYY-MM-DD[ HH:MM:SS]``, whole numbers without ``.0``; a number too large to be exact in a float (an id a
+spreadsheet stored as a number) keeps its scientific form, so the mangled-id check refuses it instead of loading a
+wrong id.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agilesocial.errors import DataError
+
+if TYPE_CHECKING:
+    from agilesocial.warehouse.ingest import FileResult
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+_ZIP = b"PK\x03\x04"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_EXACT = 2**53
+
+#: loads one sheet: ``load(Path("book.xlsx[Sheet]"), source=the sheet's CSV, sha=its sha256)`` -> its result
+LoadSheet = Callable[..., "FileResult"]
+
+
+def workbook_kind(path: Path) -> str | None:
+    """``xlsx`` or ``xls`` from the file's first bytes (not its name); None for a text file named ``.xls``."""
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise DataError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    if head.startswith(_ZIP):
+        return "xlsx"
+    if head.startswith(_OLE2):
+        return "xls"
+    return None
+
+
+def cell_text(value: Any) -> str:
+    """One cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < _EXACT:
+            return str(int(value))
+        return repr(value)  # 0.025, or 7.26e+18 for an id a spreadsheet turned into a float
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == time(0) else value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S")
+    return str(value)
+
+
+def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterable[list[Any]]]]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for sheet in book.worksheets:
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()  # some writers record a wrong size; read every row there is
+            yield sheet.title, (list(row) for row in sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+def _xls_sheets(path: Path) -> Iterator[tuple[str, Iterable[list[Any]]]]:
+    import xlrd
+
+    # LinkedIn's .xls files trip xlrd's corruption check ("seen[2] == 4") although their data is intact
+    book = xlrd.open_workbook(str(path), on_demand=True, ignore_workbook_corruption=True)
+    try:
+        for name in book.sheet_names():
+            sheet = book.sheet_by_name(name)
+
+            def rows(sheet: Any = sheet) -> Iterator[list[Any]]:
+                for i in range(sheet.nrows):
+                    out: list[Any] = []
+                    for cell in sheet.row(i):
+                        if cell.ctype == xlrd.XL_CELL_DATE:
+                            out.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                        elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                            out.append(bool(cell.value))
+                        elif cell.ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                            out.append(None)
+                        else:
+                            out.append(cell.value)
+                    yield out
+
+            yield name, rows()
+            book.unload_sheet(name)
+    finally:
+        book.release_resources()
+
+
+def _write_csv(rows: Iterable[list[Any]], folder: Path) -> tuple[Path, int]:
+    """The rows as a temporary CSV (trailing empty cells dropped); returns it and how many non-empty rows it has."""
+    fd, name = tempfile.mkstemp(prefix=".agile-social-sheet-", suffix=".csv", dir=folder)
+    count = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            for row in rows:
+                cells = [cell_text(v) for v in row]
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                count += bool(cells)
+                writer.writerow(cells)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name), count
+
+
+def ingest_workbook(path: Path, sha: str, folder: Path, load_sheet: LoadSheet) -> list[FileResult]:
+    """Load every sheet of the workbook that a profile recognises; one result per loaded sheet.
+
+    Sheets that hold no known export (LinkedIn's demographics sheets, notes) are listed in a note; if none is an
+    export, the one result is an error naming the sheets.
+    """
+    from agilesocial.warehouse.ingest import FileResult
+
+    kind = workbook_kind(path)
+    sheets = _xlsx_sheets(path) if kind == "xlsx" else _xls_sheets(path)
+    results: list[FileResult] = []
+    skipped: list[tuple[str, FileResult | None]] = []
+    try:
+        for name, rows in sheets:
+            csv_path, count = _write_csv(rows, folder)
+            try:
+                if not count:
+                    skipped.append((name, None))
+                    continue
+                sheet_sha = hashlib.sha256(f"{sha}\0{name}".encode()).hexdigest()
+                result = load_sheet(Path(f"{path}[{name}]"), source=csv_path, sha=sheet_sha)
+            finally:
+                csv_path.unlink(missing_ok=True)
+            if result.error and result.profile == "-":
+                skipped.append((name, result))
+            else:
+                results.append(result)
+    except DataError:
+        raise
+    except Exception as exc:  # the reader's own errors: a damaged or password-protected workbook
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return [FileResult(str(path), "-", sha, error=str(DataError(f"cannot read the workbook: {reason}", path=path)))]
+    if not results:
+        if len(skipped) == 1 and skipped[0][1] is not None:
+            return [skipped[0][1]]
+        names = ", ".join(name for name, _ in skipped) or "none"
+        error = DataError(
+            f"no sheet of this workbook holds a known export (sheets: {names})",
+            path=path,
+            hint="pass --profile NAME, or save the sheet as CSV and load it with --mapping FILE",
+        )
+        return [FileResult(str(path), "-", sha, error=str(error))]
+    if skipped:
+        names = ", ".join(name for name, _ in skipped)
+        results[0].notes.append(f"sheets not loaded (no known export in them): {names}")
+    return results
