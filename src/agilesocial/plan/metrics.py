@@ -163,8 +163,9 @@ PLATFORM_FIELDS: dict[str, frozenset[str]] = {
         }
     ),
 }
-#: Fields only some export variants of a platform carry (X: newer tweet-activity files add 'bookmarks').
-SOMETIMES_FIELDS: dict[str, frozenset[str]] = {"x": frozenset({"saves"})}
+#: Fields only some export variants of a platform carry (X: newer tweet-activity files add 'bookmarks'; TikTok: the
+#: newest per-video export adds 'Add to Favorites').
+SOMETIMES_FIELDS: dict[str, frozenset[str]] = {"x": frozenset({"saves"}), "tiktok": frozenset({"saves"})}
 #: How the platforms' exports name a field, where the plain field name would puzzle ("X exports have no saves").
 PLATFORM_LABELS: dict[str, str] = {
     "x": "X",
