@@ -71,19 +71,19 @@ def test_text_output_has_table_and_decision(project: Path) -> None:
     res = _invoke("analyze", "--experiment", "exp", "--correction", "bh")
     out = res.stdout  # type: ignore[attr-defined]
     assert res.exit_code == 0, out  # type: ignore[attr-defined]
-    assert "exp (split, facebook, control: photos)" in out
-    assert "engagement_rate" in out and "comment_rate (g)" in out and "+40.0 %" in out
-    assert "Decision: SCALE - Reels earned 40 % more engagement per impression than photos" in out
-    assert "Correction: bh." in out
-    assert max(len(line) for line in out.splitlines() if "│" in line) <= 100
+    assert "exp (facebook, split) · SCALE" in out
+    assert "engagement_rate" in out and "guardrail" in out and "(+40 %)" in out
+    assert "Decision: Reels earned 40 % more engagement per impression than photos" in out
+    assert "Multiple-testing correction: bh." in out
+    assert max(len(line) for line in out.splitlines()) <= 100
 
 
 def test_markdown_output(project: Path) -> None:
     res = _invoke("analyze", "--format", "md")
     out = res.stdout  # type: ignore[attr-defined]
     assert res.exit_code == 0
-    assert "| Metric | Variant | n c/v |" in out and "| engagement_rate | reels | 30/30 |" in out
-    assert "**Decision: scale**" in out
+    assert "| metric | variant | posts c/v |" in out and "| engagement\\_rate | reels | 30/30 |" in out
+    assert "### exp (facebook, split): SCALE" in out and "**Decision**: Reels earned 40 %" in out
 
 
 def test_results_stored_by_the_cli(project: Path) -> None:

@@ -36,7 +36,7 @@ def test_demo_prints_the_retro_and_where_files_are(demo_dir: tuple[Path, str]) -
     for rel in ("agile-social.yaml", "plans/northwind.yaml", "sprints/2026-s01.yaml", "schemas/plan.schema.json"):
         assert (folder / rel).is_file(), rel
     html = (folder / "retro.html").read_text()
-    assert html.count("<svg") >= 5 and '<table class="experiments">' in html
+    assert html.count("<svg") >= 5 and '<table class="results">' in html
 
 
 def test_retro_in_the_demo_folder_gives_the_same_retrospective(

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import html as htmllib
+import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from agilesocial.config import Project
-from agilesocial.retro.html import render_html
 from agilesocial.retro.model import Retro
+from agilesocial.retro.render import render
 from test_retro_fixtures import XSS, fixed_retro, make_project
 
 CHROMIUM = "/usr/bin/chromium"
@@ -65,29 +68,31 @@ def dump_dom(browser: str, page: Path, profile: Path) -> str:
 
 
 def test_html_renders_charts_tables_and_shows_script_as_text(chromium: str, retro: Retro, tmp_path: Path) -> None:
-    html = render_html(retro)
-    # no network: nothing is loaded from anywhere
+    html = render(retro, "html")
+    # no network: nothing is loaded from anywhere; the only links are the posts' own permalinks
     assert not re.search(r"<(script|link|img|iframe)\b", html)
-    assert not re.search(r'\b(src|href)="(https?:)?//', html)
+    assert not re.search(r'\bsrc="', html)
+    assert all(h.startswith("https://example.com/") for h in re.findall(r'href="([^"]*)"', html))
+    assert 'rel="noopener noreferrer"' in html
     # take the CSP off so that only escaping can stop the post's <script> (the test must be able to fail)
     page = tmp_path / "retro.html"
     page.write_text(CSP.sub("", html), encoding="utf-8")
     dom = dump_dom(chromium, page, tmp_path / "profile")
 
-    # charts: two objective trajectories, two key-result bar charts, one forest plot, drawn with real shapes
-    charts = re.findall(r'<svg[^>]*class="chart ([a-z-]+)"', dom)
-    assert charts.count("trajectory") == 2 and charts.count("key-result") == 2 and charts.count("forest") == 1
-    assert dom.count('class="actual"') == 2 and dom.count('class="plan"') == 2
+    # charts: two objective trajectories, two key-result bar charts, a forest plot per experiment
+    titles = re.findall(r'<svg[^>]*aria-label="([^"]*)"', dom)
+    assert sum(t.endswith("actual vs plan and target") for t in titles) == 2
+    assert sum(t.endswith("weekly actual vs target") for t in titles) == 2
+    assert sum("relative lift vs control" in t for t in titles) == 4
+    assert dom.count('class="actual"') == 2 and dom.count('class="plan"') == 2 and dom.count('class="target"') >= 2
     assert len(re.findall(r'<rect[^>]*class="bar (met|missed)"', dom)) == 8
-    assert dom.count('class="estimate"') == 6  # 4 primary + 2 guardrail lifts with CIs
+    assert len(re.findall(r'class="estimate (better|worse|inconclusive)"', dom)) == 6  # 4 primary + 2 guardrails
 
-    # the experiment table: one row per result, decisions shown
-    table = re.search(r'<table class="experiments">(.*?)</table>', dom, re.S)
-    assert table is not None
-    body = table.group(1)
-    assert len(re.findall(r"<tr>", body)) == 1 + 6
+    # one result table per experiment, one row per result, the decisions shown
+    tables = re.findall(r'<table class="results">(.*?)</table>', dom, re.S)
+    assert [len(re.findall(r"<tr>", t)) for t in tables] == [3, 3, 2, 2]
     for label in ("SCALE", "STOP", "ITERATE", "KEEP RUNNING"):
-        assert label in body
+        assert f">{label}</span>" in dom
 
     # the post's <script> is text: not an element, not run (it would have set document.title)
     assert "<script" not in dom
@@ -96,3 +101,65 @@ def test_html_renders_charts_tables_and_shows_script_as_text(chromium: str, retr
     assert title is not None and title.group(1).startswith("Sprint retrospective 2026-s01")
     assert "pwned" not in title.group(1)
     assert XSS.startswith("<script>")
+
+
+PROBE = """<script>
+window.addEventListener('load', () => {
+  const vw = document.documentElement.clientWidth;
+  const over = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > vw + 1) over.push(el.tagName + '.' + (el.getAttribute('class') || ''));
+  }
+  const results = [...document.querySelectorAll('table.results td[data-label="result"] span:first-child')].map(
+    s => [s.textContent, getComputedStyle(s).color]);
+  const dots = [...document.querySelectorAll('circle.estimate')].map(
+    c => [c.getAttribute('class'), c.getAttribute('fill')]);
+  const clipped = [];
+  for (const svg of document.querySelectorAll('svg.chart')) {
+    const box = svg.viewBox.baseVal;
+    for (const t of svg.querySelectorAll('text')) {
+      const b = t.getBBox();
+      if (b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5) clipped.push(t.textContent);
+    }
+  }
+  const labels = [...document.querySelectorAll('svg.chart text')].map(t => t.textContent);
+  parent.postMessage(JSON.stringify({vw, sw: document.documentElement.scrollWidth, over: over.slice(0, 10),
+    results, dots, clipped, labels}), '*');
+});
+</script>"""
+
+
+def _probe(browser: str, html: str, width: int, tmp_path: Path) -> dict[str, Any]:
+    """Lay the page out in a ``width`` px wide frame and measure it (scripts only in this test copy)."""
+    folder = tmp_path / f"w{width}"
+    folder.mkdir()
+    (folder / "retro.html").write_text(CSP.sub("", html).replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    host = (
+        '<!DOCTYPE html><html><body style="margin:0"><div id="out"></div><script>'
+        "window.addEventListener('message', e => document.getElementById('out').setAttribute('data-probe', e.data));"
+        f'</script><iframe src="retro.html" width="{width}" height="900" style="border:0"></iframe></body></html>'
+    )
+    (folder / "host.html").write_text(host, encoding="utf-8")
+    cmd = [browser, *FLAGS, f"--user-data-dir={folder / 'profile'}", "--virtual-time-budget=10000", "--dump-dom"]
+    done = subprocess.run([*cmd, (folder / "host.html").as_uri()], capture_output=True, text=True, timeout=120)
+    found = re.search(r'data-probe="([^"]*)"', done.stdout)
+    assert found is not None, done.stderr[-2000:]
+    return dict(json.loads(htmllib.unescape(found.group(1))))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_html_fits_laptop_and_phone_with_full_labels_and_honest_colours(
+    chromium: str, retro: Retro, tmp_path: Path, width: int
+) -> None:
+    m = _probe(chromium, render(retro, "html"), width, tmp_path)
+    assert m["vw"] <= width and m["sw"] <= m["vw"], m  # no horizontal scrolling
+    assert m["over"] == [], m["over"]  # no element reaches past the right edge
+    assert m["clipped"] == []  # every chart label lies inside its chart
+    # full forest-plot labels, never cut
+    assert "question · engagement_rate (guardrail)" in m["labels"] and "reels · comment_rate (guardrail)" in m["labels"]
+    # a significantly worse result is red, whether primary or guardrail; a better one green; never the other way
+    colours = {text: colour for text, colour in m["results"]}
+    assert set(colours) == {"better", "WORSE", "inconclusive"}
+    assert colours["WORSE"] == "rgb(207, 34, 46)" and colours["better"] == "rgb(26, 127, 55)"
+    assert [c for c in m["dots"] if "worse" in c[0]] == [["estimate worse", "#cf222e"]] * 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import os
 from pathlib import Path
@@ -15,7 +16,7 @@ from agilesocial.cli.app import app
 from agilesocial.config import Project
 from agilesocial.retro.csvexport import neutralise, write_csv
 from agilesocial.retro.model import Retro, sparkline
-from agilesocial.retro.render import render
+from agilesocial.retro.render import render, renderer
 from agilesocial.review.sprint import build_retro
 from agilesocial.review.workspace import default_sprint
 from test_retro_fixtures import FORMULA, NOW, TODAY, XSS, fixed_retro, hand_built_analysis, make_project
@@ -44,8 +45,29 @@ def check_snapshot(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8"), f"{name} changed; if intended, rerun with UPDATE_SNAPSHOTS=1"
 
 
-def test_markdown_snapshot(retro: Retro) -> None:
-    check_snapshot("retro-2026-s01.md", render(retro, "md"))
+@pytest.mark.parametrize("fmt", ["text", "md", "csv", "html"])
+def test_golden_retro_per_renderer(retro: Retro, fmt: str) -> None:
+    check_snapshot(f"retro-2026-s01.{fmt}", render(retro, fmt))
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "json", "csv", "html"])
+def test_golden_analysis_per_renderer(fmt: str) -> None:
+    check_snapshot(f"analysis-2026-s01.{fmt}", renderer(fmt).analysis(hand_built_analysis()))
+
+
+def test_one_result_reads_the_same_in_every_format(retro: Retro) -> None:
+    """The stopped experiment's primary metric got significantly worse: worded alike everywhere, never 'better'."""
+    for fmt in ("text", "md", "html"):
+        out = render(retro, fmt)
+        for piece in ("-0.10 pts", "(-24 %)", "-41 % to -8.0 %", "0.008", "WORSE", "14/14"):
+            assert piece in out, (fmt, piece)
+    rows = list(csv.DictReader(io.StringIO(render(retro, "csv"))))
+    worse = [r for r in rows if r["outcome"] == "worse"]
+    assert [(r["experiment"], r["metric"], r["is_guardrail"]) for r in worse] == [
+        ("ig-question-captions", "comment_rate", "false"),
+        ("ig-question-captions", "engagement_rate", "true"),
+    ]
+    assert [r["outcome"] for r in json.loads(render(retro, "json"))["experiments"][1]["results"]] == ["worse"] * 2
 
 
 def test_json_snapshot(retro: Retro) -> None:
@@ -71,7 +93,13 @@ def test_key_results_are_weekly_sums_and_ratios_of_sums(retro: Retro) -> None:
     days = range(21, 28)
     week1 = 3 * sum(eng(i) for i in days) / (3 * sum(imp(i) for i in days))  # all three platforms
     assert rate.weeks[0].value == pytest.approx(week1)
-    assert rate.spark == sparkline([w.value for w in rate.weeks])
+    assert rate.spark == "▅█▅▆"  # 4.30 %, 7.80 %, 4.99 %, 6.02 % on a scale from zero
+
+
+def test_sparkline_starts_at_zero_so_a_dip_is_not_a_collapse() -> None:
+    assert sparkline([0.043, 0.0333, None, 0.0416]) == "█▆ █"
+    assert sparkline([None, None]) == "  " and sparkline([0.0, 0.0]) == "▁▁"
+    assert sparkline([-2.0, 0.0, 2.0]) == "▁▅█"  # values below zero: scaled to their range
 
 
 def test_objective_line_and_status(retro: Retro) -> None:
@@ -113,7 +141,7 @@ def test_stopped_without_root_cause_prompts(project: Project) -> None:
     r = build_retro(project, sprint="2026-s01", analysis=hand_built_analysis(), today=TODAY, store=False)
     failure = next(f for f in r.failures if f.experiment == "x-thread-vs-single")
     assert failure.prompt and "experiments/x-thread-vs-single.yaml" in failure.prompt
-    assert "**to do:** Stopped without a root cause" in render(r, "md")
+    assert "**to do**: Stopped without a root cause" in render(r, "md")
 
 
 def test_terminal_output_fits_100_columns(retro: Retro) -> None:
@@ -139,7 +167,7 @@ def test_csv_export_neutralises_formulas(retro: Retro, tmp_path: Path) -> None:
     assert texts["xss"] == XSS  # starts with '<': left alone
     with (tmp_path / "csv/2026-s01-experiments.csv").open(newline="", encoding="utf-8") as fh:
         lifts = [r["rel_ci_lower"] for r in csv.DictReader(fh)]
-    assert "-0.2" in lifts  # numbers stay numbers, even negative ones
+    assert "-0.41" in lifts  # numbers stay numbers, even negative ones
     assert [neutralise(x) for x in ("=1+1", "+1", "-x", "@SUM(A1)", "\tx", "ok", -3, None)] == [
         "'=1+1", "'+1", "'-x", "'@SUM(A1)", "'\tx", "ok", -3, ""
     ]  # fmt: skip

@@ -109,6 +109,7 @@ def _r(metric: str, variant: str, method: str, cv: float, vv: float, ci: tuple[f
         significant=padj < 0.05,
         chance_to_beat=None,
         is_guardrail=guard,
+        unit="percent",
     )
 
 
@@ -146,7 +147,7 @@ def hand_built_analysis() -> AnalysisReport:
                 warnings=(),
                 decision=Decision("stop", "Question captions did not raise the comment rate (-2 %, p = 0.81)."),
                 results=(
-                    _r("comment_rate", "question", "ratio_delta", 0.0041, 0.0040, (-0.2, 0.17), 0.81, 0.81),
+                    _r("comment_rate", "question", "ratio_delta", 0.0041, 0.0031, (-0.41, -0.08), 0.004, 0.008),
                     _r(
                         "engagement_rate",
                         "question",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -45,10 +46,10 @@ def test_sprint_without_posts_says_so_instead_of_empty_tables(project: Project) 
     assert "No posts were published in this sprint" in md
     assert "| platform | published | post |" not in md  # no header-only tables
     text = render(retro, "text")
-    assert "Top posts: none, no posts were published in this sprint" in text
-    assert "impr." not in text
+    assert "No posts were published in this sprint" in text
+    assert "impressions" not in text
     html = render(retro, "html")
-    assert "No posts were published in this sprint" in html and 'class="top-posts"' not in html
+    assert "No posts were published in this sprint" in html and 'class="top_by_rate"' not in html
 
 
 def test_markdown_headings_are_separated_when_nothing_was_analysed(project: Project) -> None:
@@ -60,8 +61,8 @@ def test_markdown_headings_are_separated_when_nothing_was_analysed(project: Proj
 
 def test_html_top_post_dates_do_not_wrap(project: Project) -> None:
     html = render(fixed_retro(project), "html")
-    assert "td.date { white-space: nowrap; }" in html
-    assert '<td class="date">2026-' in html
+    assert "td.num { white-space: nowrap; }" in html
+    assert re.search(r'<td data-label="date" class="num"><span class="tone-none">\d\d [A-Z][a-z]{2}</span>', html)
 
 
 def test_terminal_output_stays_within_100_columns_on_a_wide_terminal(project: Project) -> None:
@@ -69,11 +70,12 @@ def test_terminal_output_stays_within_100_columns_on_a_wide_terminal(project: Pr
 
     from rich.console import Console
 
-    from agilesocial.retro.terminal import render_terminal
+    from agilesocial.retro.page import retro_document
+    from agilesocial.retro.terminal import draw
 
     buf = io.StringIO()
     con = Console(file=buf, width=160, no_color=True, color_system=None, highlight=False)
-    render_terminal(fixed_retro(project), con)
+    draw(retro_document(fixed_retro(project)), con)
     widths = [len(line.rstrip()) for line in buf.getvalue().splitlines()]
     assert max(widths) <= 100 and max(widths) >= 90  # rules still span the 100 columns
     assert con.width == 160  # the caller's console is left as it was
@@ -82,8 +84,8 @@ def test_terminal_output_stays_within_100_columns_on_a_wide_terminal(project: Pr
 def test_html_without_experiments_says_so_instead_of_an_empty_table(project: Project) -> None:
     html = render(replace(fixed_retro(project), experiments=(), failures=()), "html")
     assert "No experiments were analysed for this sprint." in html
-    assert '<table class="experiments">' not in html
-    assert '<table class="experiments">' in render(fixed_retro(project), "html")
+    assert '<table class="results">' not in html
+    assert '<table class="results">' in render(fixed_retro(project), "html")
 
 
 def test_objective_forecast_is_never_negative_and_ignores_the_running_week(

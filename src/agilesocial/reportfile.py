@@ -30,6 +30,8 @@ def mark(text: str, fmt: str) -> str:
         if isinstance(data, dict):
             return json.dumps({"generator": f"{MARKER} {__version__}", **data}, indent=2, ensure_ascii=False) + "\n"
         return text
+    if fmt == "csv":  # no comments in CSV: a marker row would be read as data
+        return text
     end = "" if text.endswith("\n") else "\n"
     if fmt in ("md", "html"):
         return f"{text}{end}<!-- {MARKER} {__version__} -->\n"

@@ -27,12 +27,14 @@ def run_analysis(
     sequential: bool = False,
     store: bool = True,
     today: dt.date | None = None,
+    partial: bool = False,
 ) -> AnalysisReport:
     """Analyse the experiments of ``sprint`` (or ``experiment_ids``, or all) and return the report.
 
     Results are appended to the warehouse's ``results`` table when ``store``. Raises
     :class:`~agilesocial.errors.AgileSocialError`: exit code 1 for invalid plan files, 2 for an unknown sprint or
-    experiment id, a missing warehouse or an experiment without posts (naming what to ingest).
+    experiment id, a missing warehouse or an experiment without posts (naming what to ingest; with ``partial`` such
+    an experiment is reported in ``missing_data`` instead, as it is whenever other experiments were analysed).
     """
     from agilesocial.analysis.engine import run_analysis as _run
 
@@ -45,4 +47,5 @@ def run_analysis(
         sequential=sequential,
         store=store,
         today=today,
+        partial=partial,
     )

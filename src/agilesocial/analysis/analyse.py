@@ -298,6 +298,7 @@ def analyse_experiment(
                 statistic=t.statistic,
                 df=t.df,
                 alternative=t.alternative,
+                unit=_unit(r.metric, r.method),
             )
         )
     decision = _decide(exp, metrics, results, sums, srm, (effective_alpha, alpha), settings)
@@ -368,6 +369,11 @@ def _dominant_share(arms: Any) -> float | None:
             if top is not None and total:
                 shares.append(top / total)
     return max(shares) if shares else None
+
+
+def _unit(metric: Metric, method: str) -> str:
+    """The metric's unit; a count analysed per impression (Poisson, negative binomial) is a rate."""
+    return "percent" if metric.unit == "count" and method in ("poisson", "negbin") else metric.unit
 
 
 def _decide(

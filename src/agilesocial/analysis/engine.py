@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -117,8 +115,12 @@ def run_analysis(
     sequential: bool = False,
     store: bool = True,
     today: dt.date | None = None,
+    partial: bool = False,
 ) -> AnalysisReport:
     """Analyse the experiments of ``sprint`` (or the given ids, or all), store and return the report.
+
+    An experiment without posts is reported in ``missing_data`` (and shown with what to ingest) when other
+    experiments are analysed, or always with ``partial``; otherwise its :class:`DataError` is raised.
 
     Raises AgileSocialError: exit 1 for invalid plan files, exit 2 for unknown ids, a bad correction and missing data.
     """
@@ -179,47 +181,34 @@ def run_analysis(
     if not path.exists():
         what = "; ".join(describe_scope(d.model) for d, _ in planned)
         raise DataError("no warehouse yet", path=path, hint=f"run 'agile-social ingest <exports>' with: {what}")
-    import duckdb
-
     from agilesocial.warehouse.connection import warehouse
+    from agilesocial.warehouse.schema import schema_version
 
-    try:
-        with warehouse(path, read_only=not store) as con, _quiet_gc():
-            _materialise(con, planned, settings)
-            analyses: list[ExperimentAnalysis] = []
-            missing: list[str] = []
-            for doc, metrics in planned:
-                try:
-                    analyses.append(analyse_experiment(con, doc, metrics, settings, sprint_end=sprint_end))
-                except DataError as exc:
-                    if len(planned) == 1:
-                        raise
-                    # a sprint run goes on with the other experiments; the CLI still exits 2 for this one
-                    analyses.append(without_data(doc.model, exc))
-                    missing.append(str(exc))
-            report = AnalysisReport(
-                generated, tuple(analyses), correction, sprint, tuple(report_warnings), missing_data=tuple(missing)
+    with warehouse(path, read_only=not store) as con:
+        if schema_version(con) == 0:  # a DuckDB file, but not one 'ingest' made
+            raise DataError(
+                "cannot read the warehouse: it is not an agile-social warehouse (no schema)",
+                path=path,
+                hint="point --db at the warehouse 'agile-social ingest' created, or ingest into a new file",
             )
-            if store:
-                store_results(con, report)
-    except duckdb.Error as exc:  # e.g. a file that is not an agile-social warehouse
-        what = str(exc).splitlines()[0]
-        raise DataError(f"cannot read the warehouse: {what}", path=path, hint="run 'agile-social ingest'") from None
+        _materialise(con, planned, settings)
+        analyses: list[ExperimentAnalysis] = []
+        missing: list[str] = []
+        for doc, metrics in planned:
+            try:
+                analyses.append(analyse_experiment(con, doc, metrics, settings, sprint_end=sprint_end))
+            except DataError as exc:
+                if len(planned) == 1 and not partial:
+                    raise
+                # the run goes on with the other experiments; the CLI still exits 2 for this one
+                analyses.append(without_data(doc.model, exc))
+                missing.append(str(exc))
+        report = AnalysisReport(
+            generated, tuple(analyses), correction, sprint, tuple(report_warnings), missing_data=tuple(missing)
+        )
+        if store:
+            store_results(con, report)
     return report
-
-
-@contextmanager
-def _quiet_gc() -> Iterator[None]:
-    """Freeze the objects alive now so explicit ``gc.collect()`` calls inside dependencies stay cheap.
-
-    statsmodels' Holm correction calls ``gc.collect()`` on every call (~70 ms with scipy and statsmodels loaded);
-    with the heap frozen a collection only walks the objects created since. Unfrozen on exit.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _materialise(

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from agilesocial.analysis.its_model import ItsDetail
 
 Action = Literal["scale", "iterate", "stop", "keep_running"]
+Outcome = Literal["better", "worse", "inconclusive", "none"]
 SCHEMA_VERSION = 1
 
 
@@ -49,6 +50,17 @@ class MetricResult:
     statistic: float | None = None  # the test statistic (t, z, X², W, count...) as R reports it
     df: float | None = None  # its degrees of freedom (None where the test has none)
     alternative: str = "two-sided"  # two-sided | greater | less (variant vs control)
+    unit: str = "count"  # how the values are shown (the metric's unit; "percent" for counts per impression)
+
+    @property
+    def outcome(self) -> Outcome:
+        """``better`` / ``worse`` (significant, judged by the metric's direction, primary and guardrail alike),
+        ``inconclusive`` (not significant) or ``none`` (no test result)."""
+        if self.significant is None:
+            return "none"
+        if not self.significant or self.abs_lift is None or self.abs_lift == 0:
+            return "inconclusive"
+        return "better" if (self.abs_lift > 0) == (self.direction == "higher") else "worse"
 
     @property
     def worse(self) -> bool:
@@ -79,6 +91,8 @@ class MetricResult:
             "chance_to_beat": self.chance_to_beat,
             "is_guardrail": self.is_guardrail,
             "worse": self.worse,
+            "outcome": self.outcome,
+            "unit": self.unit,
             "direction": self.direction,
             "mde_reached": self.mde_reached,
             "note": self.note,
@@ -180,4 +194,36 @@ class AnalysisReport:
             "correction": self.correction,
             "warnings": list(self.warnings),
             "experiments": [e.to_dict() for e in self.experiments],
+        }
+
+
+@dataclass(frozen=True)
+class TopPost:
+    """One post of the period with its totals (``text`` is untrusted: renderers escape it)."""
+
+    platform: str
+    account: str | None
+    post_id: str
+    published: dt.date | None
+    post_type: str | None
+    text: str  # untrusted: renderers must escape it
+    permalink: str | None
+    impressions: int
+    engagements: int
+    shares: int
+    engagement_rate: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "platform": self.platform,
+            "account": self.account,
+            "post_id": self.post_id,
+            "published": self.published.isoformat() if self.published else None,
+            "post_type": self.post_type,
+            "text": self.text,
+            "permalink": self.permalink,
+            "impressions": self.impressions,
+            "engagements": self.engagements,
+            "shares": self.shares,
+            "engagement_rate": self.engagement_rate,
         }

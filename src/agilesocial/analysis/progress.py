@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from agilesocial.analysis.model import TopPost
 from agilesocial.errors import DataError
 from agilesocial.plan.metrics import METRIC_FIELDS, Metric
 
@@ -41,21 +42,6 @@ class WeekRow:
         if self.denominator is None:
             return self.numerator
         return self.numerator / self.denominator if self.denominator else None
-
-
-@dataclass(frozen=True)
-class PostRow:
-    platform: str
-    account: str | None
-    post_id: str
-    published: dt.date | None
-    post_type: str | None
-    text: str
-    permalink: str | None
-    impressions: int
-    engagements: int
-    shares: int
-    engagement_rate: float | None
 
 
 def _field(name: str) -> str:
@@ -138,7 +124,7 @@ def top_posts(
     min_impressions: int = 0,
     limit: int = 5,
     timezone: str = "UTC",
-) -> list[PostRow]:
+) -> list[TopPost]:
     """Posts published from ``start`` to ``end``, best first: by engagement rate (among posts with at least
     ``min_impressions`` impressions) or by engagements (volume)."""
     order = (
@@ -162,7 +148,7 @@ def top_posts(
         params["floor"] = min_impressions
     rows = con.execute(sql, params).fetchall()
     return [
-        PostRow(
+        TopPost(
             platform=r[0],
             account=r[1],
             post_id=r[2],

@@ -23,6 +23,8 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     md = "md"
+    csv = "csv"
+    html = "html"
 
 
 class Correction(StrEnum):
@@ -82,9 +84,12 @@ def register(app: typer.Typer) -> None:
             correction=correction.value if correction else None,
             sequential=sequential,
         )
-        ratios = frozenset(n for n, m in project.config.metric_catalog().items() if m.kind == "ratio")
         out = console()
-        renderer(fmt.value).print_analysis(report, out, quiet=quiet, ratios=ratios)
+        if quiet and fmt == Format.text:  # one line per experiment: its decision
+            for e in report.experiments:
+                typer.echo(f"{e.id}: {e.decision.action.upper().replace('_', ' ')} - {e.decision.reason}")
+        else:
+            renderer(fmt.value).print_analysis(report, out)
         if fmt == Format.text and sprint and retro and not quiet:
             from agilesocial.review.sprint import build_retro
 

@@ -52,14 +52,8 @@ def _root(
     """Agile social media marketing as code."""
 
 
-for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"agilesocial.cli.{_name}")
-    except ModuleNotFoundError as _exc:  # a command still being built
-        if _exc.name != f"agilesocial.cli.{_name}":
-            raise
-        continue
-    _module.register(app)
+for _name in COMMAND_MODULES:  # a module that fails to import is a bug: let it fail loudly, never skip it
+    importlib.import_module(f"agilesocial.cli.{_name}").register(app)
 
 
 def main() -> None:

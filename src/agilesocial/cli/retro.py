@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 import typer
 
 from agilesocial.cli.common import DbOption, QuietOption, choice, console, handle_errors
+from agilesocial.errors import EXIT_USAGE
 
 EPILOG = (
     "Examples:\n\n"
@@ -18,8 +19,8 @@ EPILOG = (
     "  agile-social retro 2026-s01 --csv retro-tables/"
 )
 
-Format = Literal["text", "md", "json", "html"]
-FORMATS: tuple[Format, ...] = ("text", "md", "json", "html")
+Format = Literal["text", "md", "json", "csv", "html"]
+FORMATS: tuple[Format, ...] = ("text", "md", "json", "csv", "html")
 
 
 def register(app: typer.Typer) -> None:
@@ -82,11 +83,14 @@ def retro(
     if output is not None:
         write_report(output, chosen.retro(result), output_format, force=force)
         err.print(f"wrote {output}")
-        return
-    if quiet and output_format == "text":
+    elif quiet and output_format == "text":
         typer.echo(
             f"{result.sprint}: {result.kr_met}/{result.kr_judged} weekly key results met; "
             + ", ".join(f"{e.id} {e.action}" for e in result.experiments)
         )
-        return
-    chosen.print_retro(result, console())
+    else:
+        chosen.print_retro(result, console())
+    if result.missing_data:  # shown in the retro with what to ingest; the exit code still says data is missing
+        for line in result.missing_data:
+            typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(EXIT_USAGE)

@@ -90,11 +90,13 @@ def run_demo(dir: Path | None = None, *, today: dt.date | None = None) -> DemoRe
     scaffolded = scaffold_project(root, brand=BRAND, goal="energizing", channels=CHANNELS, today=today)
     files = _copy_project(root, scaffolded)
     project = load_project(root, required=True)
-    db = project.warehouse_path()
+    db = project.path(project.config.warehouse)  # the demo's own file: never $AGILE_SOCIAL_DB
+    if db.exists():
+        raise AgileSocialError("already holds a warehouse", path=db, hint="choose an empty or new folder for the demo")
     report = ingest_paths(list(exports), db=db, timezone=project.config.timezone)
     sprint = default_sprint(project, today)
-    analysis = run_analysis(project, sprint=sprint, store=True, today=today)
-    retro = build_retro(project, sprint=sprint, analysis=analysis, today=today, store=True)
+    analysis = run_analysis(project, sprint=sprint, db=db, store=True, today=today)
+    retro = build_retro(project, sprint=sprint, db=db, analysis=analysis, today=today, store=True)
     html = root / "retro.html"
     try:
         html.write_text(renderer("html").retro(retro), encoding="utf-8")

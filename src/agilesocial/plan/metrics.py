@@ -12,6 +12,10 @@ from typing import Literal
 
 MetricKind = Literal["count", "ratio"]
 Direction = Literal["higher", "lower"]
+#: How a metric's values are shown: ``percent`` (4.16 %), ``count`` (1 234), ``seconds`` (2 m 03 s),
+#: ``currency`` (1 234.50) or ``ratio`` (a plain number, 0.85).
+Unit = Literal["percent", "count", "seconds", "currency", "ratio"]
+UNITS: tuple[Unit, ...] = ("percent", "count", "seconds", "currency", "ratio")
 
 #: Canonical per-post metric fields (columns of ``post_metrics``), in warehouse column order.
 METRIC_FIELDS: tuple[str, ...] = (
@@ -43,6 +47,8 @@ class Metric:
     denominator: str | None = None
     direction: Direction = "higher"
     description: str = ""
+    unit: Unit = "count"
+    per: str = ""  # what one value is counted per, in words ("view"): "2 m 03 s per view"
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -68,26 +74,42 @@ _COUNT_DESCRIPTIONS = {
 }
 
 BUILTIN_METRICS: dict[str, Metric] = {
-    name: Metric(name, "count", name, None, "higher", f"per post: {desc}") for name, desc in _COUNT_DESCRIPTIONS.items()
+    name: Metric(
+        name, "count", name, None, "higher", f"per post: {desc}", "seconds" if name == "watch_time_seconds" else "count"
+    )
+    for name, desc in _COUNT_DESCRIPTIONS.items()
 }
+
+
+def _rate(
+    name: str, numerator: str, denominator: str, unit: Unit = "percent", per: str = "", words: str = ""
+) -> Metric:
+    words = words or f"{numerator.replace('_', ' ')} / {denominator.replace('_', ' ')}"
+    return Metric(name, "ratio", numerator, denominator, "higher", words, unit, per)
+
+
 BUILTIN_METRICS.update(
     {
-        "engagement_rate": Metric(
-            "engagement_rate", "ratio", "engagements", "impressions", "higher", "engagements / impressions"
-        ),
-        "ctr": Metric("ctr", "ratio", "clicks", "impressions", "higher", "clicks / impressions"),
-        "link_ctr": Metric("link_ctr", "ratio", "link_clicks", "impressions", "higher", "link clicks / impressions"),
-        "share_rate": Metric("share_rate", "ratio", "shares", "impressions", "higher", "shares / impressions"),
-        "save_rate": Metric("save_rate", "ratio", "saves", "impressions", "higher", "saves / impressions"),
-        "comment_rate": Metric("comment_rate", "ratio", "comments", "impressions", "higher", "comments / impressions"),
-        "like_rate": Metric("like_rate", "ratio", "likes", "impressions", "higher", "likes / impressions"),
-        "follow_rate": Metric("follow_rate", "ratio", "follows", "impressions", "higher", "follows / impressions"),
-        "engagement_per_reach": Metric(
-            "engagement_per_reach", "ratio", "engagements", "reach", "higher", "engagements / reach"
-        ),
-        "watch_time_per_view": Metric(
-            "watch_time_per_view", "ratio", "watch_time_seconds", "video_views", "higher", "seconds watched per view"
-        ),
+        m.name: m
+        for m in (
+            _rate("engagement_rate", "engagements", "impressions"),
+            _rate("ctr", "clicks", "impressions"),
+            _rate("link_ctr", "link_clicks", "impressions"),
+            _rate("share_rate", "shares", "impressions"),
+            _rate("save_rate", "saves", "impressions"),
+            _rate("comment_rate", "comments", "impressions"),
+            _rate("like_rate", "likes", "impressions"),
+            _rate("follow_rate", "follows", "impressions"),
+            _rate("engagement_per_reach", "engagements", "reach"),
+            _rate(
+                "watch_time_per_view",
+                "watch_time_seconds",
+                "video_views",
+                "seconds",
+                "view",
+                "seconds watched per view",
+            ),
+        )
     }
 )
 

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from agilesocial.plan.common import Probability, StrictModel
-from agilesocial.plan.metrics import BUILTIN_METRICS, METRIC_FIELDS, Metric
+from agilesocial.plan.metrics import BUILTIN_METRICS, METRIC_FIELDS, Metric, Unit
 
 
 class CustomMetric(StrictModel):
@@ -18,6 +18,11 @@ class CustomMetric(StrictModel):
     denominator: str | None = Field(None, description="Canonical field summed in the denominator (none: a count).")
     direction: Literal["higher", "lower"] = Field("higher", description="Which way is better.")
     description: str = ""
+    unit: Unit | None = Field(
+        None,
+        description="How values are shown: percent, count, seconds, currency or ratio (default: percent for a "
+        "ratio of sums, count for a count).",
+    )
 
     @field_validator("numerator", "denominator")
     @classmethod
@@ -35,7 +40,8 @@ class CustomMetric(StrictModel):
 
     def to_metric(self) -> Metric:
         kind: Literal["count", "ratio"] = "count" if self.denominator is None else "ratio"
-        return Metric(self.name, kind, self.numerator, self.denominator, self.direction, self.description)
+        unit: Unit = self.unit or ("count" if self.denominator is None else "percent")
+        return Metric(self.name, kind, self.numerator, self.denominator, self.direction, self.description, unit)
 
 
 class Defaults(StrictModel):

@@ -8,10 +8,12 @@ removed and bidi controls shown (:mod:`agilesocial.textsafe`). Numbers are writt
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from agilesocial.analysis.model import MetricResult
 from agilesocial.errors import DataError
 from agilesocial.retro.model import Retro
 from agilesocial.textsafe import csv_cell
@@ -22,6 +24,37 @@ def neutralise(cell: Any) -> Any:
     text cleaned of controls and escape sequences, bidi controls shown, formulas (also after leading whitespace)
     prefixed with an apostrophe; numbers and None pass through."""
     return csv_cell(cell)
+
+
+RESULT_HEADER = [
+    "experiment", "decision", "reason", "metric", "variant", "is_guardrail", "method", "unit", "n_control",
+    "n_variant", "control_value", "variant_value", "abs_lift", "rel_lift", "rel_ci_lower", "rel_ci_upper",
+    "p_value", "p_adjusted", "significant", "outcome", "guardrail_worse",
+]  # fmt: skip
+
+
+def result_rows(experiments: Iterable[tuple[str, str, str, Sequence[MetricResult]]]) -> list[list[Any]]:
+    """One row of :data:`RESULT_HEADER` per experiment x variant x metric."""
+    return [
+        [
+            exp_id, action, reason, r.metric, r.variant, r.is_guardrail, r.method, r.unit, r.n_control, r.n_variant,
+            r.control_value, r.variant_value, r.abs_lift, r.rel_lift,
+            r.rel_ci[0] if r.rel_ci else None, r.rel_ci[1] if r.rel_ci else None,
+            r.p_value, r.p_adjusted, r.significant, r.outcome, r.worse,
+        ]
+        for exp_id, action, reason, results in experiments
+        for r in results
+    ]  # fmt: skip
+
+
+def results_csv(experiments: Iterable[tuple[str, str, str, Sequence[MetricResult]]]) -> str:
+    """:func:`result_rows` as one CSV document (spreadsheet-safe)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(RESULT_HEADER)
+    for row in result_rows(experiments):
+        writer.writerow([neutralise(c) for c in row])
+    return buf.getvalue()
 
 
 def retro_tables(retro: Retro) -> dict[str, tuple[list[str], list[list[Any]]]]:
@@ -36,16 +69,7 @@ def retro_tables(retro: Retro) -> dict[str, tuple[list[str], list[list[Any]]]]:
         for k in retro.key_results
         for w in k.weeks
     ]
-    experiments = [
-        [
-            e.id, e.action, e.reason, r.metric, r.variant, r.is_guardrail, r.method, r.n_control, r.n_variant,
-            r.control_value, r.variant_value, r.abs_lift, r.rel_lift,
-            r.rel_ci[0] if r.rel_ci else None, r.rel_ci[1] if r.rel_ci else None,
-            r.p_value, r.p_adjusted, r.significant, r.worse,
-        ]
-        for e in retro.experiments
-        for r in e.results or ()
-    ]  # fmt: skip
+    experiments = result_rows((e.id, e.action, e.reason, e.results) for e in retro.experiments)
     posts = [
         [ranking, i, p.platform, p.account, p.post_id, p.published, p.post_type, p.text, p.permalink,
          p.impressions, p.engagements, p.shares, p.engagement_rate]
@@ -68,12 +92,7 @@ def retro_tables(retro: Retro) -> dict[str, tuple[list[str], list[list[Any]]]]:
             ["metric", "platform", "week", "week_start", "week_end", "posts", "actual", "target", "status"],
             key_results,
         ),
-        "experiments": (
-            ["experiment", "decision", "reason", "metric", "variant", "is_guardrail", "method", "n_control",
-             "n_variant", "control_value", "variant_value", "abs_lift", "rel_lift", "rel_ci_lower", "rel_ci_upper",
-             "p_value", "p_adjusted", "significant", "guardrail_worse"],
-            experiments,
-        ),
+        "experiments": (RESULT_HEADER, experiments),
         "top_posts": (
             ["ranking", "rank", "platform", "account", "post_id", "published", "post_type", "text", "permalink",
              "impressions", "engagements", "shares", "engagement_rate"],

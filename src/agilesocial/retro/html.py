@@ -1,14 +1,16 @@
-"""HTML rendering of a :class:`Retro`: one self-contained page (inline CSS, inline SVG, no scripts, no network).
+"""The document as one self-contained HTML page (inline CSS, inline SVG, no scripts, no network).
 
-Rendered by jinja2 with autoescaping on, so post text from exports (untrusted) is always shown as text.
+Rendered by jinja2 with autoescaping on, so post text from exports (untrusted) is always shown as text; links are
+written only for ``http(s)`` addresses. Tables turn into one card per row on a phone-sized screen.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from agilesocial.retro import fmt
-from agilesocial.retro.model import Retro
+from agilesocial.retro.blocks import Block, Chart, Document, Heading, Items, Para, Table
+
+KINDS = {Heading: "heading", Para: "para", Items: "items", Table: "table", Chart: "chart"}
 
 
 def _inert(value: Any) -> Any:
@@ -26,7 +28,7 @@ def _inert(value: Any) -> Any:
 def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    env = Environment(
+    return Environment(
         loader=PackageLoader("agilesocial.retro", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
@@ -34,26 +36,23 @@ def _environment() -> Any:
         lstrip_blocks=True,
         finalize=_inert,
     )
-    env.filters["pct"] = fmt.pct
-    env.filters["ci"] = fmt.ci
-    env.filters["pvalue"] = fmt.pvalue
-    env.filters["clip"] = fmt.clip
-    return env
 
 
-def render_html(retro: Retro) -> str:
-    """The retrospective as one self-contained HTML document."""
-    from agilesocial.retro.svg import forest_plot, key_result_chart, objective_chart
+def _draw(block: Chart) -> Any:
+    from agilesocial.retro.svg import CHARTS
 
-    def value(v: float | None, metric: str | None) -> str:
-        return fmt.value(v, ratio=retro.is_ratio(metric))
+    return CHARTS[block.kind](block.data)
 
-    template = _environment().get_template("retro.html.j2")
-    return template.render(
-        retro=retro,
-        value=value,
-        fmt=fmt,
-        objective_charts={o.id: objective_chart(o, retro.is_ratio(o.metric)) for o in retro.objectives},
-        kr_charts=[key_result_chart(k, retro.is_ratio(k.metric)) for k in retro.key_results],
-        forest=forest_plot(retro),
-    )
+
+def _safe_href(href: str) -> bool:
+    return href.startswith(("https://", "http://"))
+
+
+def html(doc: Document) -> str:
+    """``doc`` as one HTML document."""
+    template = _environment().get_template("page.html.j2")
+    return template.render(doc=doc, kind_of=_kind, draw=_draw, safe_href=_safe_href)
+
+
+def _kind(block: Block) -> str:
+    return KINDS[type(block)]

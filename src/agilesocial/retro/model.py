@@ -8,7 +8,7 @@ the warehouse's ``retro_snapshots`` table, from which later retros read the tren
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from agilesocial.analysis.model import MetricResult as LiftRow  # one record per variant x metric, as analysed
@@ -49,18 +49,19 @@ SPARK_CHARS = "▁▂▃▄▅▆▇█"
 
 
 def sparkline(values: list[float | None]) -> str:
-    """A unicode sparkline; missing values are a space."""
+    """A unicode sparkline on a scale from zero (so a dip from 4.30 % to 3.33 % does not look like a collapse);
+    values below zero are scaled to their range. Missing values are a space."""
     present = [v for v in values if v is not None]
     if not present:
         return " " * len(values)
-    lo, hi = min(present), max(present)
+    lo, hi = min(min(present), 0.0), max(present)
     span = hi - lo
     out = []
     for v in values:
         if v is None:
             out.append(" ")
         elif span == 0:
-            out.append(SPARK_CHARS[3])
+            out.append(SPARK_CHARS[0])
         else:
             out.append(SPARK_CHARS[round((v - lo) / span * (len(SPARK_CHARS) - 1))])
     return "".join(out)
@@ -112,6 +113,7 @@ class ObjectiveProgress:
     forecast: float | None  # value at the deadline if the trend continues
     status: Track
     reason: str
+    unit: str = "count"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,6 +122,7 @@ class ObjectiveProgress:
             "statement": self.statement,
             "metric": self.metric,
             "kind": self.kind,
+            "unit": self.unit,
             "direction": self.direction,
             "platforms": list(self.platforms),
             "baseline": self.baseline,
@@ -145,6 +148,7 @@ class KeyResultProgress:
     kind: Literal["count", "ratio"]
     direction: Literal["higher", "lower"]
     weeks: tuple[WeekValue, ...]
+    unit: str = "count"
 
     @property
     def met(self) -> int:
@@ -167,6 +171,7 @@ class KeyResultProgress:
             "metric": self.metric,
             "platform": self.platform,
             "kind": self.kind,
+            "unit": self.unit,
             "direction": self.direction,
             "weeks": [w.to_dict() for w in self.weeks],
             "met": self.met,
@@ -244,10 +249,12 @@ class Retro:
     top_posts: TopPosts
     trend: tuple[TrendPoint, ...]
     warnings: tuple[str, ...] = ()
-    ratio_metrics: frozenset[str] = frozenset()  # metric names shown as percentages (not serialised)
+    missing_data: tuple[str, ...] = ()  # experiments without posts to analyse: what to ingest, one line each
+    units: dict[str, str] = field(default_factory=dict)  # metric name -> unit (the catalogue's; not serialised)
 
-    def is_ratio(self, metric: str | None) -> bool:
-        return metric in self.ratio_metrics if metric else False
+    def unit(self, metric: str | None) -> str:
+        """The unit of ``metric`` (``count`` when unknown)."""
+        return self.units.get(metric, "count") if metric else "count"
 
     @property
     def kr_met(self) -> int:
@@ -299,6 +306,7 @@ class Retro:
             "top_posts": self.top_posts.to_dict(),
             "trend": [t.to_dict() for t in self.trend],
             "warnings": list(self.warnings),
+            "missing_data": list(self.missing_data),
         }
 
 

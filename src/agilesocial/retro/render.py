@@ -1,8 +1,9 @@
-"""The renderer registry: one class per output format, each rendering the sprint retro and the analysis report.
+"""The renderer registry: one class per output format, each drawing the sprint retro and the analysis report.
 
-``retro`` and ``analyze`` only pick a renderer by name (:func:`renderer`); there is no if/elif chain on the format
-in a command. A renderer returns finished text; the text renderer can also print straight to a rich console (colour
-on a terminal). To add a section or a format, see docs/development.md.
+``retro`` and ``analyze`` only pick a renderer by name (:func:`renderer`); there is no if/elif chain on the format in
+a command. Text, Markdown and HTML draw the same :class:`~agilesocial.retro.blocks.Document` (built once by
+:mod:`.page`); JSON is the documented model; CSV is one row per experiment x variant x metric. To add a section or a
+format, see docs/development.md.
 """
 
 from __future__ import annotations
@@ -15,28 +16,33 @@ from agilesocial.retro.model import Retro
 
 if TYPE_CHECKING:
     from agilesocial.analysis.model import AnalysisReport
+    from agilesocial.retro.blocks import Document
 
 
 class Renderer:
-    """One output format. ``retro`` and ``analysis`` return the whole document as text (ending in a newline)."""
+    """One output format; ``retro`` and ``analysis`` return the whole document as text ending in a newline."""
 
     name: ClassVar[str]
-    analysis_format: ClassVar[bool] = True  # offered by ``analyze --format``
 
-    def retro(self, retro: Retro) -> str:
-        raise NotImplementedError
+    def document(self, doc: Document) -> str:
+        raise NotImplementedError(f"{self.name} draws from the model, not a document")
 
-    def analysis(self, report: AnalysisReport, *, quiet: bool = False, ratios: frozenset[str] = frozenset()) -> str:
-        raise NotImplementedError
+    def retro(self, retro: Retro, *, experiments: bool = True) -> str:
+        from agilesocial.retro.page import retro_document
+
+        return self.document(retro_document(retro, experiments=experiments))
+
+    def analysis(self, report: AnalysisReport) -> str:
+        from agilesocial.retro.page_experiments import analysis_document
+
+        return self.document(analysis_document(report))
 
     def print_retro(self, retro: Retro, console: Any, *, experiments: bool = True) -> None:
         """Print on a rich console; formats other than text write their document unchanged."""
-        console.file.write(self.retro(retro))
+        console.file.write(self.retro(retro, experiments=experiments))
 
-    def print_analysis(
-        self, report: AnalysisReport, console: Any, *, quiet: bool = False, ratios: frozenset[str] = frozenset()
-    ) -> None:
-        console.file.write(self.analysis(report, quiet=quiet, ratios=ratios))
+    def print_analysis(self, report: AnalysisReport, console: Any) -> None:
+        console.file.write(self.analysis(report))
 
 
 class TextRenderer(Renderer):
@@ -44,49 +50,48 @@ class TextRenderer(Renderer):
 
     name = "text"
 
-    def retro(self, retro: Retro) -> str:
-        from agilesocial.retro.terminal import render_text
+    def document(self, doc: Document) -> str:
+        from agilesocial.retro.terminal import plain
 
-        return render_text(retro)
-
-    def analysis(self, report: AnalysisReport, *, quiet: bool = False, ratios: frozenset[str] = frozenset()) -> str:
-        import io
-
-        from rich.console import Console
-
-        buf = io.StringIO()
-        con = Console(file=buf, width=100, no_color=True, color_system=None, highlight=False, emoji=False)
-        self.print_analysis(report, con, quiet=quiet, ratios=ratios)
-        return buf.getvalue()
+        return plain(doc)
 
     def print_retro(self, retro: Retro, console: Any, *, experiments: bool = True) -> None:
-        from agilesocial.retro.terminal import render_terminal, render_text
+        from agilesocial.retro.page import retro_document
+
+        self._print(retro_document(retro, experiments=experiments), console)
+
+    def print_analysis(self, report: AnalysisReport, console: Any) -> None:
+        from agilesocial.retro.page_experiments import analysis_document
+
+        self._print(analysis_document(report), console)
+
+    def _print(self, doc: Document, console: Any) -> None:
+        from agilesocial.retro.terminal import draw, plain
 
         if console.is_terminal:
-            render_terminal(retro, console, experiments=experiments)
+            draw(doc, console)
         else:  # plain text without trailing blanks in a pipe or file
-            console.file.write(render_text(retro, experiments=experiments))
-
-    def print_analysis(
-        self, report: AnalysisReport, console: Any, *, quiet: bool = False, ratios: frozenset[str] = frozenset()
-    ) -> None:
-        from agilesocial.retro.terminal import render_analysis_terminal
-
-        render_analysis_terminal(report, console, quiet=quiet, ratios=ratios)
+            console.file.write(plain(doc))
 
 
 class MarkdownRenderer(Renderer):
     name = "md"
 
-    def retro(self, retro: Retro) -> str:
-        from agilesocial.retro.markdown import render_markdown
+    def document(self, doc: Document) -> str:
+        from agilesocial.retro.markdown import markdown
 
-        return render_markdown(retro)
+        return markdown(doc)
 
-    def analysis(self, report: AnalysisReport, *, quiet: bool = False, ratios: frozenset[str] = frozenset()) -> str:
-        from agilesocial.retro.markdown import render_analysis_markdown
 
-        return render_analysis_markdown(report, ratios)
+class HtmlRenderer(Renderer):
+    """One self-contained page (inline CSS and SVG, no scripts)."""
+
+    name = "html"
+
+    def document(self, doc: Document) -> str:
+        from agilesocial.retro.html import html
+
+        return html(doc)
 
 
 class JsonRenderer(Renderer):
@@ -94,43 +99,46 @@ class JsonRenderer(Renderer):
 
     name = "json"
 
-    def retro(self, retro: Retro) -> str:
+    def retro(self, retro: Retro, *, experiments: bool = True) -> str:
         """Text stays exact, but C1 and bidi controls are written as ``\\uXXXX`` escapes, so a terminal or editor
         showing the JSON cannot be steered by them."""
         from agilesocial.textsafe import json_inert
 
-        return json_inert(json.dumps(retro.to_dict(), indent=2, ensure_ascii=False)) + "\n"
+        return json_inert(json.dumps(_finite(retro.to_dict()), indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
 
-    def analysis(self, report: AnalysisReport, *, quiet: bool = False, ratios: frozenset[str] = frozenset()) -> str:
+    def analysis(self, report: AnalysisReport) -> str:
         return json.dumps(_finite(report.to_dict()), indent=2, default=_json_default, allow_nan=False) + "\n"
 
 
-class HtmlRenderer(Renderer):
-    """One self-contained page (inline CSS and SVG, no scripts)."""
+class CsvRenderer(Renderer):
+    """One row per experiment x variant x metric (``retro --csv DIR`` writes every table)."""
 
-    name = "html"
-    analysis_format = False
+    name = "csv"
 
-    def retro(self, retro: Retro) -> str:
-        from agilesocial.retro.html import render_html
+    def retro(self, retro: Retro, *, experiments: bool = True) -> str:
+        from agilesocial.retro.csvexport import results_csv
 
-        return render_html(retro)
+        return results_csv((e.id, e.action, e.reason, e.results) for e in retro.experiments)
+
+    def analysis(self, report: AnalysisReport) -> str:
+        from agilesocial.retro.csvexport import results_csv
+
+        return results_csv((e.id, e.decision.action, e.decision.reason, e.results) for e in report.experiments)
 
 
 RENDERERS: dict[str, Renderer] = {
-    r.name: r for r in (TextRenderer(), MarkdownRenderer(), JsonRenderer(), HtmlRenderer())
+    r.name: r for r in (TextRenderer(), MarkdownRenderer(), JsonRenderer(), CsvRenderer(), HtmlRenderer())
 }
-RETRO_FORMATS: tuple[str, ...] = tuple(RENDERERS)
-ANALYSIS_FORMATS: tuple[str, ...] = tuple(n for n, r in RENDERERS.items() if r.analysis_format)
+FORMATS: tuple[str, ...] = tuple(RENDERERS)
 
 
 def renderer(fmt: str) -> Renderer:
-    """The renderer of ``fmt`` (one of :data:`RENDERERS`)."""
+    """The renderer of ``fmt`` (one of :data:`FORMATS`)."""
     return RENDERERS[fmt]
 
 
 def render(retro: Retro, fmt: str) -> str:
-    """Render ``retro`` in ``fmt`` (one of :data:`RENDERERS`)."""
+    """Render ``retro`` in ``fmt`` (one of :data:`FORMATS`)."""
     return RENDERERS[fmt].retro(retro)
 
 

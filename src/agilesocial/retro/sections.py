@@ -9,9 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-
-def _iso(d: dt.date | None) -> str | None:
-    return d.isoformat() if d is not None else None
+from agilesocial.analysis.model import TopPost
 
 
 @dataclass(frozen=True)
@@ -59,36 +57,6 @@ class NextSprint:
             "scale": [i.to_dict() for i in self.scale],
             "rerun": [i.to_dict() for i in self.rerun],
             "do_not_repeat": [i.to_dict() for i in self.do_not_repeat],
-        }
-
-
-@dataclass(frozen=True)
-class TopPost:
-    platform: str
-    account: str | None
-    post_id: str
-    published: dt.date | None
-    post_type: str | None
-    text: str  # untrusted: renderers must escape it
-    permalink: str | None
-    impressions: int
-    engagements: int
-    shares: int
-    engagement_rate: float | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "platform": self.platform,
-            "account": self.account,
-            "post_id": self.post_id,
-            "published": _iso(self.published),
-            "post_type": self.post_type,
-            "text": self.text,
-            "permalink": self.permalink,
-            "impressions": self.impressions,
-            "engagements": self.engagements,
-            "shares": self.shares,
-            "engagement_rate": self.engagement_rate,
         }
 
 

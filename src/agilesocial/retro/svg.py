@@ -1,29 +1,37 @@
-"""Inline SVG charts for the HTML retro, as plain element lists the (autoescaping) template writes out.
+"""Inline SVG charts for the HTML page, as plain element lists the (autoescaping) template writes out.
 
-Element tags and attribute names come from this module only; every value and text is escaped by jinja2.
+Element tags and attribute names come from this module only; every value and text is escaped by jinja2. Axes use
+"nice" ticks (1, 2, 2.5 or 5 times a power of ten); charts scale down to a phone's width (``viewBox``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from agilesocial.analysis.model import MetricResult
 from agilesocial.retro import fmt
-from agilesocial.retro.model import KeyResultProgress, ObjectiveProgress, Retro
+from agilesocial.retro.model import KeyResultProgress, ObjectiveProgress
 
 COLORS = {
     "actual": "#1f6feb",
     "plan": "#8b949e",
+    "target": "#9a6700",
     "met": "#2da44e",
     "missed": "#cf222e",
     "open": "#9ecbff",
-    "sig": "#2da44e",
-    "nonsig": "#57606a",
+    "better": "#1a7f37",
     "worse": "#cf222e",
+    "inconclusive": "#57606a",
+    "none": "#57606a",
     "axis": "#d0d7de",
     "text": "#24292f",
 }
+FONT = 12
+CHAR_W = 6.6  # average width of a character at FONT px, for sizing label columns
+LIFT_FLOOR = -1.0  # a relative lift cannot fall below -100 %
 
 
 @dataclass
@@ -39,163 +47,149 @@ class Svg:
         }
         self.items.append({"tag": tag, "attrs": clean, "text": text})
 
+    def label(self, text: str, x: float, y: float, anchor: str = "start", **attrs: Any) -> None:
+        self.add("text", text, x=x, y=y, text_anchor=anchor, font_size=FONT, fill=COLORS["text"], **attrs)
+
+
+def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Round tick values covering ``[lo, hi]``: steps of 1, 2, 2.5 or 5 times a power of ten."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return [0.0]
+    if hi <= lo:
+        hi, lo = lo + (abs(lo) or 1.0) * 0.5, lo - (abs(lo) or 1.0) * 0.5
+    raw = (hi - lo) / max(count - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    start = math.floor(lo / step + 1e-9) * step
+    ticks = []
+    value = start
+    while value < hi + step * 0.999:
+        ticks.append(round(value, 12))
+        value += step
+    return ticks
+
 
 def _scale(lo: float, hi: float, a: float, b: float) -> Callable[[float], float]:
     span = (hi - lo) or 1.0
     return lambda x: a + (x - lo) / span * (b - a)
 
 
-def _range(values: list[float], pad: float = 0.08) -> tuple[float, float]:
-    lo, hi = min(values), max(values)
-    if lo == hi:
-        lo, hi = lo - (abs(lo) or 1) * 0.1, hi + (abs(hi) or 1) * 0.1
-    margin = (hi - lo) * pad
-    return lo - margin, hi + margin
-
-
-def objective_chart(o: ObjectiveProgress, ratio: bool) -> Svg | None:
-    """Actual by week (solid) vs the straight-line plan (dashed), with the target noted."""
+def objective_chart(o: ObjectiveProgress) -> Svg | None:
+    """Actual by week (solid) vs the straight-line plan (dashed), the target as a line, the deadline marked."""
     weeks = list(o.weeks)
-    if not weeks:
-        return None
-    w, h, left, right, top, bottom = 640, 220, 64, 32, 28, 36
-    svg = Svg(f"{o.id}: {o.metric} by week, actual vs plan", w, h)
     values = [x.value for x in weeks if x.value is not None] + [x.planned for x in weeks if x.planned is not None]
-    if not values:
+    if not weeks or not values:
         return None
-    lo, hi = _range(values)
+    if o.target is not None:
+        values.append(o.target)
+    show = lambda v: fmt.value(v, o.unit)  # noqa: E731
+    ticks = nice_ticks(min(0.0, min(values)), max(values))  # from zero: a dip does not look like a collapse
+    w, h, top, bottom, right = 640, 240, 30, 36, 24
+    left = 16 + CHAR_W * max(len(fmt.tick(t, o.unit)) for t in ticks)
+    svg = Svg(f"{o.id}: {o.metric} by week, actual vs plan and target", w, h)
     sx = _scale(0, max(len(weeks) - 1, 1), left, w - right)
-    sy = _scale(lo, hi, h - bottom, top)
-    show = lambda v: fmt.value(v, ratio=ratio)  # noqa: E731
-    for frac in (0.0, 0.5, 1.0):
-        val = lo + (hi - lo) * frac
-        svg.add("line", x1=left, x2=w - right, y1=sy(val), y2=sy(val), stroke=COLORS["axis"])
-        svg.add("text", show(val), x=left - 6, y=sy(val) + 4, text_anchor="end", font_size=11, fill=COLORS["text"])
-    step = max(1, len(weeks) // 8)
+    sy = _scale(ticks[0], ticks[-1], h - bottom, top)
+    for t in ticks:
+        svg.add("line", x1=left, x2=w - right, y1=sy(t), y2=sy(t), stroke=COLORS["axis"])
+        svg.label(fmt.tick(t, o.unit), left - 6, sy(t) + 4, "end")
+    step = max(1, math.ceil(len(weeks) / 8))
     for i, wk in enumerate(weeks):
         if i % step == 0:
-            svg.add(
-                "text",
-                wk.start.strftime("%d %b"),
-                x=sx(i),
-                y=h - 14,
-                text_anchor="middle",
-                font_size=11,
-                fill=COLORS["text"],
-            )
+            svg.label(wk.start.strftime("%d %b"), sx(i), h - 14, "middle")
+    if o.target is not None:
+        svg.add("line", x1=left, x2=w - right, y1=sy(o.target), y2=sy(o.target), stroke=COLORS["target"],
+                stroke_width=1.5, stroke_dasharray="2 3", class_="target")  # fmt: skip
+        deadline = f" by {o.deadline:%d %b %Y}" if o.deadline else ""
+        svg.add("text", f"target {show(o.target)}{deadline}", x=w - right, y=sy(o.target) - 5, text_anchor="end",
+                font_size=FONT, fill=COLORS["target"])  # fmt: skip
     plan = [(sx(i), sy(x.planned)) for i, x in enumerate(weeks) if x.planned is not None]
     if len(plan) >= 2:
-        svg.add(
-            "polyline",
-            points=" ".join(f"{x:.1f},{y:.1f}" for x, y in plan),
-            fill="none",
-            stroke=COLORS["plan"],
-            stroke_width=2,
-            stroke_dasharray="6 4",
-            class_="plan",
-        )
-    actual = [(sx(i), sy(x.value)) for i, x in enumerate(weeks) if x.value is not None]
+        svg.add("polyline", points=" ".join(f"{x:.1f},{y:.1f}" for x, y in plan), fill="none", stroke=COLORS["plan"],
+                stroke_width=2, stroke_dasharray="6 4", class_="plan")  # fmt: skip
+    actual = [(sx(i), sy(x.value), x) for i, x in enumerate(weeks) if x.value is not None]
     if len(actual) >= 2:
-        svg.add(
-            "polyline",
-            points=" ".join(f"{x:.1f},{y:.1f}" for x, y in actual),
-            fill="none",
-            stroke=COLORS["actual"],
-            stroke_width=2.5,
-            class_="actual",
-        )
-    for (x, y), wk in zip(actual, [x for x in weeks if x.value is not None], strict=True):
+        svg.add("polyline", points=" ".join(f"{x:.1f},{y:.1f}" for x, y, _ in actual), fill="none",
+                stroke=COLORS["actual"], stroke_width=2.5, class_="actual")  # fmt: skip
+    for x, y, wk in actual:
         svg.add("circle", f"{wk.start}: {show(wk.value)} ({wk.posts} posts)", cx=x, cy=y, r=3.5, fill=COLORS["actual"])
-    svg.add(
-        "text",
-        f"target {show(o.target)} by {o.deadline}" if o.target is not None else "no target",
-        x=w - right,
-        y=16,
-        text_anchor="end",
-        font_size=12,
-        fill=COLORS["text"],
-    )
-    svg.add("text", "— actual   - - plan", x=left, y=16, font_size=12, fill=COLORS["text"])
+    svg.label("— actual   - - straight line to the target", left, 16)
     return svg
 
 
-def key_result_chart(k: KeyResultProgress, ratio: bool) -> Svg:
-    """One bar per week (green met, red missed, light running), with the week's target as a tick."""
-    w, h, left, right, top, bottom = 360, 190, 60, 10, 30, 32
-    svg = Svg(f"{k.label}: weekly actual vs target", w, h)
+def key_result_chart(k: KeyResultProgress) -> Svg:
+    """One bar per week (green met, red missed, light running) from zero, the week's target as a tick."""
+    show = lambda v: fmt.value(v, k.unit)  # noqa: E731
     values = [x for wk in k.weeks for x in (wk.value, wk.planned) if x is not None] + [0.0]
-    hi = max(values) * 1.12 or 1.0
-    sy = _scale(0, hi, h - bottom, top)
+    ticks = nice_ticks(0.0, max(values), 4)
+    w, h, top, bottom, right = 380, 200, 30, 32, 10
+    left = 14 + CHAR_W * max(len(fmt.tick(t, k.unit)) for t in ticks)
+    svg = Svg(f"{k.label}: weekly actual vs target", w, h)
+    sy = _scale(ticks[0], ticks[-1], h - bottom, top)
     band = (w - left - right) / max(len(k.weeks), 1)
-    show = lambda v: fmt.value(v, ratio=ratio)  # noqa: E731
-    svg.add("text", fmt.clip(k.label, 44), x=10, y=16, font_size=12, font_weight="600", fill=COLORS["text"])
-    svg.add("line", x1=left, x2=w - right, y1=sy(0), y2=sy(0), stroke=COLORS["axis"])
-    svg.add(
-        "text", show(hi / 1.12), x=left - 6, y=sy(hi / 1.12) + 4, text_anchor="end", font_size=11, fill=COLORS["text"]
-    )
+    svg.add("text", k.label, x=10, y=16, font_size=FONT, font_weight="600", fill=COLORS["text"])
+    for t in ticks:
+        svg.add("line", x1=left, x2=w - right, y1=sy(t), y2=sy(t), stroke=COLORS["axis"])
+        svg.label(fmt.tick(t, k.unit), left - 6, sy(t) + 4, "end")
+    label_every = max(1, math.ceil(len(k.weeks) / 7))
     for i, wk in enumerate(k.weeks):
         x0 = left + i * band
         color = {"met": COLORS["met"], "missed": COLORS["missed"]}.get(wk.status or "", COLORS["open"])
         if wk.value is not None:
-            svg.add(
-                "rect",
-                f"week {wk.week}: {show(wk.value)} (target {show(wk.planned)}, {wk.status})",
-                x=x0 + band * 0.2,
-                y=sy(wk.value),
-                width=band * 0.6,
-                height=max(sy(0) - sy(wk.value), 0.5),
-                fill=color,
-                class_=f"bar {wk.status}",
-            )
+            svg.add("rect", f"week {wk.week}: {show(wk.value)} (target {show(wk.planned)}, {wk.status})",
+                    x=x0 + band * 0.2, y=sy(wk.value), width=band * 0.6, height=max(sy(0) - sy(wk.value), 0.5),
+                    fill=color, class_=f"bar {wk.status}")  # fmt: skip
         if wk.planned is not None:
-            svg.add(
-                "line",
-                x1=x0 + band * 0.1,
-                x2=x0 + band * 0.9,
-                y1=sy(wk.planned),
-                y2=sy(wk.planned),
-                stroke=COLORS["text"],
-                stroke_width=2,
-                class_="target",
-            )
-        svg.add(
-            "text", f"wk {wk.week}", x=x0 + band / 2, y=h - 12, text_anchor="middle", font_size=11, fill=COLORS["text"]
-        )
+            svg.add("line", x1=x0 + band * 0.1, x2=x0 + band * 0.9, y1=sy(wk.planned), y2=sy(wk.planned),
+                    stroke=COLORS["text"], stroke_width=2, class_="target")  # fmt: skip
+        if i % label_every == 0:
+            svg.label(f"wk {wk.week}", x0 + band / 2, h - 12, "middle")
     return svg
 
 
-def forest_plot(retro: Retro) -> Svg | None:
-    """Relative lift with its confidence interval for every variant x metric, a line at zero."""
-    rows = [(e, r) for e in retro.experiments for r in e.results if r.rel_ci is not None and r.rel_lift is not None]
+def forest_plot(data: tuple[str, Sequence[MetricResult]]) -> Svg | None:
+    """Relative lift with its confidence interval per variant x metric; the axis starts no lower than -100 %, and
+    an interval reaching past the axis ends in an arrow."""
+    experiment, results = data
+    rows = [r for r in results if r.rel_ci is not None and r.rel_lift is not None]
     if not rows:
         return None
-    row_h, left, right, top = 30, 340, 80, 30
-    w, h = 860, top + row_h * len(rows) + 30
-    svg = Svg("Relative lift vs control with confidence intervals", w, h)
-    bounds = [b for _, r in rows for b in (r.rel_ci or (0.0, 0.0))] + [0.0]
-    lo, hi = _range(bounds, 0.05)
-    sx = _scale(lo, hi, left, w - right)
-    svg.add(
-        "line", x1=sx(0), x2=sx(0), y1=top - 10, y2=h - 24, stroke=COLORS["plan"], stroke_dasharray="4 3", class_="zero"
-    )
-    for val in (lo, 0.0, hi):
-        svg.add("text", fmt.pct(val), x=sx(val), y=h - 8, text_anchor="middle", font_size=11, fill=COLORS["text"])
-    svg.add("text", "relative lift (95 % CI)", x=left, y=16, font_size=12, fill=COLORS["text"])
-    for i, (e, r) in enumerate(rows):
+    labels = [f"{r.variant} · {r.metric}" + (" (guardrail)" if r.is_guardrail else "") for r in rows]
+    bounds = [b for r in rows for b in (r.rel_ci or (0.0, 0.0))] + [0.0]
+    lo = max(min(bounds), LIFT_FLOOR)
+    hi = max(bounds)
+    ticks = [t for t in nice_ticks(lo, hi) if t >= LIFT_FLOOR]
+    row_h, top, right = 30, 30, 70
+    left = 16 + CHAR_W * max(len(x) for x in labels)
+    w = int(max(640, left + 360 + right))
+    h = top + row_h * len(rows) + 30
+    svg = Svg(f"{experiment}: relative lift vs control with 95 % confidence intervals", w, h)
+    sx = _scale(ticks[0], ticks[-1], left, w - right)
+    for t in ticks:
+        svg.add("line", x1=sx(t), x2=sx(t), y1=top - 10, y2=h - 24, stroke=COLORS["axis"] if t else COLORS["plan"],
+                stroke_dasharray="" if t else "4 3", class_="zero" if t == 0 else "tick")  # fmt: skip
+        svg.label(("+" if t > 0 else "") + fmt.tick(t, "percent"), sx(t), h - 8, "middle")
+    svg.label("relative lift (95 % CI)", left, 16)
+    for i, (r, label) in enumerate(zip(rows, labels, strict=True)):
         y = top + row_h * i + row_h / 2
-        color = COLORS["worse"] if r.worse else COLORS["sig"] if r.significant else COLORS["nonsig"]
-        label = f"{e.id} · {r.variant} · {r.metric}" + (" (guardrail)" if r.is_guardrail else "")
-        svg.add("text", fmt.clip(label, 48), x=left - 8, y=y + 4, text_anchor="end", font_size=12, fill=COLORS["text"])
+        color = COLORS[r.outcome]
+        svg.label(label, left - 8, y + 4, "end")
         lo_ci, hi_ci = r.rel_ci or (0.0, 0.0)
-        svg.add("line", x1=sx(lo_ci), x2=sx(hi_ci), y1=y, y2=y, stroke=color, stroke_width=2.5, class_="ci")
-        svg.add(
-            "circle",
-            f"{label}: {fmt.pct(r.rel_lift)} {fmt.ci(r.rel_ci)}",
-            cx=sx(r.rel_lift or 0.0),
-            cy=y,
-            r=5,
-            fill=color,
-            class_="estimate",
-        )
-        svg.add("text", fmt.pct(r.rel_lift), x=w - right + 8, y=y + 4, font_size=12, fill=color)
+        a, b = sx(max(lo_ci, ticks[0])), sx(min(hi_ci, ticks[-1]))
+        svg.add("line", x1=a, x2=b, y1=y, y2=y, stroke=color, stroke_width=2.5, class_=f"ci {r.outcome}")
+        if lo_ci < ticks[0]:
+            svg.add("polygon", points=f"{a - 6},{y} {a + 2},{y - 5} {a + 2},{y + 5}", fill=color, class_="arrow")
+        if hi_ci > ticks[-1]:
+            svg.add("polygon", points=f"{b + 6},{y} {b - 2},{y - 5} {b - 2},{y + 5}", fill=color, class_="arrow")
+        tip = f"{label}: {fmt.pct(r.rel_lift)} ({fmt.ci(r.rel_ci)}), {fmt.OUTCOME_LABELS[r.outcome]}"
+        svg.add("circle", tip, cx=sx(min(max(r.rel_lift or 0.0, ticks[0]), ticks[-1])), cy=y, r=5, fill=color,
+                class_=f"estimate {r.outcome}")  # fmt: skip
+        svg.add("text", fmt.pct(r.rel_lift), x=w - right + 8, y=y + 4, font_size=FONT, fill=color)
     return svg
+
+
+#: Chart kinds the document names (:class:`agilesocial.retro.blocks.Chart`), drawn for the HTML page.
+CHARTS: dict[str, Callable[[Any], Svg | None]] = {
+    "objective": objective_chart,
+    "key_result": key_result_chart,
+    "forest": forest_plot,
+}

@@ -106,7 +106,7 @@ def _top_posts(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, tz:
 
     def convert(by: str) -> tuple[TopPost, ...]:
         rows = top_posts(con, start=start, end=end, by=by, min_impressions=floor, limit=TOP_POSTS, timezone=tz)  # type: ignore[arg-type]
-        return tuple(TopPost(**r.__dict__) for r in rows)
+        return tuple(rows)
 
     return TopPosts(floor, convert("rate"), convert("volume"))
 
@@ -140,7 +140,7 @@ def build_retro(
     if analysis is None:
         from agilesocial.analysis import run_analysis
 
-        analysis = run_analysis(project, sprint=sprint, db=db, store=False, today=today)
+        analysis = run_analysis(project, sprint=sprint, db=db, store=False, today=today, partial=True)
     catalog = project.config.metric_catalog()
     tz = project.config.timezone
     warnings = list(analysis.warnings)
@@ -182,7 +182,8 @@ def build_retro(
             top_posts=top,
             trend=(),
             warnings=tuple(warnings),
-            ratio_metrics=frozenset(name for name, m in catalog.items() if m.kind == "ratio"),
+            units={name: m.unit for name, m in catalog.items()},
+            missing_data=analysis.missing_data,
         )
         retro = replace(retro, trend=(*history, retro.trend_point()))
         if store:

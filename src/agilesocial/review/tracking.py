@@ -23,7 +23,7 @@ from agilesocial.analysis.progress import WeekRow, first_post_day, weekly_series
 from agilesocial.plan.metrics import Metric
 from agilesocial.plan.sprint import KeyResult, Sprint
 from agilesocial.plan.strategy import Objective, StrategyPlan
-from agilesocial.retro.fmt import value as fmt_value
+from agilesocial.retro import fmt
 from agilesocial.retro.model import KeyResultProgress, ObjectiveProgress, Track, WeekStatus, WeekValue
 from agilesocial.stats.trend import weighted_line
 
@@ -70,6 +70,7 @@ def objective_progress(
         statement=obj.statement,
         metric=obj.metric,
         kind=metric.kind if metric else "count",
+        unit=metric.unit if metric else "count",
         direction=direction,
         platforms=platforms,
         baseline=obj.baseline,
@@ -126,7 +127,7 @@ def objective_progress(
         return replace(base, reason="set a baseline, a target and a deadline to track this objective")
     sign = 1.0 if direction == "higher" else -1.0
     ahead = sign * (current - planned_now) >= 0
-    show = lambda v: fmt_value(v, ratio=metric.kind == "ratio")  # noqa: E731
+    show = lambda v: fmt.value(v, metric.unit, metric.per)  # noqa: E731
     where = f"{show(current)} in the week of {last.start:%d %b}, {'on or ahead of' if ahead else 'behind'} " + (
         f"the planned {show(planned_now)}"
     )
@@ -143,7 +144,7 @@ def objective_progress(
     if fit.clear:
         # a clear trend: follow it (metrics are sums and ratios of counts, so never below 0)
         forecast = max(0.0, fit.at((obj.deadline - data_start).days / 7))
-        how = f"at the current trend ({show(slope)} a week over {len(recent)} weeks) it"
+        how = f"at the current trend ({fmt.change(slope, metric.unit)} a week over {len(recent)} weeks) it"
     else:
         # no trend that stands out from the week-to-week noise: the level of the last weeks holds
         tail = [w for w in recent[-4:] if w.value is not None]
@@ -214,4 +215,5 @@ def key_result_progress(
         kind=metric.kind,
         direction=direction,
         weeks=tuple(weeks),
+        unit=metric.unit,
     )

@@ -1,0 +1,226 @@
+"""Experiments in the document: the one result table (shared by ``retro`` and ``analyze``), decisions, what failed,
+the next sprint and the top posts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from agilesocial.analysis.model import MetricResult
+from agilesocial.retro import fmt
+from agilesocial.retro.blocks import Block, Cell, Chart, Column, Document, Heading, Items, Para, Section, Table, Tone
+from agilesocial.retro.model import ExperimentRetro, Retro, TopPost
+
+if TYPE_CHECKING:
+    from agilesocial.analysis.model import AnalysisReport
+
+ACTION_TONES: dict[str, Tone] = {"scale": "good", "iterate": "warn", "stop": "bad", "keep_running": "info"}
+OUTCOME_TONES: dict[str, Tone] = {"better": "good", "worse": "bad", "inconclusive": "muted", "none": "muted"}
+RESULT_COLUMNS = (
+    Column("metric"),
+    Column("variant"),
+    Column("posts c/v", num=True),
+    Column("control", num=True),
+    Column("variant", num=True),
+    Column("lift", num=True),
+    Column("95 % CI", num=True),
+    Column("result"),
+)
+
+
+def _p(r: MetricResult) -> str:
+    if r.p_adjusted is None and r.p_value is None and r.chance_to_beat is not None:
+        return f"P(beat) {r.chance_to_beat:.0%}"
+    p = r.p_adjusted if r.p_adjusted is not None else r.p_value
+    return f"p {fmt.pvalue(p)}" if p is not None else ""
+
+
+def _ci(r: MetricResult) -> str:
+    if r.rel_ci is not None:
+        return fmt.ci(r.rel_ci)
+    if r.abs_ci is not None:
+        return f"{fmt.change(r.abs_ci[0], r.unit)} to {fmt.change(r.abs_ci[1], r.unit)}"
+    return fmt.DASH
+
+
+def _lift(r: MetricResult) -> Cell:
+    """``+1.50 pts`` over ``(+46 %)``: the change in the metric's unit, then relative to the control."""
+    if r.abs_lift is None or r.rel_lift is None:
+        return Cell(fmt.lift(r.abs_lift, r.rel_lift, r.unit), raw=r.rel_lift)
+    return Cell(fmt.change(r.abs_lift, r.unit), sub=f"({fmt.pct(r.rel_lift)})", raw=r.rel_lift)
+
+
+def result_row(r: MetricResult) -> tuple[Cell, ...]:
+    """One variant x metric, worded and coloured by the metric's direction (primary and guardrail alike)."""
+    n = f"{fmt.count(r.n_control)}/{fmt.count(r.n_variant)}"
+    return (
+        Cell(r.metric, sub="guardrail" if r.is_guardrail else "", raw=r.metric),
+        Cell(r.variant),
+        Cell(n, raw=f"{r.n_control}/{r.n_variant}"),
+        Cell(fmt.value(r.control_value, r.unit), raw=r.control_value),
+        Cell(fmt.value(r.variant_value, r.unit), raw=r.variant_value),
+        _lift(r),
+        Cell(_ci(r)),
+        Cell(fmt.OUTCOME_LABELS[r.outcome], OUTCOME_TONES[r.outcome], sub=_p(r), raw=r.outcome),
+    )
+
+
+def experiment_blocks(
+    *,
+    id: str,
+    design: str,
+    platform: str | None,
+    hypothesis: str | None,
+    action: str,
+    reason: str,
+    results: Sequence[MetricResult],
+    warnings: Sequence[str],
+    srm_ok: bool | None,
+) -> list[Block]:
+    """The heading, hypothesis, decision, result table, forest plot and warnings of one experiment."""
+    blocks: list[Block] = [
+        Heading(
+            f"{id} ({platform or 'all platforms'}, {design})",
+            fmt.ACTION_LABELS.get(action, action),
+            ACTION_TONES.get(action, ""),
+        )
+    ]
+    if hypothesis:
+        blocks.append(Para(hypothesis, italic=True))
+    blocks.append(Para(reason, lead="Decision"))
+    if results:
+        blocks.append(Table("results", RESULT_COLUMNS, tuple(result_row(r) for r in results)))
+        blocks.append(Chart("forest", (id, tuple(results))))
+    if srm_ok is False:
+        blocks.append(
+            Para(
+                "the posts are not split between the arms as planned (sample ratio mismatch)",
+                lead="Warning",
+                tone="warn",
+            )
+        )
+    if warnings:
+        blocks.append(Items(tuple(Para(w, lead="warning", tone="warn") for w in warnings)))
+    return blocks
+
+
+def _experiment(e: ExperimentRetro) -> list[Block]:
+    return experiment_blocks(
+        id=e.id,
+        design=e.design,
+        platform=e.platform,
+        hypothesis=e.hypothesis,
+        action=e.action,
+        reason=e.reason,
+        results=e.results,
+        warnings=e.warnings,
+        srm_ok=e.srm_ok,
+    )
+
+
+def experiments_section(retro: Retro) -> Section:
+    if not retro.experiments:
+        return Section("experiments", "Experiments", (Para("No experiments were analysed for this sprint."),))
+    blocks: list[Block] = []
+    for e in retro.experiments:
+        blocks += _experiment(e)
+    return Section("experiments", "Experiments", tuple(blocks))
+
+
+def failures_section(retro: Retro) -> Section:
+    if not retro.failures:
+        return Section("failures", "What failed and why", (Para("Nothing failed this sprint."),))
+    blocks: list[Block] = []
+    for f in retro.failures:
+        blocks.append(Heading(f.experiment, fmt.ACTION_LABELS.get(f.action, f.action), ACTION_TONES.get(f.action, "")))
+        blocks.append(Para(f.reason))
+        if f.five_whys:
+            blocks.append(Items(tuple(Para(w) for w in f.five_whys), ordered=True))
+        if f.learnings:
+            blocks.append(Items(tuple(Para(x, lead="learned") for x in f.learnings)))
+        if f.prompt:
+            blocks.append(Para(f.prompt, lead="to do", tone="bad"))
+    return Section("failures", "What failed and why", tuple(blocks))
+
+
+def next_section(retro: Retro) -> Section:
+    n = retro.next_sprint
+    blocks: list[Block] = []
+    for title, items, tone in (
+        ("Scale", n.scale, "good"),
+        ("Re-run", n.rerun, "info"),
+        ("Do not repeat", n.do_not_repeat, "bad"),
+    ):
+        if not items:
+            blocks.append(Para("nothing", lead=title, tone=tone))  # type: ignore[arg-type]
+            continue
+        blocks.append(Para("", lead=title, tone=tone))  # type: ignore[arg-type]
+        blocks.append(Items(tuple(Para(i.what, lead=i.experiment) for i in items)))
+    return Section("next-sprint", "Next sprint", tuple(blocks))
+
+
+POST_COLUMNS = (
+    Column("platform"),
+    Column("date", num=True),
+    Column("post", wide=True),
+    Column("impressions", num=True),
+    Column("engagements", num=True),
+    Column("eng. rate", num=True),
+)
+
+
+def _post_row(p: TopPost) -> tuple[Cell, ...]:
+    return (
+        Cell(p.platform),
+        Cell(
+            p.published.strftime("%d %b") if p.published else fmt.DASH,
+            raw=p.published.isoformat() if p.published else None,
+        ),
+        Cell(fmt.clip(p.text, 120) or p.post_id, href=p.permalink, raw=p.text),
+        Cell(fmt.count(p.impressions), raw=p.impressions),
+        Cell(fmt.count(p.engagements), raw=p.engagements),
+        Cell(fmt.value(p.engagement_rate, "percent"), raw=p.engagement_rate),
+    )
+
+
+def top_posts_section(retro: Retro) -> Section:
+    t = retro.top_posts
+    if not t.by_rate and not t.by_volume:
+        note = "No posts were published in this sprint (or none are ingested yet)."
+        return Section("top-posts", "Top posts", (Para(note),))
+    blocks: list[Block] = []
+    for name, title, posts in (
+        (
+            "top_by_rate",
+            f"By engagement rate (posts with at least {fmt.count(t.min_impressions)} impressions)",
+            t.by_rate,
+        ),
+        ("top_by_volume", "By engagements (volume)", t.by_volume),
+    ):
+        if posts:
+            blocks.append(Table(name, POST_COLUMNS, tuple(_post_row(p) for p in posts), title=title))
+    return Section("top-posts", "Top posts", tuple(blocks))
+
+
+def analysis_document(report: AnalysisReport) -> Document:
+    """``analyze``: the same experiment blocks as the retro, one section per experiment."""
+    sections = []
+    for e in report.experiments:
+        blocks = experiment_blocks(
+            id=e.id,
+            design=e.design,
+            platform=e.platform,
+            hypothesis=e.hypothesis,
+            action=e.decision.action,
+            reason=e.decision.reason,
+            results=e.results,
+            warnings=e.warnings,
+            srm_ok=e.srm.ok if e.srm else None,
+        )
+        sections.append(Section(e.id, "", tuple(blocks)))
+    if not report.experiments:
+        sections.append(Section("none", "", (Para("No experiments to analyse."),)))
+    title = f"Analysis of sprint {report.sprint}" if report.sprint else "Analysis"
+    lines = tuple(f"note: {w}" for w in report.warnings)
+    footer = (f"Multiple-testing correction: {report.correction}. Lifts and intervals are relative to the control.",)
+    return Document(title, lines, tuple(sections), footer if report.experiments else ())

@@ -1,0 +1,77 @@
+"""Degrade, don't fail: a retro shows what it can and says what is missing; demo stays in its own folder; a broken
+command module fails loudly instead of vanishing from --help."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from agilesocial.cli.app import app
+from test_retro_fixtures import make_project
+
+
+def test_demo_never_touches_the_warehouse_named_by_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "production.duckdb"
+    monkeypatch.setenv("AGILE_SOCIAL_DB", str(elsewhere))
+    monkeypatch.setenv("NO_COLOR", "1")
+    res = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path / "demo"), "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert not elsewhere.exists()
+    assert (tmp_path / "demo/.agile-social/warehouse.duckdb").is_file()
+
+
+def test_demo_refuses_a_folder_that_already_holds_a_warehouse(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    (folder / ".agile-social").mkdir(parents=True)
+    (folder / ".agile-social/warehouse.duckdb").write_bytes(b"precious")
+    res = CliRunner().invoke(app, ["demo", "--dir", str(folder), "--quiet"])
+    assert res.exit_code == 2 and "already holds a warehouse" in res.stderr
+    assert (folder / ".agile-social/warehouse.duckdb").read_bytes() == b"precious"
+
+
+def test_retro_of_a_sprint_whose_only_experiment_has_no_data_renders_and_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path / "proj")
+    folder = project.root / "experiments"
+    for name in ("fb-reels-vs-photos", "ig-question-captions", "x-morning-posting"):
+        (folder / f"{name}.yaml").unlink()
+    path = folder / "x-thread-vs-single.yaml"
+    path.write_text(path.read_text().replace("account: northwindcoffee", "account: someone-else"))
+    monkeypatch.chdir(project.root)
+    monkeypatch.delenv("AGILE_SOCIAL_DB", raising=False)
+    res = CliRunner().invoke(app, ["retro", "2026-s01", "--as-of", "2026-11-27", "--no-store"])
+    assert res.exit_code == 2
+    assert "Objectives" in res.stdout and "Weekly key results" in res.stdout  # the rest of the retro is there
+    assert "x-thread-vs-single" in res.stdout and "No data to judge yet" in res.stdout
+    assert "account 'someone-else'" in res.stdout  # what to ingest
+    assert res.stderr.startswith("error: ") and "experiment 'x-thread-vs-single' has no posts" in res.stderr
+    assert "None" not in res.stdout + res.stderr
+
+
+def test_a_command_module_that_fails_to_import_is_not_skipped() -> None:
+    code = (
+        "import sys, importlib.abc\n"
+        "class Broken(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name == 'agilesocial.cli.status':\n"
+        "            raise ModuleNotFoundError('a bug in status', name=name)\n"
+        "sys.meta_path.insert(0, Broken())\n"
+        "import agilesocial.cli.app\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode != 0 and "a bug in status" in done.stderr
+
+
+def test_every_command_module_registers_its_commands() -> None:
+    from agilesocial.cli.app import COMMAND_MODULES
+
+    res = CliRunner().invoke(app, ["--help"])
+    for name in COMMAND_MODULES:
+        assert f" {name} " in res.stdout, name
