@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agilesocial.analysis.analyse import Settings, analyse_experiment, without_data
+from agilesocial.analysis.calibrate import with_calibration
 from agilesocial.analysis.model import AnalysisReport, ExperimentAnalysis
 from agilesocial.analysis.selection import KEY_COLUMNS, POST_COLUMNS, Clause, describe_scope, project_zone, scope_clause
 from agilesocial.analysis.sufficient import metric_fields
@@ -196,7 +197,8 @@ def run_analysis(
         missing: list[str] = []
         for doc, metrics in planned:
             try:
-                analyses.append(analyse_experiment(con, doc, metrics, settings, sprint_end=sprint_end))
+                analysed = analyse_experiment(con, doc, metrics, settings, sprint_end=sprint_end)
+                analyses.append(with_calibration(con, doc.model, analysed))
             except DataError as exc:
                 if len(planned) == 1 and not partial:
                     raise

@@ -151,6 +151,9 @@ class ExperimentAnalysis:
     five_whys: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     control: str | None = None  # name of the control arm ("before" for a before/after design)
+    # what `calibrate` found for the primary method on this account's history (split post designs): method, status
+    # (calibrated | too_hot | too_cold | not_calibrated) and, when calibrated, its A/A rate at the nearest size
+    calibration: dict[str, Any] | None = None
 
     @property
     def primary(self) -> tuple[MetricResult, ...]:
@@ -173,6 +176,7 @@ class ExperimentAnalysis:
             "five_whys": list(self.five_whys),
             "tags": list(self.tags),
             "control": self.control,
+            "calibration": self.calibration,
         }
 
 

@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "status",
     "analyze",
     "power",
+    "calibrate",
     "retro",
     "learnings",
     "demo",

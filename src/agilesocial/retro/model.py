@@ -200,6 +200,7 @@ class ExperimentRetro:
     five_whys: tuple[str, ...]
     tags: tuple[str, ...]
     source: str | None  # the experiment's YAML file (relative to the project root)
+    calibration: dict[str, Any] | None = None  # what `calibrate` found for the primary method on this account
 
     @property
     def primary(self) -> tuple[LiftRow, ...]:
@@ -225,6 +226,7 @@ class ExperimentRetro:
             "five_whys": list(self.five_whys),
             "tags": list(self.tags),
             "source": self.source,
+            "calibration": self.calibration,
         }
 
 

@@ -55,6 +55,7 @@ def _experiment(e: ExperimentAnalysis, doc: Document[Experiment] | None, root: P
         five_whys=tuple(exp.five_whys) if exp else e.five_whys,
         tags=tuple(exp.tags) if exp else e.tags,
         source=source,
+        calibration=e.calibration,
     )
 
 

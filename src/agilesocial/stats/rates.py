@@ -43,6 +43,35 @@ def binom_test_p(x: int, n: int, p: float, alternative: Alternative = "two-sided
     return float(min(1.0, pval))
 
 
+def binom_test_p_many(x: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """R's two-sided ``binom.test`` p-value for many (x, n, p) at once.
+
+    The pmf is non-increasing on ``[ceil(np), n]`` and non-decreasing on ``[0, floor(np)]``, so the outcomes on the
+    far side that are no more likely than ``x`` form a tail whose end a vectorised bisection finds.
+    """
+    x, n, p = (np.asarray(a, dtype=float) for a in (x, n, p))
+    d = sps.binom.pmf(x, n, p) * REL_ERR
+    m = n * p
+    below = x < m
+    # far side above the mean: the first k >= ceil(m) with pmf(k) <= d; p = P(X <= x) + P(X >= k)
+    lo, hi = np.ceil(m), n + 1
+    # far side below the mean: the last j <= floor(m) with pmf(j) <= d; p = P(X <= j) + P(X >= x)
+    lo2, hi2 = np.full_like(m, -1.0), np.floor(m)
+    for _ in range(64):
+        if not (np.any(lo < hi) or np.any(lo2 < hi2)):
+            break
+        mid = np.floor((lo + hi) / 2)
+        ok = sps.binom.pmf(mid, n, p) <= d
+        hi, lo = np.where(ok, mid, hi), np.where(ok, lo, mid + 1)
+        mid2 = np.ceil((lo2 + hi2) / 2)
+        ok2 = sps.binom.pmf(mid2, n, p) <= d
+        lo2, hi2 = np.where(ok2, mid2, lo2), np.where(ok2, hi2, mid2 - 1)
+    p_below = sps.binom.cdf(x, n, p) + sps.binom.sf(lo - 1, n, p)
+    p_above = np.where(lo2 >= 0, sps.binom.cdf(lo2, n, p), 0.0) + sps.binom.sf(x - 1, n, p)
+    out = np.where(below, p_below, p_above)
+    return np.minimum(1.0, np.where(x == m, 1.0, out))
+
+
 def clopper_pearson(x: int, n: int, alpha: float, alternative: Alternative = "two-sided") -> tuple[float, float]:
     """R's ``binom.test`` confidence interval for a binomial proportion (exact, Clopper-Pearson)."""
     tail = alpha / 2 if alternative == "two-sided" else alpha

@@ -15,6 +15,7 @@ indexes made bulk loads ~2x slower and cost memory per row.
                      ``source`` 'rows' / 'file_name' / 'backfill'). A day no export covers is missing data; a covered
                      day without posts is a zero-post day. See :mod:`.coverage`.
 - ``results``        analysis results, one row per experiment x variant x metric per run.
+- ``calibrations``   A/A false-positive rates per method x posts per arm on an account's history (``calibrate``).
 - ``retro_snapshots`` one JSON retrospective per retro run, for trends across sprints.
 - ``post_latest``    VIEW: one row per post with its current metrics (latest lifetime snapshot, else the sum of
                      its daily rows). This is what the analysis reads.
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from agilesocial.plan.metrics import METRIC_FIELDS
 from agilesocial.warehouse.attributes import ATTRIBUTE_COLUMNS, backfill_sql
+from agilesocial.warehouse.calibrations import CALIBRATIONS_DDL
 
 if TYPE_CHECKING:
     import duckdb
@@ -182,6 +184,8 @@ SELECT ingest_id, platform, account, 'account_daily', min(date), max(date), 'bac
 FROM account_daily WHERE ingest_id IS NOT NULL GROUP BY ingest_id, platform, account;
 """
 )
+
+MIGRATIONS.append(CALIBRATIONS_DDL)  # 3 (or next): A/A calibrations of the methods on an account's history
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
