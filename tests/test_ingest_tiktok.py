@@ -80,6 +80,7 @@ def test_year_less_posts_without_export_day_take_the_longest_gap_as_the_turn(tmp
     f, con = load(tmp_path, path, year=2026, timezone="UTC")
     got = con.execute("SELECT text, published_at::DATE FROM posts ORDER BY 2").fetchall()
     assert got == [("C", date(2025, 11, 30)), ("B", date(2025, 12, 28)), ("A", date(2026, 1, 3))]
+    assert f.notes[0].startswith("Post time: 3 year-less dates placed in 2025-2026: --year 2026 is the year")
     assert "(Jan 3, the day before the longest gap between posts)" in f.notes[0]
 
 
@@ -94,6 +95,18 @@ def test_newest_studio_per_video_export(tmp_path: Path) -> None:
     assert rows[0] == (first_id, utc(2025, 10, 31, 17, 19, 10), 15400, 1200, None, None, 85, 1200)  # NAN, undefined
     assert rows[1][2:7] == (800, 40, 3, 1, None)  # a /photo/ link still gives the id; '--' is missing
     assert f.notes == []  # full dates: nothing inferred
+
+
+def test_nan_is_missing_in_decimal_columns_too(tmp_path: Path) -> None:
+    path = tmp_path / "content.csv"
+    path.write_text(
+        "Video title,Video link,Post time,Total views,Total play time,Total likes\n"
+        "A,https://www.tiktok.com/@nw/video/7430000000000000031,2025-11-02 18:00:00,NAN,NAN,nan\n"
+    )
+    _, con = load(tmp_path, path)
+    assert con.execute("SELECT video_views, watch_time_seconds, likes FROM post_metrics").fetchall() == [
+        (None, None, None)  # not NaN: 'NAN' casts to a float NaN, which would poison every sum
+    ]
 
 
 def test_newer_overview_with_slash_dates_nan_and_new_columns(tmp_path: Path) -> None:

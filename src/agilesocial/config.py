@@ -54,6 +54,33 @@ def find_config(start: Path | None = None) -> Path | None:
     return None
 
 
+#: Config keys that name a folder or file.
+PATH_KEYS = ("plans", "experiments", "sprints", "warehouse")
+NAME_MAX = 255
+PATH_MAX = 4096
+
+
+def path_problem(root: Path, relative: str) -> str | None:
+    """Why ``relative`` (under ``root``) cannot be used as a path, or None. Missing files are fine (created later);
+    names too long for the file system, NUL bytes and other OS errors are not."""
+    if "\x00" in relative:
+        return "the path contains a NUL character"
+    p = Path(relative).expanduser()
+    p = p if p.is_absolute() else root / p
+    for part in p.parts:
+        if len(os.fsencode(part)) > NAME_MAX:
+            return f"the path part {part[:24]!r}… is {len(os.fsencode(part))} bytes; the limit is {NAME_MAX}"
+    if len(os.fsencode(str(p))) > PATH_MAX:
+        return f"the path is {len(os.fsencode(str(p)))} bytes; the limit is {PATH_MAX}"
+    try:
+        p.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except (OSError, ValueError) as exc:
+        return f"cannot use the path: {getattr(exc, 'strerror', None) or exc}"
+    return None
+
+
 def load_config(path: Path) -> ProjectConfig:
     """Parse a config file, raising a located :class:`ConfigError` when it is broken."""
     from agilesocial.plan.loader import Document, load_document
@@ -61,6 +88,17 @@ def load_config(path: Path) -> ProjectConfig:
     _, doc = load_document(path, "config")
     if isinstance(doc, Document):
         config: ProjectConfig = doc.model
+        for key in PATH_KEYS:
+            problem = path_problem(path.parent, getattr(config, key))
+            if problem:
+                line, col = doc.locate(key)
+                raise ConfigError(
+                    f"{key}: {problem}",
+                    path=path,
+                    line=line,
+                    column=col,
+                    hint="use a shorter path (each folder or file name at most 255 bytes)",
+                )
         return config
     first = doc[0]
     raise ConfigError(first.message, path=first.path, line=first.line, column=first.column, hint=first.hint)

@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from agilesocial.errors import EXIT_USAGE, AgileSocialError
+from agilesocial.errors import EXIT_USAGE, AgileSocialError, DataError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,6 +72,9 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except AgileSocialError as exc:
             raise fail(exc) from None
+        except OSError as exc:  # a file system error no library call turned into a located error: still one line
+            where = getattr(exc, "filename", None)
+            raise fail(DataError(exc.strerror or str(exc), path=where)) from None
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(130) from None

@@ -31,6 +31,10 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
 #: Scalars whose unreadable values (``2026-13-01``) are kept as text when collecting, so checking goes on.
+_NULL_TAG = "tag:yaml.org,2002:null"
+_NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))
+#: Tags a plain (scalar) value may carry; anything else (``!!set``, ``!!binary``, ``!!python/…``) is refused.
+_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp"))
 _LENIENT_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("timestamp", "int", "float", "bool"))
 
 
@@ -80,12 +84,18 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _STR_TAG:  # fast path for the commonest scalar (same result as the constructor)
                 return node.value
+            if node.tag not in _SCALAR_TAGS:
+                raise self.error(node, f"unsupported tag {_short(node.tag)!r} on a plain value", _value_hint(node))
             try:
+                if node.tag == _NULL_TAG and node.value not in _NULL_WORDS:
+                    raise LookupError("not a null")
                 return self.scalars.construct_object(node)
             except yaml.MarkedYAMLError as exc:
                 problem = self.error(node, f"invalid value {node.value!r}: {exc.problem}", _value_hint(node))
-            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:  # '2026-11-31': says which part
                 problem = self.error(node, f"invalid value {node.value!r}: {exc}", _value_hint(node))
+            except Exception:  # PyYAML's constructors raise KeyError, AttributeError... on other bad values
+                problem = self.error(node, f"invalid value {node.value!r} for {_short(node.tag)}", _value_hint(node))
             if not self.collect or node.tag not in _LENIENT_TAGS or not isinstance(node.value, str):
                 raise problem from None
             self.problems.append((loc, problem))
@@ -96,7 +106,7 @@ class _Builder:
         try:
             if isinstance(node, yaml.SequenceNode):
                 if node.tag != _SEQ_TAG:
-                    raise self.error(node, f"unsupported tag {node.tag!r}")
+                    raise self.error(node, f"unsupported tag {_short(node.tag)!r}", _value_hint(node))
                 items = []
                 for i, child in enumerate(node.value):
                     self.positions.setdefault((*loc, i), _pos(child))
@@ -104,7 +114,7 @@ class _Builder:
                 return items
             if isinstance(node, yaml.MappingNode):
                 if node.tag != _MAP_TAG:
-                    raise self.error(node, f"unsupported tag {node.tag!r}")
+                    raise self.error(node, f"unsupported tag {_short(node.tag)!r}", _value_hint(node))
                 result: dict[Any, Any] = {}
                 for key_node, value_node in node.value:
                     if key_node.tag == _MERGE_TAG:
@@ -126,10 +136,23 @@ class _Builder:
             self.active.discard(id(node))
 
 
-def _value_hint(node: yaml.ScalarNode) -> str | None:
-    if node.tag == "tag:yaml.org,2002:timestamp":
-        return "write a real date as YYYY-MM-DD: month 1-12, a day that exists in that month"
-    return None
+_TAG_HINTS = {
+    "timestamp": "write a real date as YYYY-MM-DD: month 1-12, a day that exists in that month",
+    "bool": "use true or false",
+    "int": "write a whole number such as 42, or remove the !!int tag",
+    "float": "write a number such as 0.05, or remove the !!float tag",
+    "null": "write null (or ~), or remove the !!null tag",
+}
+
+
+def _short(tag: str) -> str:
+    """``tag:yaml.org,2002:bool`` -> ``!!bool``."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _value_hint(node: yaml.Node) -> str | None:
+    name = node.tag.removeprefix("tag:yaml.org,2002:")
+    return _TAG_HINTS.get(name, "remove the tag: plain YAML values need none")
 
 
 def _pos(node: yaml.Node) -> tuple[int, int]:

@@ -159,9 +159,10 @@ def _posts_plan(
             f"max({_id_ts(shape, used, q)}) FILTER (WHERE {use_id})" if id_time else "NULL",
             f"coalesce(list(DISTINCT ({pt}).m * 100 + ({pt}).d) FILTER (WHERE ({pt}).y IS NULL AND NOT ({use_id})),"
             " [])",
+            f"count(({pt}).m) FILTER (WHERE ({pt}).y IS NULL AND NOT ({use_id}))",
         ]
     else:
-        selects += ["0", "NULL", "[]"]
+        selects += ["0", "NULL", "[]", "0"]
     export = used.get(EXPORT_DAY)
     if export is not None:
         ep = md.parts(f"c{export[0]}", q)
@@ -170,7 +171,7 @@ def _posts_plan(
         selects += ["NULL", "NULL", "NULL"]
     row = con.execute(f"SELECT {', '.join(selects)} FROM {source}", {**q.values, **source_params}).fetchone()
     assert row is not None
-    total, n_id, newest_id, left_mds, export_raw, export_parts, export_date = row
+    total, n_id, newest_id, left_mds, n_left, export_raw, export_parts, export_date = row
     column = header[published[0]] if published else "Post time"
     if n_id and id_time is not None and published is not None:
         raw = f"c{published[0]}"
@@ -197,7 +198,7 @@ def _posts_plan(
     y = int(export_year)
     plan.year = lambda m: f"(CASE WHEN ({m}) > {latest} THEN {y - 1} ELSE {y} END)"
     plan.notes.append(
-        f"{column}: {len(left_mds)} year-less dates placed in {y - 1}-{y}: {why} is the year of the most recent day"
+        f"{column}: {n_left} year-less dates placed in {y - 1}-{y}: {why} is the year of the most recent day"
         f" ({_month_day(latest)}, {source_of}); later calendar days fall in {y - 1}"
     )
     return plan
