@@ -169,6 +169,13 @@ def test_cli_ingest_of_a_workbook(tmp_path: Path) -> None:
     flat = " ".join(result.stdout.split())
     assert "content.xlsx[Metrics] │ linkedin │ 2 │ 2 │ 0 │ -> account_daily" in flat
     assert "content.xlsx[All posts] │ linkedin │ 1 │ 1 │ 0 │ -> posts" in flat
+    long = tmp_path / "northwind-coffee_content_1735689600000.xlsx"  # the page name comes from LinkedIn's name
+    _linkedin_content_workbook(long)
+    result = CliRunner().invoke(app, ["ingest", str(long), "--db", str(tmp_path / "w2.duckdb")])
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stdout.split())
+    assert "northwind-coffee_content…[Metrics] │ linkedin │" in flat  # a long name keeps its sheet in the table
+    assert "northwind-coffee_conte…[All posts] │ linkedin │" in flat
 
 
 def test_no_header_in_a_damaged_file_says_where_it_breaks(tmp_path: Path) -> None:

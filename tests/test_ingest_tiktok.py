@@ -209,3 +209,11 @@ def test_cli_reports_how_dates_were_placed(tmp_path: Path) -> None:
     )
     assert text.exit_code == 0, text.output
     assert "tiktok_overview_es.csv: Date: dates without a year; --year 2026" in " ".join(text.stdout.split())
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT min(published_at), max(published_at) FROM posts").fetchone() == (
+        utc(2025, 12, 28, 18, 5),
+        utc(2026, 1, 3, 9, 0),
+    )
+    assert con.execute(
+        "SELECT platform, account, min(date), max(date), count(*) FROM account_daily GROUP BY ALL"
+    ).fetchall() == [("tiktok", "nw", date(2025, 12, 29), date(2026, 1, 2), 5)]

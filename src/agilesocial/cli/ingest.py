@@ -130,7 +130,12 @@ def _render(report: Any, quiet: bool) -> None:
         else:
             result = "empty" if f.note else f"-> {f.target_table}"
         table.add_row(
-            escape(Path(f.path).name), f.profile, str(f.rows_read), str(f.rows_loaded), str(f.rows_rejected), result
+            escape(_short(Path(f.path).name)),
+            f.profile,
+            str(f.rows_read),
+            str(f.rows_loaded),
+            str(f.rows_rejected),
+            result,
         )
     out.print(table)
     for f in report.files:
@@ -145,3 +150,11 @@ def _render(report: Any, quiet: bool) -> None:
         if f.rejects_path:
             out.print(f"{name}: {f.rows_rejected} rejected rows written to {escape(f.rejects_path)}")
     out.print(summary)
+
+
+def _short(name: str, width: int = 34) -> str:
+    """A file name for the table; a workbook sheet (``book.xlsx[Sheet]``) keeps its sheet name visible."""
+    if len(name) <= width or not name.endswith("]") or "[" not in name:
+        return name
+    book, sheet = name.split("[", 1)
+    return book[: max(width - len(sheet) - 2, 8)] + "…[" + sheet
