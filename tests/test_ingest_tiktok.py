@@ -217,3 +217,18 @@ def test_cli_reports_how_dates_were_placed(tmp_path: Path) -> None:
     assert con.execute(
         "SELECT platform, account, min(date), max(date), count(*) FROM account_daily GROUP BY ALL"
     ).fetchall() == [("tiktok", "nw", date(2025, 12, 29), date(2026, 1, 2), 5)]
+
+
+def test_only_columns_the_formats_cannot_read_are_rewritten() -> None:
+    """English dates with a year parse as written; the month-name rewrite (~2 s per million cells) is for the rest."""
+    from agilesocial.warehouse import monthdates as md
+    from agilesocial.warehouse.datesample import seen_formats
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT * FROM (VALUES ('Sep 27, 2024', '8 de marzo', 'November 2')) v(c0, c1, c2)")
+    seen = seen_formats(con, "t", {}, {i: sx.candidate_formats() for i in range(3)})
+    assert md.MONTH_NAMES in seen[0] and md.REWRITE not in seen[0] and "%b %d, %Y" in seen[0]
+    assert {md.MONTH_NAMES, md.YEARLESS, md.REWRITE, "%Y-%m-%d"} <= seen[1]
+    assert {md.MONTH_NAMES, md.YEARLESS, md.REWRITE, "%Y-%m-%d"} <= seen[2]
+    params = sx.Params()
+    assert sx.date_text("c0", params, 2026, seen[0]) == "trim(c0)"  # no rewrite cost, even with --year

@@ -21,6 +21,8 @@ YearFn = Callable[[str], str]
 #: Pseudo-formats in a column's ``seen`` set (see :mod:`.datesample`): the sample held month-name dates / year-less.
 MONTH_NAMES = "%<month name>"
 YEARLESS = "%<no year>"
+#: ... and some of them are not read by the formats as written (year-less, or not English): rewrite the column
+REWRITE = "%<rewrite month names>"
 
 _NAMES: tuple[tuple[int, str], ...] = (
     (1, "january jan enero ene janvier janv januar janner jaenner janeiro gennaio gen januari"),

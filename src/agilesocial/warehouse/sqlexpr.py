@@ -122,9 +122,9 @@ def duration(v: str, decimal: str = ".", scale: float = 1.0) -> str:
 
 def date_text(v: str, params: Params, year: Year = None, seen: frozenset[str] = frozenset()) -> str:
     """The text a date/time cell is parsed from: trimmed; month-name dates (``8 de marzo``, ``November 2``) rewritten
-    to ``YYYY-MM-DD`` when a sample of the file has them (``seen``), year-less ones taking ``year``. Files without
-    them pay nothing for the rewrite (a regular expression per cell), also when ``--year`` is given."""
-    if md.MONTH_NAMES not in seen:
+    to ``YYYY-MM-DD`` when a sample of the file has such dates the formats cannot read (``seen``), year-less ones
+    taking ``year``. Other columns pay nothing for the rewrite (regular expressions per cell), even with ``--year``."""
+    if md.REWRITE not in seen:
         return f"trim({v})"
     year_fn: md.YearFn | None = year if callable(year) else None
     if isinstance(year, int):
