@@ -64,6 +64,35 @@ def copy_experiment(new_id: str) -> Mutation:
     return mutate
 
 
+def benchmark(**changes: Any) -> Mutation:
+    """A benchmark in agile-social.yaml (complete unless ``changes`` drop or change fields)."""
+
+    def mutate(f: Files) -> None:
+        entry = {
+            "name": "Retail median",
+            "platform": "instagram",
+            "metric": "engagement_rate",
+            "value": 0.021,
+            "population": "retail brands, 10k-50k followers",
+            "source": "Example benchmark report",
+            "published": "2026-03-01",
+        }
+        entry.update(changes)
+        f["agile-social.yaml"]["benchmarks"] = [{k: v for k, v in entry.items() if v is not None}]
+
+    return mutate
+
+
+def competitor(account: str) -> Mutation:
+    def mutate(f: Files) -> None:
+        plan(f)["tools"][0]["account"] = "acme"
+        f["agile-social.yaml"]["accounts"] = [
+            {"account": account, "platform": "instagram", "role": "competitor", "name": "Rival (fictional)"}
+        ]
+
+    return mutate
+
+
 # code -> (failing mutation, passing near-miss mutation)
 CASES: dict[str, tuple[Mutation, Mutation]] = {
     "AS001": (lambda f: exp(f).update(unit="person"), lambda f: exp(f).update(unit="user")),
@@ -156,6 +185,15 @@ CASES: dict[str, tuple[Mutation, Mutation]] = {
     "AS603": (lambda f: plan(f)["program"].pop("owner"), same),
     "AS701": (copy_experiment("e1"), copy_experiment("e2")),
     "AS801": (lambda f: plan(f)["evaluation"]["kpis"][0].update(metric="engagements_rate"), same),
+    "AS901": (benchmark(metric="engagment_rate"), benchmark()),
+    "AS902": (benchmark(source=None), benchmark(source="a report")),
+    "AS903": (benchmark(published=None), benchmark(published="2025-01-01")),
+    "AS904": (benchmark(published="2024-11-26"), benchmark(published="2024-11-28")),
+    "AS905": (
+        benchmark(statistic="best_in_class", value=0.031),  # objective 'eng' (instagram, x) aims for 0.03
+        benchmark(statistic="best_in_class", value=0.03),
+    ),
+    "AS906": (competitor("ACME"), competitor("rival")),
     "AS802": (
         lambda f: plan(f)["evaluation"]["kpis"][0].pop("weekly_target"),
         lambda f: plan(f)["evaluation"]["kpis"][0].update(weekly_target=None, weekly_targets=[0.024, 0.026]),
@@ -190,6 +228,22 @@ def test_rule_passes(tmp_path: Path, code: str) -> None:
 
 def test_severities_and_codes_are_stable() -> None:
     warnings = sorted(code for code, rule in RULES.items() if rule.severity == "warning")
-    assert warnings == ["AS303", "AS304", "AS407", "AS411", "AS412", "AS416", "AS420", "AS421", "AS502", "AS802"]
+    assert warnings == [
+        "AS303",
+        "AS304",
+        "AS407",
+        "AS411",
+        "AS412",
+        "AS416",
+        "AS420",
+        "AS421",
+        "AS502",
+        "AS802",
+        "AS901",
+        "AS902",
+        "AS903",
+        "AS904",
+        "AS905",
+    ]
     for code, rule in RULES.items():
         assert code.startswith("AS") and len(code) == 5 and rule.summary.endswith(".")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from agilesocial.analysis.analyse import Settings, analyse_experiment, without_data
 from agilesocial.analysis.calibrate import with_calibration
 from agilesocial.analysis.model import AnalysisReport, ExperimentAnalysis
+from agilesocial.analysis.scope import keep_competitors_out
 from agilesocial.analysis.selection import KEY_COLUMNS, POST_COLUMNS, Clause, describe_scope, project_zone, scope_clause
 from agilesocial.analysis.sufficient import metric_fields
 from agilesocial.config import Project
@@ -192,6 +193,7 @@ def run_analysis(
                 path=path,
                 hint="point --db at the warehouse 'agile-social ingest' created, or ingest into a new file",
             )
+        keep_competitors_out(con, project.config)  # the team's own posts only
         _materialise(con, planned, settings)
         analyses: list[ExperimentAnalysis] = []
         missing: list[str] = []

@@ -145,6 +145,9 @@ def _history(project: Project, experiment_id: str, db: Path | None) -> tuple[Any
         raise DataError("no warehouse yet", path=path, hint=hint)
     control = exp.control.selector.model_copy(update={"published": None}) if exp.control else None
     with warehouse(path, read_only=True) as con:
+        from agilesocial.analysis.scope import keep_competitors_out
+
+        keep_competitors_out(con, project.config)
         tries = [(Clause.all_of([scope, selector_clause(control, zone)]), "control selector")] if control else []
         tries.append((scope, "all posts"))
         for clause, what in tries:

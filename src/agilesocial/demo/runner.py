@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 DATA = Path(__file__).resolve().parent / "data"
 PROJECT = DATA / "project"
 EXPORTS = DATA / "exports"
+COMPETITORS = DATA / "competitors"  # a fictional competitor's posts (generic CSV + mapping)
 BRAND = "Northwind Coffee Roasters"
 CHANNELS = ("instagram", "facebook", "x")
 PLAN_FOLDERS = ("plans", "experiments", "sprints")
@@ -94,6 +95,9 @@ def run_demo(dir: Path | None = None, *, today: dt.date | None = None) -> DemoRe
     if db.exists():
         raise AgileSocialError("already holds a warehouse", path=db, hint="choose an empty or new folder for the demo")
     report = ingest_paths(list(exports), db=db, timezone=project.config.timezone)
+    for mapping in sorted(COMPETITORS.glob("*.mapping.yaml")) if COMPETITORS.is_dir() else ():  # role: competitor
+        data = sorted(p for p in COMPETITORS.glob("*.csv"))
+        ingest_paths(data, db=db, mapping=mapping, timezone=project.config.timezone)
     sprint = default_sprint(project, today)
     analysis = run_analysis(project, sprint=sprint, db=db, store=True, today=today)
     retro = build_retro(project, sprint=sprint, db=db, analysis=analysis, today=today, store=True)

@@ -1,7 +1,8 @@
 """The lint rule registry: stable codes, default severities and the documentation of every rule.
 
 Codes never change meaning. Groups: AS0xx files and schema, AS1xx objective (SMART), AS2xx target (audience),
-AS3xx tools (the "tools valley"), AS4xx experiments, AS5xx sprints, AS6xx program, AS7xx cross-file, AS8xx evaluation.
+AS3xx tools (the "tools valley"), AS4xx experiments, AS5xx sprints, AS6xx program, AS7xx cross-file, AS8xx evaluation,
+AS9xx benchmarks and competitors.
 
 ``docs/rules.md`` is generated from this registry (``python -m agilesocial.lint.rulesdoc``); a test keeps it current.
 ``scope="project"`` marks a rule whose finding in one file can be caused by another file (a renamed id, a deleted
@@ -10,6 +11,7 @@ sprint, a custom metric in ``agile-social.yaml``): ``validate PATH…`` reports 
 
 from __future__ import annotations
 
+from agilesocial.lint.registry_bench import BENCH_RULES
 from agilesocial.lint.registry_work import WORK_RULES
 from agilesocial.lint.rule import CATALOG, CATALOG_FIX, Rule, Scope
 
@@ -159,5 +161,5 @@ _FILE_AND_PLAN_RULES = (
 
 #: Every rule by code, in code order.
 RULES: dict[str, Rule] = {
-    rule.code: rule for rule in sorted((*_FILE_AND_PLAN_RULES, *WORK_RULES), key=lambda r: r.code)
+    rule.code: rule for rule in sorted((*_FILE_AND_PLAN_RULES, *WORK_RULES, *BENCH_RULES), key=lambda r: r.code)
 }

@@ -142,18 +142,34 @@ def run_validation(
     check_rates(ctx)
     check_overlaps(ctx)
     check_duplicate_ids(ctx)
+    config_path = _check_config(ctx, project)
     files = [display_path(p) for p in selected]
     files += sorted({f.path for f in ctx.findings if f.code == "AS002"} - set(files))
     findings = ctx.findings
     if named:
-        wanted = set(files)
+        wanted = {*files, config_path}
         findings = [f for f in findings if f.path in wanted or RULES[f.code].scope == "project"]
     config = config_findings(project)  # always: it loaded, but some values only fail later
     findings += config
-    files += [config[0].path] if config and config[0].path not in files else []
+    if config_path and config_path not in files and any(f.path == config_path for f in findings):
+        files.append(config_path)
     root = repository_root(project.root)
     findings = [dataclasses.replace(f, repo_path=repo_path(f.path, root)) for f in findings]
     return ValidationReport(findings=findings, files=files, root=root.as_posix())
+
+
+def _check_config(ctx: LintContext, project: Project) -> str | None:
+    """The benchmark and competitor rules on ``agile-social.yaml``; its displayed path (None without one)."""
+    from agilesocial.lint.benchmark_rules import check_config, check_targets
+    from agilesocial.plan.loader import Document, load_document
+
+    check_targets(ctx, project.config)
+    if project.config_path is None:
+        return None
+    _, doc = load_document(project.config_path, "config")
+    if isinstance(doc, Document):
+        check_config(ctx, doc)
+    return display_path(project.config_path)
 
 
 def _is_root(path: Path, project: Project) -> bool:

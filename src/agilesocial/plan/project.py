@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field, field_validator
 
-from agilesocial.plan.common import Probability, StrictModel
+from agilesocial.plan.common import NonEmptyStr, Probability, StrictModel
+from agilesocial.plan.experiment import PlatformName
 from agilesocial.plan.metrics import BUILTIN_METRICS, METRIC_FIELDS, Metric, Unit
 
 
@@ -56,6 +58,34 @@ class Defaults(StrictModel):
     min_posts_per_variant: int = Field(10, ge=2, description="Fewer posts than this per variant draws a warning.")
 
 
+class Benchmark(StrictModel):
+    """A published reference value (an industry median, a best-in-class figure) on one platform's metric.
+
+    Paste the figures of a report you trust: agile-social ships no benchmark numbers as facts about your industry.
+    """
+
+    name: NonEmptyStr = Field(description="What it is, e.g. 'Higher-education median, 10k-50k followers'.")
+    platform: PlatformName = Field(description="Platform the figure is about: instagram, x, facebook, ...")
+    metric: NonEmptyStr = Field(description="Metric from the catalog, measured per post as the report measures it.")
+    value: float = Field(description="The published value (rates as fractions: 0.021 for 2.1 %).")
+    population: NonEmptyStr = Field(description="Who it describes: industry, follower band, region.")
+    statistic: Literal["median", "mean", "top_quartile", "best_in_class"] = Field(
+        "median", description="Which figure of the population: median, mean, top_quartile or best_in_class."
+    )
+    source: str | None = Field(None, description="Where the figure was published (report name or URL).")
+    published: dt.date | None = Field(None, description="When the figure was published (YYYY-MM-DD).")
+
+
+class AccountRole(StrictModel):
+    """An account whose posts are ingested, and whose they are: a competitor's posts never enter the team's
+    experiments or KPIs; they are only compared with the team's in the retro's "Against the best" section."""
+
+    account: NonEmptyStr = Field(description="Account name as the export (or 'ingest --account') gives it.")
+    platform: PlatformName = Field(description="Platform of the account.")
+    role: Literal["competitor"] = Field(description="competitor: someone else's account, for comparison only.")
+    name: NonEmptyStr = Field(description="Display name in reports.")
+
+
 class ProjectConfig(StrictModel):
     """``agile-social.yaml``: where things are and the project's defaults."""
 
@@ -67,6 +97,16 @@ class ProjectConfig(StrictModel):
     timezone: str = Field("UTC", description="Time zone used to bucket posts into days and weeks.")
     defaults: Defaults = Field(default_factory=Defaults, description="Statistical and lint defaults.")
     metrics: list[CustomMetric] = Field(default_factory=list, description="Custom ratio metrics.")
+    benchmarks: list[Benchmark] = Field(
+        default_factory=list, description="Published reference values the team compares itself with."
+    )
+    accounts: list[AccountRole] = Field(
+        default_factory=list, description="Accounts that are not the team's own (competitors), by platform."
+    )
+
+    def competitor_accounts(self) -> list[tuple[str, str]]:
+        """(platform, lower-case account) of every competitor account: excluded from the team's own analyses."""
+        return sorted({(a.platform, a.account.strip().lower()) for a in self.accounts if a.role == "competitor"})
 
     def metric_catalog(self) -> dict[str, Metric]:
         from agilesocial.plan.metrics import metric_catalog

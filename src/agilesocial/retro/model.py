@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from agilesocial.analysis.model import MetricResult as LiftRow  # one record per variant x metric, as analysed
+from agilesocial.analysis.standing import Standing
 from agilesocial.retro.sections import (
     Failure,
     NextItem,
@@ -253,6 +254,7 @@ class Retro:
     warnings: tuple[str, ...] = ()
     missing_data: tuple[str, ...] = ()  # experiments without posts to analyse: what to ingest, one line each
     units: dict[str, str] = field(default_factory=dict)  # metric name -> unit (the catalogue's; not serialised)
+    standings: tuple[Standing, ...] = ()  # "Against the best": benchmarks and competitors
 
     def unit(self, metric: str | None) -> str:
         """The unit of ``metric`` (``count`` when unknown)."""
@@ -307,6 +309,7 @@ class Retro:
             "next_sprint": self.next_sprint.to_dict(),
             "top_posts": self.top_posts.to_dict(),
             "trend": [t.to_dict() for t in self.trend],
+            "against_the_best": [s.to_dict() for s in self.standings],
             "warnings": list(self.warnings),
             "missing_data": list(self.missing_data),
         }

@@ -13,6 +13,7 @@ from agilesocial.retro import fmt
 from agilesocial.retro.blocks import Cell, Chart, Column, Document, Items, Para, Section, Table, Tone
 from agilesocial.retro.model import KeyResultProgress, Retro, WeekValue
 from agilesocial.retro.page_experiments import experiments_section, failures_section, next_section, top_posts_section
+from agilesocial.retro.standing_render import standing_section
 
 TRACK_TONES: dict[str, Tone] = {"on_track": "good", "at_risk": "warn", "off_track": "bad", "no_data": "muted"}
 WEEK_TONES: dict[str, Tone] = {
@@ -141,6 +142,7 @@ SECTIONS: list[Callable[[Retro], Section | None]] = [
     failures_section,
     next_section,
     top_posts_section,
+    standing_section,
     trend_section,
     warnings_section,
 ]

@@ -192,4 +192,11 @@ CHARTS: dict[str, Callable[[Any], Svg | None]] = {
     "objective": objective_chart,
     "key_result": key_result_chart,
     "forest": forest_plot,
+    "standing": lambda data: _standing_chart(data),
 }
+
+
+def _standing_chart(data: Any) -> Svg | None:
+    from agilesocial.retro.standing_render import standing_chart
+
+    return standing_chart(data)

@@ -7,7 +7,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from agilesocial.analysis.benchmarking import against_the_best
 from agilesocial.analysis.model import AnalysisReport, ExperimentAnalysis
+from agilesocial.analysis.scope import keep_competitors_out
 from agilesocial.config import Project
 from agilesocial.errors import ConfigError, DataError
 from agilesocial.plan.experiment import Experiment
@@ -150,6 +152,7 @@ def build_retro(
     experiments = tuple(_experiment(e, ws.experiment(e.id), project.root) for e in chosen)
     until = min(today, sp.end)
     with warehouse(path) as con:
+        keep_competitors_out(con, project.config)  # the team's own posts only, until the comparison below
         objectives = tuple(
             objective_progress(con, d.model, o, catalog, anchor=sp.start, until=until, timezone=tz)
             for d in ws.plans
@@ -163,6 +166,9 @@ def build_retro(
                 continue
             key_results.append(key_result_progress(con, kr, metric, sp, today=today, timezone=tz))
         top = _top_posts(con, sp.start, sp.end, tz)
+        standings = against_the_best(
+            con, [d.model for d in ws.plans], [d.model for d in ws.sprints], sp, project.config
+        )
         history = previous_sprints(con, sprint=sprint, start=sp.start)
         plan = ws.plans[0].model if ws.plans else None
         retro = Retro(
@@ -185,6 +191,7 @@ def build_retro(
             warnings=tuple(warnings),
             units={name: m.unit for name, m in catalog.items()},
             missing_data=analysis.missing_data,
+            standings=standings,
         )
         retro = replace(retro, trend=(*history, retro.trend_point()))
         if store:
