@@ -130,7 +130,21 @@ def test_the_demo_retro_shows_the_section_in_every_format(demo: Any) -> None:
     assert section["references"][0]["verdict"] in (AHEAD, BEHIND, LEVEL)
     html = renderer("html").retro(retro)
     assert '<section id="against-the-best">' in html and 'class="chart standing"' in html
-    assert html.count('class="benchmark"') == 2 and 'class="ci"' in html
+    assert html.count('class="benchmark"') == 2 and html.count('class="interval"') == 2
+
+
+def test_the_demo_section_snapshot(demo: Any) -> None:
+    """The section of the demo retro as Markdown and text (seeded data: the numbers are stable)."""
+    import os
+
+    from agilesocial.retro.markdown import _cell
+    from agilesocial.retro.standing_render import lines, markdown
+
+    text = "\n".join(markdown(demo.retro, _cell)) + "\n---\n" + "\n".join(lines(demo.retro)) + "\n"
+    path = Path(__file__).parent / "snapshots" / "against-the-best-demo.md"
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), "rerun with UPDATE_SNAPSHOTS=1 if the change is intended"
 
 
 def test_competitors_never_mix_into_the_team_analyses(demo: Any, monkeypatch: pytest.MonkeyPatch) -> None:
