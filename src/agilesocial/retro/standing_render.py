@@ -10,7 +10,7 @@ from typing import Any
 
 from agilesocial.analysis.standing import AHEAD, BEHIND, NO_DATA, Reference, Standing
 from agilesocial.retro import fmt
-from agilesocial.retro.blocks import Cell, Chart, Column, Heading, Para, Section, Table, Tone
+from agilesocial.retro.blocks import Cell, Chart, Column, Heading, Items, Para, Section, Table, Tone
 from agilesocial.retro.model import Retro
 from agilesocial.retro.svg import COLORS, FONT, Svg, _scale, nice_ticks
 
@@ -42,27 +42,32 @@ def trend_line(s: Standing, unit: str) -> str | None:
 
 
 def _row(r: Reference, unit: str) -> tuple[Cell, ...]:
-    about = r.detail if r.kind == "benchmark" else f"{r.posts} posts of {r.detail}"
+    kind = f"competitor, {r.posts} posts" if r.kind == "competitor" else r.short
     return (
         Cell(r.verdict, VERDICT_TONES.get(r.verdict, "")),
-        Cell(r.name, sub=r.short if r.kind == "benchmark" else "competitor"),
-        Cell(fmt.value(r.value, unit) + _interval(r.ci, unit), raw=r.value),
+        Cell(r.name, sub=kind),
+        Cell(fmt.value(r.value, unit), sub=_interval(r.ci, unit).strip(), raw=r.value),
         Cell(fmt.pct(r.rel), raw=r.rel),
         Cell(fmt.ci(r.rel_ci)),
         Cell(fmt.pvalue(r.p_value), raw=r.p_value),
-        Cell(r.reason or about),
     )
 
 
 COLUMNS = (
     Column("the team is"),
-    Column("compared with", wrap=True),
+    Column("compared with", wide=True),
     Column("their value", num=True),
     Column("difference", num=True),
     Column("95 % CI", num=True),
     Column("p", num=True),
-    Column("about it", wide=True),
 )
+
+
+def _sources(s: Standing) -> Items | None:
+    """Where each benchmark comes from (population, figure, source, date), and why a comparison could not run."""
+    items = [Para(r.detail, lead=r.name, tone="muted") for r in s.references if r.kind == "benchmark"]
+    items += [Para(r.reason, lead=r.name, tone="warn") for r in s.references if r.reason]
+    return Items(tuple(items)) if items else None
 
 
 def standing_section(retro: Retro) -> Section | None:
@@ -76,6 +81,9 @@ def standing_section(retro: Retro) -> Section | None:
         blocks.append(Chart("standing", (s, unit)))
         rows = tuple(_row(r, unit) for r in s.references)
         blocks.append(Table(f"against-the-best-{s.objective}-{s.platform}", COLUMNS, rows))
+        sources = _sources(s)
+        if sources is not None:
+            blocks.append(sources)
         trend = trend_line(s, unit)
         if trend:
             blocks.append(Para(trend, lead="Trend", tone="muted"))
