@@ -120,11 +120,11 @@ def test_the_demo_retro_shows_the_section_in_every_format(demo: Any) -> None:
     ]
     assert standing.team_posts == 44 and standing.references[2].posts == 27
     text = renderer("text").retro(retro)
-    assert "Against the best" in text and "Harbor Street Roasters (fictional)" in text
+    assert "Against the best" in text and "Harbor Street Roasters" in text
     assert "the team: 6.46 %" in text
     assert max(len(line) for line in text.splitlines()) <= 100
     md = renderer("md").retro(retro)
-    assert "## Against the best" in md and "| ahead of | Fictional best in class (demo only)" in md
+    assert "## Against the best" in md and "| **ahead of** | Fictional best in class (demo only)" in md
     data = json.loads(renderer("json").retro(retro))
     (section,) = data["against_the_best"]
     assert section["team"]["posts"] == 44 and section["references"][2]["kind"] == "competitor"
