@@ -239,3 +239,22 @@ def test_old_warehouse_without_the_table_reads_as_not_calibrated(tmp_path: Path)
         assert latest_calibration(con, "facebook", None, "engagement_rate", "permutation") is None
     finally:
         con.close()
+
+
+def test_methods_calibrate_cannot_check_are_not_nagged_about(tmp_path: Path) -> None:
+    from agilesocial.analysis.calibrate import calibration_note
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    try:
+        assert calibration_note(con, "x", "acct", "likes", "negbin", 20) == (
+            {"method": "negbin", "status": "not_covered"},
+            None,
+        )
+        record, warning = calibration_note(con, "x", "acct", "likes", "welch_t", 20)
+        assert record == {"method": "welch_t", "status": "not_calibrated"}
+        assert warning == (
+            "welch_t is not yet calibrated on this account's likes history: run agile-social calibrate --platform x "
+            '--account "acct" --metric likes'
+        )
+    finally:
+        con.close()

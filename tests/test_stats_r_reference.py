@@ -325,3 +325,15 @@ def test_chi_square_omnibus_of_two_is_the_yates_test() -> None:
     assert two.statistic == pytest.approx(0.5) and two.df == 1 and two.p_value == pytest.approx(0.4795, abs=5e-5)
     none = stats.chi_square_omnibus([0, 0, 0], [10, 12, 9])
     assert none.p_value is None and "no one" in (none.reason or "")
+
+
+def test_negbin_one_sided_matches_r() -> None:
+    # R: z <- summary(fit)$coefficients["g", "z value"]; pnorm(z, lower.tail = FALSE) -> 0.0526789747057073,
+    #    pnorm(z) -> 0.947321025294293; exp(b - qnorm(0.95) * se) -> 0.991461339847392 (one-sided lower bound)
+    greater = stats.count_glm(NB_YC, NB_EC, NB_YV, NB_EV, family="negbin", min_n=1, alternative="greater")
+    assert greater.p_value == pytest.approx(0.0526789747057073, rel=REL)
+    assert greater.rel_ci[0] + 1 == pytest.approx(0.991461339847392, rel=REL)  # type: ignore[index]
+    assert greater.rel_ci[1] == math.inf and greater.alternative == "greater"  # type: ignore[index]
+    less = stats.count_glm(NB_YC, NB_EC, NB_YV, NB_EV, family="negbin", min_n=1, alternative="less")
+    assert less.p_value == pytest.approx(0.947321025294293, rel=REL)
+    assert less.rel_ci[0] == -1.0  # type: ignore[index]

@@ -83,3 +83,14 @@ r <- t.test(ve, ce, var.equal = TRUE); cat("Student t on engagements per post: "
 r <- poisson.test(c(sum(ve), sum(ce)), c(sum(imp), sum(imp))); cat("poisson.test engagements / impressions: "); f(r$statistic, r$p.value, r$estimate, r$conf.int)
 r <- wilcox.test(ve / imp, ce / imp, exact = FALSE, correct = TRUE); cat("wilcox rates exact = F: "); f(r$statistic, r$p.value)
 r <- suppressWarnings(wilcox.test(ve / imp, ce / imp)); cat("wilcox rates auto: "); f(r$statistic, r$p.value)
+cat("== glm.nb one-sided (same data as above, exposure)\n")
+yc <- c(12, 0, 61, 2, 4, 95, 9, 5, 2, 46, 14, 0)
+ec <- c(900, 350, 2100, 700, 410, 3900, 800, 1500, 300, 1800, 1200, 260)
+yv <- c(70, 11, 2, 72, 45, 3, 9, 33, 121, 5)
+ev <- c(1700, 600, 520, 3300, 1400, 330, 900, 1600, 2600, 1000)
+d <- data.frame(y = c(yc, yv), e = c(ec, ev), g = c(rep(0, 12), rep(1, 10)))
+fit <- glm.nb(y ~ g + offset(log(e)), data = d, control = glm.control(epsilon = 1e-13, maxit = 200))
+z <- summary(fit)$coefficients["g", "z value"]
+cat("one-sided greater p, less p: "); f(pnorm(z, lower.tail = FALSE), pnorm(z))
+b <- coef(fit)["g"]; se <- summary(fit)$coefficients["g", "Std. Error"]
+cat("rate ratio lower 95 % one-sided: "); f(exp(b - qnorm(0.95) * se))

@@ -198,9 +198,13 @@ def calibration_note(
     con: duckdb.DuckDBPyConnection, platform: str | None, account: str | None, metric: str, method: str, posts: int
 ) -> tuple[dict[str, Any], str | None]:
     """What the stored calibrations say about ``method`` on this account and metric, for an experiment with
-    ``posts`` per arm: (the record for the JSON result, a one-line warning or None when it was found calibrated)."""
+    ``posts`` per arm: (the record for the JSON result, a one-line warning or None). Statuses: calibrated, too_hot,
+    too_cold, not_calibrated (warned), not_covered (a method calibrate does not check, e.g. negbin)."""
+    from agilesocial.stats.calibration import COUNT_METHODS, RATIO_METHODS
     from agilesocial.warehouse.calibrations import latest_calibration
 
+    if method not in (*RATIO_METHODS, *COUNT_METHODS):  # e.g. negbin: calibrate cannot check it, so no nagging
+        return {"method": method, "status": "not_covered"}, None
     hint = f"agile-social calibrate --platform {platform}" + (f' --account "{account}"' if account else "")
     hint += f" --metric {metric}"
     found = latest_calibration(con, platform, account, metric, method) if platform else None

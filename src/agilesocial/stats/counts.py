@@ -17,8 +17,16 @@ from typing import Literal
 import numpy as np
 from scipy import stats as sps
 
-from agilesocial.stats.result import DEFAULT_MIN_N, TestResult, empty_result, small_n_warnings, z_crit
-from agilesocial.stats.sufficient import as_array, check_alpha, check_positive_int
+from agilesocial.stats.result import (
+    DEFAULT_MIN_N,
+    TestResult,
+    empty_result,
+    one_side,
+    sided_crit,
+    sided_p,
+    small_n_warnings,
+)
+from agilesocial.stats.sufficient import Alternative, as_array, check_alpha, check_alternative, check_positive_int
 
 OVERDISPERSION_ALPHA = 0.05
 
@@ -161,12 +169,17 @@ def count_glm(
     family: Literal["auto", "poisson", "negbin"] = "auto",
     alpha: float = 0.05,
     min_n: int = DEFAULT_MIN_N,
+    alternative: Alternative = "two-sided",
 ) -> TestResult:
     """Rate comparison by a GLM with log(exposure) offset; ``method`` says which family was used.
+
+    ``alternative`` greater / less gives the one-sided Wald p-value and one-sided intervals (as R's
+    ``pnorm(z, lower.tail = FALSE)`` on the coefficient of ``summary(glm)``).
 
     ``statistic`` is the Wald z of the variant coefficient; ``df`` is None.
     """
     alpha = check_alpha(alpha)
+    alternative = check_alternative(alternative)
     min_n = check_positive_int(min_n, "min_n")
     if family not in ("auto", "poisson", "negbin"):
         raise ValueError(f"family == {family!r}, must be one of 'auto', 'poisson', 'negbin'")
@@ -227,15 +240,17 @@ def count_glm(
         return empty_result(
             method, f"the {method} model gave no standard error", control_value=rc, variant_value=rv, warnings=warnings
         )
-    crit = z_crit(alpha)
+    crit = sided_crit(alpha, alternative)
     z = b1 / se1
-    p = float(2 * sps.norm.sf(abs(z)))
+    p = sided_p(z, alternative)
     cval, vval = math.exp(b0), math.exp(b0 + b1)
     grad = np.array([vval - cval, vval])  # d(vval - cval)/d(b0, b1)
     se_abs = math.sqrt(max(float(grad @ cov @ grad), 0.0))
     diff = vval - cval
     rel = math.exp(b1) - 1
-    rel_ci = (math.exp(b1 - crit * se1) - 1, math.exp(b1 + crit * se1) - 1)
+    rel_ci = one_side((math.exp(b1 - crit * se1) - 1, math.exp(b1 + crit * se1) - 1), alternative)
+    if alternative == "less":
+        rel_ci = (-1.0, rel_ci[1])  # a rate ratio is never below 0
     if method == "negbin" and family == "auto":
         warnings.append(
             f"counts vary more than a Poisson model allows (dispersion {dispersion:.3g}); "
@@ -246,10 +261,11 @@ def count_glm(
         cval,
         vval,
         diff,
-        (diff - crit * se_abs, diff + crit * se_abs),
+        one_side((diff - crit * se_abs, diff + crit * se_abs), alternative),
         rel,
         rel_ci,
         p,
         warnings=tuple(warnings),
         statistic=z,
+        alternative=alternative,
     )
