@@ -7,11 +7,12 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from agilesocial.analysis.checks import check_posts, missing_fields
 from agilesocial.analysis.decide import DEFAULT_MDE, Context, Evidence, decide
 from agilesocial.analysis.methods import _degenerate, choose_method, omnibus_note, run_test, seed_for
 from agilesocial.analysis.model import Decision, ExperimentAnalysis, MetricResult, Srm
-from agilesocial.analysis.selection import describe_scope, variant_sql
-from agilesocial.analysis.sufficient import ExperimentSums, Sums, fetch_overlap, fetch_sums, fetch_values
+from agilesocial.analysis.selection import variant_sql
+from agilesocial.analysis.sufficient import ExperimentSums, Sums, fetch_sums, fetch_values
 from agilesocial.analysis.sufficient import metric_fields as fields_of
 from agilesocial.errors import DataError
 from agilesocial.plan.experiment import Experiment
@@ -53,60 +54,6 @@ class _Row:
     method: str
     note: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # before/after: counterfactual, days, model detail
-
-
-def _where(doc: Document[Experiment], *loc: str | int) -> dict[str, Any]:
-    line, col = doc.locate(*loc)
-    return {"path": doc.path, "line": line, "column": col}
-
-
-def _check_posts(doc: Document[Experiment], sums: ExperimentSums, con: duckdb.DuckDBPyConnection, sel: Any) -> None:
-    exp = doc.model
-    scope = describe_scope(exp)
-    if sums.overlap:
-        posts = fetch_overlap(con, sel)
-        shown = "; ".join(f"{pid} ({' and '.join(names)})" for pid, names in posts)
-        more = f" and {sums.overlap - len(posts)} more" if sums.overlap > len(posts) else ""
-        raise DataError(
-            f"experiment {exp.id!r}: {sums.overlap} posts match more than one variant: {shown}{more}",
-            **_where(doc, "variants"),
-            hint="make the variant selectors exclusive (e.g. add labels or post_type)",
-        )
-    if sum(sums.posts) == 0:
-        raise DataError(
-            f"experiment {exp.id!r} has no posts in the warehouse: no {scope} ({_holdings(con)})",
-            **_where(doc, "window" if exp.window else "id"),
-            hint=f"ingest the exports of {scope}",
-        )
-    empty = [name for name, n in zip(sums.variant_names, sums.posts, strict=True) if n == 0]
-    if empty:
-        idx = sums.variant_names.index(empty[0])
-        raise DataError(
-            f"experiment {exp.id!r}: variant {empty[0]!r} matched none of the {sum(sums.posts)} {scope} found",
-            **_where(doc, "variants", idx, "selector"),
-            hint=f"ingest the exports holding its posts ({scope}) or fix its selector",
-        )
-
-
-def _holdings(con: duckdb.DuckDBPyConnection) -> str:
-    """'the warehouse holds facebook posts 2026-10-27 to 2026-11-20' -- what there is instead, to spot a typo."""
-    rows = con.execute(
-        "SELECT platform, count(*), min(published_at)::DATE, max(published_at)::DATE FROM post_latest "
-        "GROUP BY platform ORDER BY platform"
-    ).fetchall()
-    if not rows:
-        return "the warehouse is empty"
-    parts = [f"{n} {platform} posts {first} to {last}" for platform, n, first, last in rows]
-    return "the warehouse holds " + "; ".join(parts)
-
-
-def _missing(metric: Metric, name: str, posts: int) -> str:
-    fields = " and ".join(metric.fields)
-    both = "both " if len(metric.fields) > 1 else ""
-    return (
-        f"none of the {posts} {name} posts has {both}{fields} recorded, so {metric.name} cannot be computed; "
-        "ingest an export that includes it"
-    )
 
 
 def _srm(exp: Experiment, posts: tuple[int, ...]) -> Srm | None:
@@ -184,7 +131,7 @@ def analyse_experiment(
         exp, settings.zone, settings.source, fields_of(metrics), has_keys=settings.source != "post_latest"
     )
     sums = fetch_sums(con, sel, metrics)
-    _check_posts(doc, sums, con, sel)
+    check_posts(doc, sums, con, sel)
     warnings: list[str] = []
     rows: list[_Row] = []
     names = sums.variant_names
@@ -211,7 +158,7 @@ def analyse_experiment(
 
             blank = next((i for i in (0, vi) if per[i].n == 0), None)
             if blank is not None:  # posts exist (checked above) but none has the metric's fields
-                test = _degenerate(str(choice.method), f"{_missing(metric, names[blank], sums.posts[blank])}")
+                test = _degenerate(str(choice.method), f"{missing_fields(metric, names[blank], sums.posts[blank])}")
             else:
                 test = run_test(
                     choice,
