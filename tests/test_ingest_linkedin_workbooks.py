@@ -196,3 +196,17 @@ def test_no_header_in_a_damaged_file_says_where_it_breaks(tmp_path: Path) -> Non
     assert caught.value.message == (
         "no known header in the first 2 lines: cannot tell which export this is (line 1: Caption, Reactions)"
     )
+
+
+def test_older_update_naming(tmp_path: Path) -> None:
+    path = tmp_path / "northwind_updates_1577836800000.csv"
+    path.write_text(
+        "Update title,Update link,Update type,Posted by,Created date,Impressions,Video views,Clicks,Likes,Comments,"
+        "Shares,Follows\n"
+        "Hello,https://www.linkedin.com/feed/update/urn:li:activity:6600000000000000001,Organic,Dana,01/02/2020,"
+        "500,40,9,8,1,2,0\n"
+    )
+    report, con = load(tmp_path, path)
+    assert (report.files[0].shape, report.files[0].account) == ("linkedin_posts", "northwind")
+    row = con.execute("SELECT text, views, shares, engagements FROM posts JOIN post_metrics USING (post_id)").fetchone()
+    assert row == ("Hello", 40, 2, 9 + 8 + 1 + 2 + 0)

@@ -2,7 +2,9 @@
 
 LinkedIn ships page analytics as ``.xls`` workbooks named ``<page>_<content|followers|visitors>_<ms>.xls``; their
 daily sheets give ``(organic)``, ``(sponsored)`` and ``(total)`` columns. The followers sheet's ``Total followers``
-is the day's NEW followers (it can be -1), so it loads as ``new_followers``, never as the follower count.
+is the day's NEW followers (it can be -1), so it loads as ``new_followers``, never as the follower count. Older
+exports (``…_updates_….xls``) say ``Update title``/``Update link``/``Update type`` and ``Shares`` where newer ones
+say ``Post …`` and ``Reposts``; both are read.
 """
 
 from __future__ import annotations
@@ -18,18 +20,18 @@ LINKEDIN_SHAPES: tuple[Shape, ...] = (
         "linkedin_posts",
         "linkedin",
         "posts",
-        (("post link",), ("created date",), ("impressions",)),
+        (("post link", "update link"), ("created date",), ("impressions",)),
         {
-            "permalink": col("post link", conv="text"),
-            "text": col("post title", conv="text"),
-            "post_type": col("content type", "post type", conv="text"),
+            "permalink": col("post link", "update link", conv="text"),
+            "text": col("post title", "update title", conv="text"),
+            "post_type": col("content type", "post type", "update type", conv="text"),
             "published_at": col("created date", conv="datetime"),
             "impressions": col("impressions"),
-            "views": col("views excluding off-site video views", "views"),
+            "views": col("views excluding off-site video views", "views", "video views"),
             "clicks": col("clicks"),
             "likes": col("likes", "reactions"),
             "comments": col("comments"),
-            "shares": col("reposts"),
+            "shares": col("reposts", "shares"),
             "follows": col("follows"),
         },
         "LinkedIn page content export",
@@ -53,7 +55,7 @@ LINKEDIN_SHAPES: tuple[Shape, ...] = (
             "reach": col("unique impressions total", "unique impressions organic"),
             "likes": col("reactions total", "reactions organic"),
             "comments": col("comments total", "comments organic"),
-            "shares": col("reposts total", "reposts organic"),
+            "shares": col("reposts total", "reposts organic", "shares total", "shares organic"),
         },
         "LinkedIn page content metrics, daily",
         account_from_filename=_ACCOUNT_FROM_NAME,
