@@ -116,7 +116,7 @@ def run_calibration(
     path = project.warehouse_path(db)
     if not path.exists():
         raise DataError("no warehouse yet", path=path, hint="run 'agile-social ingest <exports>' first")
-    with warehouse(path, read_only=not store) as con:
+    with warehouse(path, read_only=True) as con:  # read, then compute without holding the warehouse
         y, x, left_out = fetch_history(
             con,
             platform=platform,
@@ -135,27 +135,27 @@ def run_calibration(
                 path=path,
                 hint=f"ingest more history, widen --since/--until, or check --platform/--account ({_holdings(con)})",
             )
-        usable = tuple(sorted({s for s in sizes if 2 * s <= len(y)}))
-        skipped = tuple(sorted({s for s in sizes if 2 * s > len(y)}))
-        if not usable:
-            raise DataError(
-                f"{len(y)} {who}{when}: --posts-per-arm {min(sizes)} needs {2 * min(sizes)}",
-                path=path,
-                hint=f"use --posts-per-arm {len(y) // 2} or less, or ingest more history",
-            )
-        results = calibrate_methods(y, x, usable, runs=runs, alpha=alpha, seed=seed)
-        methods = COUNT_METHODS if m.denominator is None else RATIO_METHODS
-        not_cal = {k: v for k, v in NOT_CALIBRATED.items() if k not in methods}
-        if m.denominator is None:
-            not_cal.update({k: "needs a ratio metric" for k in ("ratio_delta", "pooled_z")})
-        run_at = dt.datetime.now(dt.UTC)
-        report = CalibrationReport(
-            platform, account, metric, m.kind, since, until, len(y), left_out, runs, seed, alpha, usable,
-            tuple(results), not_cal, skipped, run_at,
-        )  # fmt: skip
-        if store:
+    usable = tuple(sorted({s for s in sizes if 2 * s <= len(y)}))
+    skipped = tuple(sorted({s for s in sizes if 2 * s > len(y)}))
+    if not usable:
+        raise DataError(
+            f"{len(y)} {who}{when}: --posts-per-arm {min(sizes)} needs {2 * min(sizes)}",
+            path=path,
+            hint=f"use --posts-per-arm {len(y) // 2} or less, or ingest more history",
+        )
+    results = calibrate_methods(y, x, usable, runs=runs, alpha=alpha, seed=seed)
+    methods = COUNT_METHODS if m.denominator is None else RATIO_METHODS
+    not_cal = {k: v for k, v in NOT_CALIBRATED.items() if k not in methods}
+    if m.denominator is None:
+        not_cal.update({k: "needs a ratio metric" for k in ("ratio_delta", "pooled_z")})
+    report = CalibrationReport(
+        platform, account, metric, m.kind, since, until, len(y), left_out, runs, seed, alpha, usable,
+        tuple(results), not_cal, skipped, dt.datetime.now(dt.UTC),
+    )  # fmt: skip
+    if store:
+        with warehouse(path) as con:  # migrates an older warehouse: the calibrations table comes with it
             insert_calibrations(con, _rows(report))
-            report = CalibrationReport(**{**report.__dict__, "stored": True})
+        report = CalibrationReport(**{**report.__dict__, "stored": True})
     return report
 
 
