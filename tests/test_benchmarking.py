@@ -209,3 +209,11 @@ def test_init_writes_a_commented_example_that_validates_once_filled_in(tmp_path:
     filled = yaml.safe_load(example.replace("<", "").replace(">", ""))
     (bench,) = ProjectConfig.model_validate(filled).benchmarks
     assert bench.value == 0.021 and bench.statistic == "median"
+
+
+def test_a_benchmark_rate_written_as_percent_is_as009(tmp_path: Path) -> None:
+    from test_lint_rules import benchmark, codes_after
+
+    assert codes_after(tmp_path / "a", benchmark(value=2.1)) == ["AS009"]
+    assert codes_after(tmp_path / "b", benchmark(value=0.021)) == []
+    assert codes_after(tmp_path / "c", benchmark(metric="comments", value=2.1)) == []  # a count per post

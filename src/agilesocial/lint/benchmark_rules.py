@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from agilesocial.lint.context import LintContext
+from agilesocial.lint.value_rules import _is_rate
 from agilesocial.plan.loader import Document
 from agilesocial.plan.project import ProjectConfig
 
@@ -23,6 +24,15 @@ def check_config(ctx: LintContext, doc: Document[ProjectConfig]) -> None:
                 (*at, "metric"),
                 f"benchmark {bench.name!r} metric {bench.metric!r} is not in the metric catalog",
                 ctx.metric_hint(bench.metric),
+            )
+        elif bench.value > 1 and _is_rate(ctx, bench.metric):
+            ctx.report(
+                "AS009",
+                doc,
+                (*at, "value"),
+                f"benchmark {bench.name!r} value {bench.value:g} reads as {bench.value * 100:,.0f} % "
+                f"({bench.metric} is a fraction of impressions)",
+                f"write percentages as fractions: {bench.value / 100:.10g} for {bench.value:g} %",
             )
         if not bench.source:
             ctx.report(
