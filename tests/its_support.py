@@ -55,14 +55,17 @@ def daily_rows(
     seed: int = 1,
     hour: int = 13,
     skip: Callable[[dt.date], bool] = lambda d: False,
+    log_impressions: float = 7.0,
+    shape: float = 30.0,
 ) -> list[tuple[dt.datetime, int, int]]:
-    """One tweet a day with lognormal impressions and a Poisson number of engagements at ``rate(day)``."""
+    """One tweet a day with lognormal impressions (median e^log_impressions) and a Poisson number of engagements at
+    ``rate(day)`` times gamma noise (mean 1, sd 1/sqrt(shape))."""
     rng = np.random.default_rng(seed)
     out = []
     day = first
     while day <= last:
-        imps = int(max(200, rng.lognormal(7.0, 0.35)))
-        eng = int(rng.poisson(imps * rate(day) * rng.gamma(30.0, 1 / 30.0)))
+        imps = int(max(200, rng.lognormal(log_impressions, 0.35)))
+        eng = int(rng.poisson(imps * rate(day) * rng.gamma(shape, 1 / shape)))
         if not skip(day):
             out.append((dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=dt.UTC), imps, eng))
         day += dt.timedelta(days=1)

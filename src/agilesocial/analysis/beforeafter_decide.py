@@ -49,9 +49,12 @@ def sentence(r: MetricResult, metric: Metric, ci_alpha: float) -> str:
     if r.rel_lift is not None and r.rel_ci is not None:
         lo, hi = r.rel_ci
         text += f": {signed_pct(r.rel_lift)} ({level} {signed_pct(lo)} to {signed_pct(hi)})"
-    elif r.abs_ci is not None:
+    elif r.abs_ci is not None:  # no bounded relative interval: the effect in the metric's units
         lo, hi = r.abs_ci
-        text += f": {r.abs_lift:+.3g} ({level} {lo:+.3g} to {hi:+.3g})"
+        if ratio:
+            text += f": {r.abs_lift * 100:+.2f} points ({level} {lo * 100:+.2f} to {hi * 100:+.2f})"
+        else:
+            text += f": {r.abs_lift:+.3g} ({level} {lo:+.3g} to {hi:+.3g})"
     return text
 
 
