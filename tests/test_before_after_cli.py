@@ -91,13 +91,14 @@ def test_mid_month_change_reports_observed_values_not_model_values(
     expected = r["counterfactual_value"] * 100
     # the tables: Before | After | Expected without the change | Effect, the observed values first
     md = _run(root, monkeypatch, "analyze", "-e", "x-timing", "-f", "md").stdout
-    assert "| Metric | posts b/a | days b/a | Before | After | Expected without the change | Effect | CI |" in md
-    assert f"| engagement_rate | 15/15 | 15/15 | {before:.2f} % | {after:.2f} % | {expected:.2f} % |" in md
+    assert "| metric | posts b/a | days b/a | before | after | expected without the change | effect | 95 % CI |" in md
+    assert f"| engagement\\_rate | 15/15 | 15/15 | {before:.2f} % | {after:.2f} % | {expected:.2f} % |" in md
     text = _run(root, monkeypatch, "analyze", "-e", "x-timing").stdout
-    assert "Expected without" in text and f"{before:.2f} % │ {after:.2f} % │ {expected:.2f} %" in text
-    spark = next(line for line in text.splitlines() if "┃" in line and set(line) <= set("▁▂▃▄▅▆▇█┃"))
+    assert f"{before:.2f} %  {after:.2f} %" in text and f"{expected:.2f} %" in text
+    assert all(len(line) <= 100 for line in text.splitlines())
+    spark = next(line.strip() for line in text.splitlines() if "┃" in line and "by day" not in line)
     assert spark.index("┃") == 15 and len(spark) == 31  # 15 days before, the change, 15 days after
-    assert max(len(line) for line in text.splitlines() if "│" in line) <= 100
+    assert "Model: single-series segmented regression on 15 + 15 days, weights impressions, Newey-West lag 3" in text
 
 
 def test_gap_of_more_than_seven_days_inside_the_window_is_refused(
@@ -186,7 +187,7 @@ def test_control_series_turns_it_into_a_comparative_design(tmp_path: Path, monke
 
 
 def test_sparkline_bins_long_series_and_marks_the_change() -> None:
-    from agilesocial.retro.lifts import SPARK_WIDTH, sparkline
+    from agilesocial.retro.its_blocks import SPARK_WIDTH, sparkline
 
     assert sparkline([1.0, 2.0, 3.0, 4.0], [False, False, True, True]) == "▁▃┃▆█"
     assert sparkline([2.0, 2.0, 2.0], [False, True, True]) == "▄┃▄▄"  # flat: one middle level

@@ -88,7 +88,13 @@ def experiment_blocks(
     if hypothesis:
         blocks.append(Para(hypothesis, italic=True))
     blocks.append(Para(reason, lead="Decision"))
-    if results:
+    if results and design == "before_after":
+        from agilesocial.retro.its_blocks import BEFORE_AFTER_COLUMNS, before_after_row, its_blocks
+
+        rows = tuple(before_after_row(r, result_row(r)[-1]) for r in results)
+        blocks += its_blocks(id, tuple(results), Table("results", BEFORE_AFTER_COLUMNS, rows))
+        blocks.append(Chart("forest", (id, tuple(results))))
+    elif results:
         blocks.append(Table("results", RESULT_COLUMNS, tuple(result_row(r) for r in results)))
         blocks.append(Chart("forest", (id, tuple(results))))
     if srm_ok is False:
@@ -222,5 +228,12 @@ def analysis_document(report: AnalysisReport) -> Document:
         sections.append(Section("none", "", (Para("No experiments to analyse."),)))
     title = f"Analysis of sprint {report.sprint}" if report.sprint else "Analysis"
     lines = tuple(f"note: {w}" for w in report.warnings)
-    footer = (f"Multiple-testing correction: {report.correction}. Lifts and intervals are relative to the control.",)
+    footer: tuple[str, ...] = (
+        f"Multiple-testing correction: {report.correction}. Lifts and intervals are relative to the control.",
+    )
+    if any(e.design == "before_after" for e in report.experiments):
+        footer += (
+            "Before/after: before and after are what happened; expected is the model's after value without the "
+            "change, and the effect is after against it.",
+        )
     return Document(title, lines, tuple(sections), footer if report.experiments else ())

@@ -193,6 +193,7 @@ CHARTS: dict[str, Callable[[Any], Svg | None]] = {
     "key_result": key_result_chart,
     "forest": forest_plot,
     "standing": lambda data: _standing_chart(data),
+    "its": lambda data: _its(data),
 }
 
 
@@ -200,3 +201,9 @@ def _standing_chart(data: Any) -> Svg | None:
     from agilesocial.retro.standing_render import standing_chart
 
     return standing_chart(data)
+
+
+def _its(data: Any) -> Svg | None:
+    from agilesocial.retro.svg_its import its_chart
+
+    return its_chart(data)
