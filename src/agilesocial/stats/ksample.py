@@ -59,56 +59,31 @@ def chi_square_omnibus(successes: Sequence[int], trials: Sequence[int]) -> TestR
     k = len(successes)
     if k == 2:  # R's chisq.test on a 2 x 2 table: Yates-corrected
         r = chi_square(successes[0], trials[0], successes[1], trials[1])
-        return TestResult(
-            "chi_square_omnibus",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            r.p_value,
-            reason=r.reason,
-            warnings=r.warnings,
-            statistic=r.statistic,
-            df=1.0,
-        )
+        return _omnibus(r.p_value, r.statistic, 1.0, reason=r.reason, warnings=r.warnings)
     x = np.asarray(successes, dtype=float)
     size = np.asarray(trials, dtype=float)
     observed = np.column_stack([x, size - x])
     col = observed.sum(axis=0)
     if np.any(col == 0):
         what = "no one" if col[0] == 0 else "everyone"
-        return TestResult(
-            "chi_square_omnibus",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            reason=f"{what} converted in any variant, so there is nothing to compare",
-        )
+        return _omnibus(None, None, None, reason=f"{what} converted in any variant, so there is nothing to compare")
     expected = size[:, None] * col[None, :] / size.sum()
     stat = float(((observed - expected) ** 2 / expected).sum())
     warnings: tuple[str, ...] = ()
     if expected.min() < MIN_EXPECTED:
         warnings = (f"an expected cell count is {expected.min():.1f} (below {MIN_EXPECTED:g}): the chi-square "
                     "approximation may be incorrect",)  # fmt: skip
+    return _omnibus(float(sps.chi2.sf(stat, k - 1)), stat, float(k - 1), warnings=warnings)
+
+
+def _omnibus(
+    p: float | None, stat: float | None, df: float | None, *, reason: str | None = None, warnings: tuple[str, ...] = ()
+) -> TestResult:
+    """An omnibus result: no values or lifts (there is no single pair), only the test."""
     return TestResult(
-        "chi_square_omnibus",
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        float(sps.chi2.sf(stat, k - 1)),
-        warnings=warnings,
-        statistic=stat,
-        df=float(k - 1),
-    )
+        "chi_square_omnibus", None, None, None, None, None, None, p, reason=reason, warnings=warnings, statistic=stat,
+        df=df,
+    )  # fmt: skip
 
 
 def chi_square_k(
