@@ -72,7 +72,7 @@ def test_availability_table_matches_the_profiles() -> None:
                 mapped |= set(shape.columns) & set(BUILTIN_METRICS)
                 if any(f in shape.columns for f in shape.engagements_sum):
                     mapped.add("engagements")
-        assert mapped == set(fields) | SOMETIMES_FIELDS.get(platform, frozenset()), platform
+        assert mapped == set(fields) | set(SOMETIMES_FIELDS.get(platform, {})), platform
 
 
 def test_missing_fields_and_message() -> None:
@@ -98,3 +98,24 @@ def test_selector_vocabulary() -> None:
     ):
         with pytest.raises(ValueError):
             Selector.model_validate(bad)
+
+
+def test_docs_availability_table_matches_the_code() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "metrics.md").read_text(encoding="utf-8")
+    lines = [ln for ln in doc.splitlines() if ln.startswith("| ") and ln.count("|") == 8]
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    assert header[1:] == list(PLATFORM_FIELDS)
+    seen = set()
+    for line in lines[1:]:
+        field, *cells = [c.strip() for c in line.strip("|").split("|")]
+        seen.add(field)
+        for platform, cell in zip(header[1:], cells, strict=True):
+            expected = (
+                "yes"
+                if field in PLATFORM_FIELDS[platform]
+                else "some"
+                if field in SOMETIMES_FIELDS.get(platform, {})
+                else "no"
+            )
+            assert cell == expected, (field, platform)
+    assert seen == set(BUILTIN_METRICS) & seen and len(seen) == 15

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from agilesocial.analysis.checks import check_posts, missing_fields
+from agilesocial.analysis.checks import check_posts, missing_note
 from agilesocial.analysis.decide import DEFAULT_MDE, Context, Evidence, decide
 from agilesocial.analysis.methods import _degenerate, choose_method, omnibus_note, run_test, seed_for
 from agilesocial.analysis.model import Decision, ExperimentAnalysis, MetricResult, Srm
@@ -17,7 +17,7 @@ from agilesocial.analysis.sufficient import metric_fields as fields_of
 from agilesocial.errors import DataError
 from agilesocial.plan.experiment import Experiment
 from agilesocial.plan.loader import Document
-from agilesocial.plan.metrics import Metric
+from agilesocial.plan.metrics import BUILTIN_METRICS, Metric, available_metrics, exports_lack, missing_fields
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -158,7 +158,8 @@ def analyse_experiment(
 
             blank = next((i for i in (0, vi) if per[i].n == 0), None)
             if blank is not None:  # posts exist (checked above) but none has the metric's fields
-                test = _degenerate(str(choice.method), f"{missing_fields(metric, names[blank], sums.posts[blank])}")
+                note = missing_note(metric, names[blank], sums.posts[blank], exp.platform)
+                test = _degenerate(str(choice.method), note)
             else:
                 test = run_test(
                     choice,
@@ -334,6 +335,15 @@ def _decide(
 ) -> Any:
     """The decision; ``alphas`` = (threshold for significance, level of the CIs)."""
     primary = metrics[0]
+    per = sums.sums[primary.name]
+    lacking = missing_fields(primary, exp.platform) if exp.platform else ()
+    if lacking and not any(arm.n for arm in per):
+        others = [m for m in available_metrics(BUILTIN_METRICS, exp.platform or "") if m != primary.name][:3]
+        return Decision(
+            "iterate",
+            f"{exports_lack(exp.platform or '', lacking)}, so {primary.name} cannot be measured here: more posts "
+            f"will not help; change the metric (e.g. {', '.join(others)}) and analyse again.",
+        )
     if exp.design == "before_after":
         from agilesocial.analysis.beforeafter_decide import decide_before_after
 
@@ -342,7 +352,6 @@ def _decide(
         return decide_before_after(main, primary, harmed=harmed, mde=exp.mde, ci_alpha=alphas[1])
     kind = choose_method(exp, primary).kind
     unit = "people" if kind == "proportion" else "posts"
-    per = sums.sums[primary.name]
     mde = exp.mde if exp.mde is not None else DEFAULT_MDE
     evidence = []
     for r in results:

@@ -10,7 +10,7 @@ from agilesocial.analysis.sufficient import ExperimentSums, fetch_overlap
 from agilesocial.errors import DataError
 from agilesocial.plan.experiment import Experiment
 from agilesocial.plan.loader import Document
-from agilesocial.plan.metrics import Metric
+from agilesocial.plan.metrics import Metric, exports_lack, missing_fields
 
 if TYPE_CHECKING:
     import duckdb
@@ -62,8 +62,11 @@ def _holdings(con: duckdb.DuckDBPyConnection) -> str:
     return "the warehouse holds " + "; ".join(parts)
 
 
-def missing_fields(metric: Metric, name: str, posts: int) -> str:
+def missing_note(metric: Metric, name: str, posts: int, platform: str | None = None) -> str:
     """Why a variant whose posts all lack the metric's fields has no result."""
+    lacking = missing_fields(metric, platform) if platform else ()
+    if lacking:  # the platform's exports never carry it: no amount of posting helps
+        return f"{exports_lack(platform or '', lacking)}, so {metric.name} cannot be measured on its posts"
     fields = " and ".join(metric.fields)
     both = "both " if len(metric.fields) > 1 else ""
     return (

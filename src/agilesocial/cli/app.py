@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "analyze",
     "power",
     "calibrate",
+    "metrics",
     "retro",
     "learnings",
     "demo",

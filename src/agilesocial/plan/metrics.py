@@ -185,9 +185,9 @@ PLATFORM_FIELDS: dict[str, frozenset[str]] = {
         }
     ),
 }
-#: Fields only some export variants of a platform carry (X: newer tweet-activity files add 'bookmarks'; TikTok: the
-#: newest per-video export adds 'Add to Favorites').
-SOMETIMES_FIELDS: dict[str, frozenset[str]] = {"x": frozenset({"saves"}), "tiktok": frozenset({"saves"})}
+#: Fields only some export variants of a platform carry, and the column that brings them (X: newer tweet-activity
+#: files add 'bookmarks'; TikTok: the newest per-video export adds 'Add to Favorites').
+SOMETIMES_FIELDS: dict[str, dict[str, str]] = {"x": {"saves": "bookmarks"}, "tiktok": {"saves": "Add to Favorites"}}
 #: How the platforms' exports name a field, where the plain field name would puzzle ("X exports have no saves").
 PLATFORM_LABELS: dict[str, str] = {
     "x": "X",
@@ -211,9 +211,10 @@ def exports_lack(platform: str, fields: tuple[str, ...]) -> str:
     """'X exports have no saves' (plus the variants that do carry it, where some do)."""
     label = PLATFORM_LABELS.get(platform, platform)
     text = f"{label} exports have no {' and no '.join(fields)}"
-    sometimes = [f for f in fields if f in SOMETIMES_FIELDS.get(platform, frozenset())]
-    if sometimes:
-        text += f" (only some newer export variants carry {', '.join(sometimes)})"
+    sometimes = SOMETIMES_FIELDS.get(platform, {})
+    columns = [f"'{sometimes[f]}'" for f in fields if f in sometimes]
+    if columns:
+        text += f" (only some newer exports add a {' and '.join(columns)} column)"
     return text
 
 
@@ -229,10 +230,10 @@ def available_metrics(catalog: dict[str, Metric], platform: str) -> list[str]:
 
 
 def metric_formula(metric: Metric) -> str:
-    """'engagements / impressions' (a ratio of sums over posts) or 'likes per post'."""
+    """'engagements / impressions' (a ratio of sums over posts) or 'likes' (a count per post)."""
     if metric.denominator is None:
-        return f"{metric.numerator} per post"
-    return f"sum({metric.numerator}) / sum({metric.denominator})"
+        return metric.numerator
+    return f"{metric.numerator} / {metric.denominator}"
 
 
 def metric_unit(metric: Metric) -> str:
@@ -240,5 +241,47 @@ def metric_unit(metric: Metric) -> str:
     if metric.numerator == "watch_time_seconds":
         return "seconds per post" if metric.denominator is None else f"seconds per {metric.denominator.rstrip('s')}"
     if metric.denominator is None:
-        return "count per post"
+        return "per post"
     return f"{metric.numerator} per {metric.denominator.rstrip('s')}" if metric.denominator != "impressions" else "rate"
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One line of ``agile-social metrics``."""
+
+    name: str
+    kind: MetricKind
+    formula: str
+    unit: str
+    direction: Direction
+    platforms: tuple[str, ...]
+    description: str
+    custom: bool
+
+    def to_dict(self) -> dict[str, object]:
+        return {**self.__dict__, "platforms": list(self.platforms)}
+
+
+def catalog_entries(catalog: dict[str, Metric], platform: str | None = None) -> list[CatalogEntry]:
+    """The catalog with formula, unit, direction and the platforms that export its fields.
+
+    With ``platform`` (a built-in one): only the metrics its exports can measure. A custom platform's exports are
+    not known in advance, so every metric is listed for it.
+    """
+    out = []
+    for m in catalog.values():
+        if platform is not None and missing_fields(m, platform):
+            continue
+        out.append(
+            CatalogEntry(
+                m.name,
+                m.kind,
+                metric_formula(m),
+                metric_unit(m),
+                m.direction,
+                tuple(platforms_exporting(m)),
+                m.description,
+                m.name not in BUILTIN_METRICS,
+            )
+        )
+    return out

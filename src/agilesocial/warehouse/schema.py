@@ -165,7 +165,7 @@ CREATE TABLE retro_snapshots (
 ]
 
 MIGRATIONS.append(
-    # 2: export coverage, backfilled for existing warehouses from the rows each ingest last wrote (UTC days)
+    # 3: export coverage, backfilled for existing warehouses from the rows each ingest last wrote (UTC days)
     """
 CREATE TABLE export_coverage (
     ingest_id BIGINT NOT NULL,
