@@ -210,7 +210,8 @@ def analyse_before_after(
             f"large (p = {placebo.p_value:.2g}); the result does not stand out from ordinary ups and downs"
         )
     elif placebo.p_value is None:
-        warnings.append(f"placebo check impossible: the before period needs posts on at least {2 * st_min_side()} days")
+        need = 2 * _placebo_side()
+        warnings.append(f"placebo check impossible: the before period needs posts on at least {need} days")
     if control is not None:
         after = its.after  # the treated after value on the days both series have data
     test = st.TestResult(
@@ -235,7 +236,7 @@ def analyse_before_after(
     return BeforeAfter(test, (posts_before, posts_after), extra)
 
 
-def st_min_side() -> int:
+def _placebo_side() -> int:
     from agilesocial.stats.its import PLACEBO_MIN_SIDE
 
     return PLACEBO_MIN_SIDE

@@ -226,6 +226,12 @@ class ComparisonSeries(Selector):
     )
     account: str | None = Field(None, description="Account of the comparison posts (default: the experiment's).")
 
+    @model_validator(mode="after")
+    def _no_rest(self) -> ComparisonSeries:
+        if self.rest:
+            raise ValueError("'rest' selects a variant's posts; a control series names its own posts")
+        return self
+
 
 class Variant(StrictModel):
     name: Id = Field(description="Variant name; the first variant is the control.")

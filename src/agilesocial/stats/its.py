@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as sps
+from scipy import special
 
 from agilesocial.stats.sufficient import check_alpha
 from agilesocial.stats.timeseries import SegmentedFit, segmented_fit
@@ -103,6 +103,11 @@ class PlaceboResult:
         return len(self.days)
 
 
+def _two_sided(t: float, dof: int) -> float:
+    """Two-sided p-value of a t statistic (``scipy.special.stdtr``: the t CDF without scipy.stats' overhead)."""
+    return float(2 * special.stdtr(dof, -abs(t)))
+
+
 def _effect_contrasts(fit: SegmentedFit) -> tuple[np.ndarray, float]:
     """(contrast of the average after-days effect, the after days' observed weighted mean)."""
     mask = fit.post > 0
@@ -125,7 +130,7 @@ def _estimate(fit: SegmentedFit, i: int, crit: float) -> tuple[float, tuple[floa
     c[i] = 1.0
     est = float(fit.params[i])
     se = max(fit.se(c))
-    p = float(2 * sps.t.sf(abs(est) / se, fit.dof)) if se > 0 else (0.0 if est else 1.0)
+    p = _two_sided(est / se, fit.dof) if se > 0 else (0.0 if est else 1.0)
     return est, (est - crit * se, est + crit * se), p
 
 
@@ -142,7 +147,9 @@ def _relative(
 
 
 def _series(fit: SegmentedFit, crit: float, offset: np.ndarray, observed: np.ndarray) -> ItsSeries:
-    band = np.array([math.sqrt(max(float(r @ fit.cov_hac @ r), float(r @ fit.cov_ols @ r), 0.0)) for r in fit.x_cf])
+    xc = fit.x_cf
+    var = np.maximum(np.einsum("ij,jk,ik->i", xc, fit.cov_hac, xc), np.einsum("ij,jk,ik->i", xc, fit.cov_ols, xc))
+    band = np.sqrt(np.clip(var, 0.0, None))
     cf = fit.counterfactual + offset
     return ItsSeries(
         tuple(int(d) for d in fit.days),
@@ -158,10 +165,10 @@ def _series(fit: SegmentedFit, crit: float, offset: np.ndarray, observed: np.nda
 def _result(
     fit: SegmentedFit, alpha: float, after: float, offset: np.ndarray, observed: np.ndarray, extra: list[str]
 ) -> ItsResult:
-    crit = float(sps.t.isf(alpha / 2, fit.dof))
+    crit = float(special.stdtrit(fit.dof, 1 - alpha / 2))
     effect, se, se_hac, se_ols = _t_stat(fit)
     if se > 0:
-        p = float(2 * sps.t.sf(abs(effect) / se, fit.dof))
+        p = _two_sided(effect / se, fit.dof)
     else:
         p = 0.0 if effect else 1.0
         extra.append("the series has no noise around the fitted lines; p-value set by the jump alone")
