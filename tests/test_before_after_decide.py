@@ -59,3 +59,19 @@ def test_stop_needs_the_same_three() -> None:
     assert decide_before_after(worse, RATE, harmed=(), mde=0.1, ci_alpha=0.05).action == "stop"
     rising = replace(worse, control_value=0.0190)  # observed up, model says down: not a stop
     assert decide_before_after(rising, RATE, harmed=(), mde=0.1, ci_alpha=0.05).action == "keep_running"
+
+
+def test_before_after_keys_are_refused_on_a_split_design() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from agilesocial.plan.experiment import Experiment
+
+    with pytest.raises(ValidationError, match="pre_period and control apply only to design: before_after"):
+        Experiment.model_validate({"id": "e", "pre_period": 28, "control": {"account": "other"}})
+    with pytest.raises(ValidationError, match="'rest' selects a variant's posts"):
+        Experiment.model_validate({"id": "e", "design": "before_after", "control": {"rest": True}})
+    ok = Experiment.model_validate(
+        {"id": "e", "design": "before_after", "pre_period": 28, "control": {"labels": ["x"]}}
+    )
+    assert ok.pre_period == 28 and ok.comparison is not None and ok.comparison.labels == ["x"]

@@ -306,6 +306,13 @@ class Experiment(StrictModel):
     five_whys: list[NonEmptyStr] = Field(default_factory=list, max_length=5, description="Why? x5, root cause last.")
     tags: list[NonEmptyStr] = Field(default_factory=list, description="Free tags for the learnings library.")
 
+    @model_validator(mode="after")
+    def _before_after_keys(self) -> Experiment:
+        used = [k for k, v in (("pre_period", self.pre_period), ("control", self.comparison)) if v is not None]
+        if used and self.design != "before_after":
+            raise ValueError(f"{' and '.join(used)} apply only to design: before_after")
+        return self
+
     @property
     def control(self) -> Variant | None:
         return self.variants[0] if self.variants else None

@@ -25,7 +25,7 @@ def its_chart(data: tuple[str, MetricResult]) -> Svg | None:
     def clip(v: float) -> float:
         return max(v, floor)
 
-    values = [v for v in (*s.observed, *s.fitted) if math.isfinite(v)]
+    values = [v for v in (*s.observed, *s.fitted, *(s.control or ())) if math.isfinite(v)]
     values += [clip(v) for i in after for v in (s.band_low[i], s.band_high[i]) if math.isfinite(v)]
     ticks = nice_ticks(min(0.0, min(values)), max(values))
     w, h, top, bottom, right = 720, 280, 34, 40, 24
@@ -56,6 +56,9 @@ def its_chart(data: tuple[str, MetricResult]) -> Svg | None:
     if len(before) >= 2:
         line = " ".join(f"{sx(days[i]):.1f},{sy(s.fitted[i]):.1f}" for i in before)
         svg.add("polyline", points=line, fill="none", stroke=COLORS["target"], stroke_width=2, class_="fitted")
+    if s.control is not None:  # comparative design: the comparison series the counterfactual follows
+        line = " ".join(f"{sx(d):.1f},{sy(v):.1f}" for d, v in zip(days, s.control, strict=True))
+        svg.add("polyline", points=line, fill="none", stroke=COLORS["axis"], stroke_width=1.5, class_="control")
     observed = " ".join(f"{sx(d):.1f},{sy(v):.1f}" for d, v in zip(days, s.observed, strict=True))
     svg.add("polyline", points=observed, fill="none", stroke=COLORS["actual"], stroke_width=1.5, class_="observed")
     for d, v in zip(days, s.observed, strict=True):
@@ -65,5 +68,6 @@ def its_chart(data: tuple[str, MetricResult]) -> Svg | None:
     svg.add("line", x1=x, x2=x, y1=top - 6, y2=h - bottom, stroke=COLORS["text"], stroke_width=1.5,
             stroke_dasharray="3 3", class_="change")  # fmt: skip
     svg.add("text", f"change {its.change_date:%d %b}", x=x + 4, y=top + 6, font_size=FONT, fill=COLORS["text"])
-    svg.label("— daily value   — model before the change   - - expected without the change (band: 95 %)", left, 16)
+    legend = "— daily value   — model before the change   - - expected without the change (band: 95 %)"
+    svg.label(legend + ("   — comparison series" if s.control is not None else ""), left, 16)
     return svg
