@@ -147,7 +147,7 @@ def test_the_example_that_contradicted_itself() -> None:
 
 def test_decision_explains_a_ci_that_excludes_zero_after_holm(tmp_path: Path) -> None:
     posts = split_posts(30, 30, control_rate=0.03, variant_rate=0.0395, jitter=0.6)
-    e = _analyse(tmp_path, posts, guardrails=["comment_rate", "ctr"])
+    e = _analyse(tmp_path, posts, guardrails=["comment_rate", "ctr"], status="running")
     r = e.results[0]
     assert r.p_value is not None and r.p_value < 0.05 <= (r.p_adjusted or 0) and not r.significant
     assert e.decision.action == "keep_running"
@@ -158,7 +158,8 @@ def test_sequential_decision_labels_the_ci_level_and_never_asks_for_one_more_pos
     # was: "(100 % CI +9 % to +32 %) ... about 1 more posts per variant are needed"
     posts = split_posts(20, 20, control_rate=0.03, variant_rate=0.036)
     window = {"start": "2026-10-26", "end": "2027-01-31"}
-    proj = make_project(tmp_path / "p", [experiment(window=window, sample_size={"posts_per_variant": 100})])
+    exp = experiment(window=window, sample_size={"posts_per_variant": 100}, status="running")
+    proj = make_project(tmp_path / "p", [exp])
     make_warehouse(proj.root / "wh.duckdb", posts)
     e = run_analysis(proj, today=TODAY, sequential=True, store=False).experiments[0]
     reason = e.decision.reason
@@ -257,7 +258,11 @@ def test_lower_is_better_count_says_fewer_and_explains_a_rank_ci_reaching_zero(t
     # tied small counts: p < 0.05 while the Hodges-Lehmann interval ends exactly at no change
     assert r.significant and r.rel_ci is not None and r.rel_ci[1] == 0.0
     assert e.decision.action == "scale"
-    assert e.decision.reason.startswith("Reels earned 25 % fewer comments per post than photos (95 % CI -50 % to +0 %;")
+    # a rank test compares the typical post, and says so
+    assert e.decision.reason.startswith(
+        "The typical reels post earned 25 % fewer comments per post than the typical photos post "
+        "(95 % CI -50 % to +0 %;"
+    )
     assert "though the interval still reaches 0 %" in e.decision.reason
 
 
@@ -299,9 +304,12 @@ def test_before_after_without_days_before_the_change_is_refused(tmp_path: Path) 
 def test_before_after_with_the_change_on_the_last_day_says_to_keep_posting(tmp_path: Path) -> None:
     window = {"start": "2026-10-05", "end": "2026-11-22"}
     posts = _daily(49, dt.date(2026, 10, 5), dt.date(2026, 11, 22))
-    e = _analyse(tmp_path, posts, design="before_after", variants=[], intervention_date="2026-11-22", window=window)
+    kw: dict[str, Any] = {"design": "before_after", "variants": [], "intervention_date": "2026-11-22"}
+    e = _analyse(tmp_path, posts, window=window, status="running", **kw)
     fix = "keep posting: the analysis needs posts on at least 2 days from the intervention_date"
     assert e.decision.action == "keep_running" and e.decision.reason.endswith(f"{fix}.")
+    done = _analyse(tmp_path / "done", posts, window=window, **kw)  # status: completed -- never "keep running"
+    assert done.decision.action == "inconclusive" and done.decision.reason.startswith("Inconclusive (the experiment")
     r = e.results[0]
     assert r.control_value == pytest.approx(0.02, rel=0.06) and r.variant_value == pytest.approx(0.025, rel=0.06)
 
@@ -318,7 +326,9 @@ def test_before_after_count_metric_sentence_uses_a_plural_verb(tmp_path: Path) -
         window=window,
         metric="comments",
     )
-    assert e.decision.reason.startswith("Too early to tell: comments per post were 2 before the change and 2.5 after")
+    # completed: inconclusive, never "keep running" -- and the count metric still takes a plural verb
+    assert e.decision.action == "inconclusive"
+    assert e.decision.reason.startswith("Inconclusive: comments per post were 2 before the change and 2.5 after")
 
 
 def test_a_warehouse_without_the_platform_says_what_it_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -351,9 +361,13 @@ def test_one_post_dominating_the_winning_arm_blocks_scale(tmp_path: Path) -> Non
     default = _analyse(tmp_path / "default", [*posts, viral], metric="engagement_rate", mde=0.1).results[0]
     assert default.method == "permutation" and default.significant is False
     # ... and the delta method, which does, is stopped by the dominance guard
-    decision = _analyse(tmp_path, [*posts, viral], metric="engagement_rate", mde=0.1, method="ratio_delta").decision
-    assert decision.action == "keep_running", decision
-    assert "one post holds" in decision.reason and "before scaling" in decision.reason
+    running = _analyse(
+        tmp_path, [*posts, viral], metric="engagement_rate", mde=0.1, method="ratio_delta", status="running"
+    ).decision
+    assert running.action == "keep_running", running
+    assert "one post holds" in running.reason and "before scaling" in running.reason
+    done = _analyse(tmp_path / "done", [*posts, viral], metric="engagement_rate", mde=0.1, method="ratio_delta")
+    assert done.decision.action == "inconclusive" and "run reels again before scaling it" in done.decision.reason
 
 
 def test_an_even_winner_is_still_scaled(tmp_path: Path) -> None:

@@ -75,7 +75,7 @@ def _run(tmp_path: Path, posts: list[dict[str, Any]], **exp: Any) -> Any:
 POSTS = split_posts(25, 25, control_rate=0.03, variant_rate=0.042, jitter=0.6)
 
 
-@pytest.mark.parametrize("method", ["mann_whitney", "negbin", "poisson", "welch_t", "pooled_z"])
+@pytest.mark.parametrize("method", ["mann_whitney", "negbin", "poisson", "welch_t", "ratio_delta"])
 def test_per_post_methods_run_and_agree_on_direction(tmp_path: Path, method: str) -> None:
     metric = "engagements" if method == "welch_t" else "engagement_rate"
     e = _run(tmp_path, POSTS, method=method, metric=metric)
@@ -83,6 +83,25 @@ def test_per_post_methods_run_and_agree_on_direction(tmp_path: Path, method: str
     assert r.method.startswith(method if method not in ("negbin", "poisson") else ("negbin", "poisson"))
     assert r.rel_lift is not None and r.rel_lift > 0.2 and r.p_value is not None and r.p_value < 0.05
     assert e.decision.action in ("scale", "iterate")
+
+
+def test_pooled_z_is_shown_for_contrast_and_never_decides(tmp_path: Path) -> None:
+    # A/A-like arms: pooled_z calls a difference that the randomisation test does not support
+    posts = split_posts(25, 25, control_rate=0.03, variant_rate=0.0315, jitter=0.6, impressions=200_000)
+    e = _run(tmp_path, posts, method="pooled_z", mde=0.5)
+    deciding, contrast = e.results
+    assert (deciding.method, deciding.contrast, contrast.method, contrast.contrast) == (
+        "permutation",
+        False,
+        "pooled_z",
+        True,
+    )
+    assert contrast.p_value is not None and contrast.p_value < 0.001  # the naive test is "sure"
+    assert contrast.significant is None and contrast.p_adjusted is None
+    assert deciding.p_value is not None and deciding.p_value > 0.05 and deciding.p_adjusted == deciding.p_value
+    assert e.decision.action != "scale" and "pooled_z" not in e.decision.reason
+    assert "shown for contrast only" in (deciding.method_why or "")
+    assert deciding.to_dict()["method_why"] == deciding.method_why and contrast.to_dict()["contrast"] is True
 
 
 def test_bayesian_reports_chance_to_beat(tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ def test_stop_when_ci_rules_out_the_mde(tmp_path: Path) -> None:
 
 
 def test_futile_but_below_planned_posts_keeps_running(tmp_path: Path) -> None:
-    exp = experiment(sample_size={"posts_per_variant": 100})
+    exp = experiment(sample_size={"posts_per_variant": 100}, status="running")
     e = _one(_run(tmp_path, split_posts(60, 60, control_rate=0.03, variant_rate=0.0305), [exp]))
     assert e.decision.action == "keep_running"
 
@@ -79,11 +79,40 @@ def test_iterate_when_guardrail_harmed(tmp_path: Path) -> None:
 
 
 def test_keep_running_says_how_many_more_posts(tmp_path: Path) -> None:
-    e = _one(_run(tmp_path, split_posts(6, 6, control_rate=0.03, variant_rate=0.033, jitter=0.8)))
+    posts = split_posts(6, 6, control_rate=0.03, variant_rate=0.033, jitter=0.8)
+    e = _one(_run(tmp_path, posts, [experiment(status="running")]))
     assert e.decision.action == "keep_running"
     assert e.decision.posts_needed is not None and e.decision.posts_needed > 50
     assert f"about {e.decision.posts_needed} more posts per variant" in e.decision.reason
     assert any("only 6 posts in the control" in w for w in e.warnings)
+
+
+def test_a_completed_experiment_is_inconclusive_never_keep_running(tmp_path: Path) -> None:
+    """status: completed -- no more posts are coming: the result is inconclusive, with what it could have detected."""
+    posts = split_posts(6, 6, control_rate=0.03, variant_rate=0.033, jitter=0.8)
+    e = _one(_run(tmp_path, posts))  # the helper's experiment is completed
+    assert e.status == "completed" and e.decision.action == "inconclusive" and e.decision.posts_needed is None
+    reason = e.decision.reason
+    assert reason.startswith("Inconclusive: reels earned 11 % more engagement per impression than photos (95 % CI ")
+    assert "with 6 posts per variant this test could only have detected a lift of about " in reason
+    assert "a 15 % lift needs about " in reason and "rerun it bigger or test a bolder idea" in reason
+    # the detectable lift is the t-referred power formula of the test that ran, at the control's variance
+    from agilesocial.analysis.sufficient import Sums
+    from agilesocial.analysis.verdict import detectable_lift
+
+    per = [p for p in posts if p["post_type"] == "Photos"]
+    ys = [float(p["metrics"]["engagements"]) for p in per]
+    xs = [float(p["metrics"]["impressions"]) for p in per]
+    control = Sums(
+        6,
+        sum(ys),
+        sum(y * y for y in ys),
+        sum(xs),
+        sum(x * x for x in xs),
+        sum(x * y for x, y in zip(xs, ys, strict=True)),
+    )
+    lift = detectable_lift("permutation", "ratio", control, 6, alpha=0.05, power=0.8, alternative="two-sided")
+    assert lift is not None and f"about {lift * 100:.0f} %" in reason
 
 
 def test_srm_flags_an_unbalanced_split(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ def test_proportion_matches_r_power_prop_test() -> None:
 def test_mean_matches_r_power_t_test() -> None:
     # R: power.t.test(delta = 2, sd = 10, power = 0.8) -> n = 393.4 per group -> 394
     out = _json("--kind", "mean", "--baseline", "20", "--sd", "10", "--mde-rel", "0.1")
-    assert out["n_per_variant"] == 394 and out["method"] == "welch_t"
+    assert out["n_per_variant"] == 394 and out["method"] == "permutation" and out["reference"] == "t"
 
 
 def test_mde_for_n_round_trips() -> None:
@@ -91,3 +91,39 @@ def test_history_cli_and_missing_history(tmp_path: Path, monkeypatch: pytest.Mon
 def test_plan_power_requires_one_of_mde_or_n() -> None:
     with pytest.raises(AgileSocialError, match="exactly one"):
         plan_power("proportion", 0.03, mde_rel=0.1, n=100)
+
+
+def test_ratio_power_follows_the_t_reference_and_the_alternative() -> None:
+    # R: power.t.test(delta = 0.035 * 0.15, sd = 0.02, power = 0.8, tol = 1e-12)$n = 228.777622865 -> 229;
+    # alternative = "one.sided" -> 180.128589302 -> 181
+    two = _json("--kind", "ratio", "--baseline", "0.035", "--sd", "0.02", "--mde-rel", "0.15")
+    one = _json("--kind", "ratio", "--baseline", "0.035", "--sd", "0.02", "--mde-rel", "0.15", "--sides", "1")
+    assert (two["n_per_variant"], two["reference"], two["alternative"]) == (229, "t", "two-sided")
+    assert (one["n_per_variant"], one["alternative"]) == (181, "greater")
+
+
+def test_history_power_is_one_sided_for_a_directional_experiment_and_simulates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agilesocial.config import load_project
+
+    root = _history_project(tmp_path)
+    exp_file = root / "experiments" / "exp.yaml"
+    exp_file.write_text(exp_file.read_text() + "alternative: greater\n")
+    plan = plan_power_from_history(load_project(root), "exp", n=30, simulate=True, runs=200, seed=3)
+    assert (plan.sides, plan.alternative, plan.method) == (1, "greater", "permutation")
+    assert plan.simulated_power is not None and plan.simulated_runs == 200
+    # near the analytic t answer (power 0.8 at the MDE for 30 posts), a little below: the lifted variant's posts
+    # vary more than the control's, which the analytic formula ignores (0.68 here)
+    assert 0.55 < plan.simulated_power < 0.85
+    again = plan_power_from_history(load_project(root), "exp", n=30, simulate=True, runs=200, seed=3)
+    assert again.simulated_power == plan.simulated_power  # seeded
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("AGILE_SOCIAL_DB", raising=False)
+    res = CliRunner().invoke(app, ["power", "-e", "exp", "--n", "30", "--simulate", "--runs", "100"])
+    assert res.exit_code == 0, res.output
+    assert "one-sided (greater)" in res.stdout and "Simulated from history: the permutation test" in res.stdout
+    res = CliRunner().invoke(
+        app, ["power", "--kind", "ratio", "--baseline", "0.03", "--sd", "0.01", "--n", "9", "--simulate"]
+    )
+    assert res.exit_code == 2 and "--simulate needs --experiment" in res.stderr

@@ -33,7 +33,9 @@ def _finite(r: TestResult) -> None:
         assert value is None or math.isfinite(value), f"{name} is {value}"
     for name in ("abs_ci", "rel_ci"):
         ci = getattr(r, name)
-        assert ci is None or (all(math.isfinite(v) for v in ci) and ci[0] <= ci[1]), f"{name} is {ci}"
+        assert ci is None or (not any(math.isnan(v) for v in ci) and ci[0] <= ci[1]), f"{name} is {ci}"
+        if ci is not None and not all(math.isfinite(v) for v in ci):  # unbounded: only when it says why
+            assert r.alternative != "two-sided" or "unbounded" in (r.reason or ""), f"{name} is {ci}"
     if r.p_value is None and not r.method.startswith("bayesian"):
         assert r.reason
 
@@ -57,6 +59,8 @@ def test_ratio_delta_swap_mirrors(c: tuple, v: tuple) -> None:
     a, b = stats.ratio_delta(sc, sv), stats.ratio_delta(sv, sc)
     _finite(a)
     _mirrored(a, b)
+    for r in (a, b):  # a rate cannot fall by more than 100 %
+        assert r.rel_ci is None or r.rel_ci[0] >= -1.0
     p1, p2 = stats.pooled_z(sc, sv), stats.pooled_z(sv, sc)
     _finite(p1)
     _mirrored(p1, p2)

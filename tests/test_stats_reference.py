@@ -178,12 +178,15 @@ def test_power_matches_r_power_prop_and_t_test() -> None:
     assert 0.49 < mde < 0.5 and stats.n_for_proportion(0.5, mde, power=0.9) == 77
 
 
-def test_ratio_power_closed_form() -> None:
-    # n = 2 (z_{1-a/2} + z_{power})^2 sd^2 / (baseline * mde)^2 (normal approximation)
-    za, zb = sps.norm.isf(0.025), sps.norm.ppf(0.8)
-    expected = 2 * (za + zb) ** 2 * 0.05**2 / (0.04 * 0.1) ** 2
-    assert stats.n_for_ratio(0.04, 0.05, 0.1) == math.ceil(expected)
-    assert stats.mde_for_n("ratio", 0.04, math.ceil(expected), sd=0.05) == pytest.approx(0.1, rel=2e-3)
+def test_ratio_power_uses_the_t_reference_of_the_test() -> None:
+    # the ratio test is referred to t, so its sample size is power.t.test's with the linearised SD:
+    # R: power.t.test(delta = 0.04 * 0.1, sd = 0.05, power = 0.8)$n = 2453.73565785 (one.sided: 1932.72586658)
+    assert stats.n_for_ratio(0.04, 0.05, 0.1) == 2454
+    assert stats.n_for_ratio(0.04, 0.05, 0.1, sides=1) == 1933
+    # R: power.t.test(n = 50, sd = 0.05, power = 0.8, tol = 1e-12)$delta = 0.0282941467538 (one.sided:
+    # 0.0250382052737); R's default tol (eps^0.25) stops early at 0.0283002122721
+    assert stats.mde_for_n("ratio", 0.04, 50, sd=0.05) == pytest.approx(0.0282941467538 / 0.04, rel=1e-8)
+    assert stats.mde_for_n("ratio", 0.04, 50, sd=0.05, sides=1) == pytest.approx(0.0250382052737 / 0.04, rel=1e-8)
 
 
 def test_p_adjust_matches_r_definitions() -> None:

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agilesocial.analysis.checks import check_posts, missing_note
-from agilesocial.analysis.decide import DEFAULT_MDE, Context, Evidence, decide
-from agilesocial.analysis.methods import _degenerate, choose_method, omnibus_note, run_test, seed_for
+from agilesocial.analysis.methods import (
+    CONTRAST_ONLY,
+    Choice,
+    _degenerate,
+    choose_method,
+    default_method,
+    omnibus_note,
+    run_test,
+    seed_for,
+)
 from agilesocial.analysis.model import Decision, ExperimentAnalysis, MetricResult, Srm
 from agilesocial.analysis.selection import variant_sql
-from agilesocial.analysis.sufficient import ExperimentSums, Sums, fetch_sums, fetch_values
+from agilesocial.analysis.sufficient import ExperimentSums, fetch_sums, fetch_values
 from agilesocial.analysis.sufficient import metric_fields as fields_of
+from agilesocial.analysis.verdict import FINISHED, decide_experiment
 from agilesocial.errors import DataError
 from agilesocial.plan.experiment import Experiment
 from agilesocial.plan.loader import Document
@@ -54,6 +62,8 @@ class _Row:
     method: str
     note: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # before/after: counterfactual, days, model detail
+    why: str | None = None
+    contrast: bool = False  # shown for comparison only (pooled_z): never adjusted, never decides
 
 
 def _srm(exp: Experiment, posts: tuple[int, ...]) -> Srm | None:
@@ -81,30 +91,26 @@ def _information(exp: Experiment, end: dt.date, today: dt.date, n_min: int) -> f
     return min(1.0, max((today - start).days / total, 0.01))
 
 
-def _n_needed(metric: Metric, kind: str, control: Sums, mde: float, s: Settings) -> int | None:
-    """Posts (or people) per variant to detect ``mde`` at the control's observed variance; None when unknown."""
-    import warnings
-
-    import agilesocial.stats as st
-
-    stats = control.sample_stats()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a solver that cannot converge (huge effects) returns None below
-        return _solve_n(st, kind, stats, mde, s)
+def _deciding_and_contrast(exp: Experiment, metric: Metric, choice: Choice) -> list[Choice]:
+    """The method that decides, then (for a contrast-only method such as pooled_z) the contrast itself."""
+    if choice.method not in CONTRAST_ONLY:
+        return [choice]
+    default = choose_method(exp.model_copy(update={"method": None}), metric)
+    why = f"{default.why}; {choice.method} was requested, shown for contrast only"
+    return [Choice(default_method(exp, metric), default.kind, None, why), choice]
 
 
-def _solve_n(st: Any, kind: str, stats: Any, mde: float, s: Settings) -> int | None:
-    try:
-        if kind == "proportion" and stats.ratio:
-            return int(st.n_for_proportion(stats.ratio, mde, alpha=s.alpha, power=s.power))
-        if kind == "ratio" and stats.ratio and stats.n >= 2:
-            sd = st.ratio_sd_from_stats(stats)
-            return int(st.n_for_ratio(stats.ratio, sd, mde, alpha=s.alpha, power=s.power)) if sd > 0 else None
-        if kind == "mean" and stats.mean_y and stats.var_y:
-            return int(st.n_for_mean(stats.mean_y, math.sqrt(stats.var_y), mde, alpha=s.alpha, power=s.power))
-    except ValueError:
-        return None
-    return None
+def _why(choice: Choice, test: TestResult) -> str:
+    """Which method ran and why, with the randomisation details when it was one."""
+    why = choice.why
+    if test.method != str(choice.method) and not test.method.startswith(str(choice.method)):
+        why += f"; {test.method} ran"
+    if test.resamples is not None:
+        how = "all" if test.exact else "a seeded random sample of"
+        why += f"; p-value over {how} {test.resamples:,} re-randomisations"
+    if test.alternative != "two-sided":
+        why += f"; one-sided ({test.alternative})"
+    return why
 
 
 def _significant(r: _Row, p_adj: float | None, alpha: float) -> bool | None:
@@ -156,27 +162,29 @@ def analyse_experiment(
                     cache["v"] = fetch_values(con, sel, metric)
                 return cache["v"][0], cache["v"][vi]
 
-            blank = next((i for i in (0, vi) if per[i].n == 0), None)
-            if blank is not None:  # posts exist (checked above) but none has the metric's fields
-                note = missing_note(metric, names[blank], sums.posts[blank], exp.platform)
-                test = _degenerate(str(choice.method), note)
-            else:
-                test = run_test(
-                    choice,
-                    metric,
-                    per[0],
-                    per[vi],
-                    alpha=alpha,
-                    min_n=settings.min_posts,
-                    values=values,
-                    alternative=exp.alternative,
-                    seed=seed_for(exp.id),
-                    exact=exp.exact,
-                )
-            n = (per[0].n, per[vi].n)
-            if choice.kind == "proportion":  # unit: user -- the units are people (the denominator sums)
-                n = (round(per[0].sum_x or 0), round(per[vi].sum_x or 0))
-            rows.append(_Row(metric, vi, mi > 0, test, n, test.method))
+            for ch in _deciding_and_contrast(exp, metric, choice):
+                blank = next((i for i in (0, vi) if per[i].n == 0), None)
+                if blank is not None:  # posts exist (checked above) but none has the metric's fields
+                    note = missing_note(metric, names[blank], sums.posts[blank], exp.platform)
+                    test = _degenerate(str(ch.method), note)
+                else:
+                    test = run_test(
+                        ch,
+                        metric,
+                        per[0],
+                        per[vi],
+                        alpha=alpha,
+                        min_n=settings.min_posts,
+                        values=values,
+                        alternative=exp.alternative,
+                        seed=seed_for(exp.id),
+                        exact=exp.exact,
+                    )
+                n = (per[0].n, per[vi].n)
+                if ch.kind == "proportion":  # unit: user -- the units are people (the denominator sums)
+                    n = (round(per[0].sum_x or 0), round(per[vi].sum_x or 0))
+                contrast = ch.method in CONTRAST_ONLY
+                rows.append(_Row(metric, vi, mi > 0, test, n, test.method, None, {}, _why(ch, test), contrast))
         warnings += [w for w in (omnibus_note(choice, metric, per),) if w]
         for vi, s in enumerate(per):
             if 0 < s.n < sums.posts[vi]:
@@ -193,7 +201,8 @@ def analyse_experiment(
     # guards: multiple testing, peeking, sequential alpha
     from agilesocial.stats import adjust_pvalues, sequential_alpha
 
-    adjusted = adjust_pvalues([r.test.p_value for r in rows], settings.correction)
+    deciding = iter(adjust_pvalues([r.test.p_value for r in rows if not r.contrast], settings.correction))
+    adjusted = [None if r.contrast else next(deciding) for r in rows]
     end = _planned_end(exp, sprint_end)
     effective_alpha = alpha
     if end is not None and end >= settings.today:
@@ -236,7 +245,7 @@ def analyse_experiment(
                 rel_ci=t.rel_ci,
                 p_value=t.p_value,
                 p_adjusted=p_adj,
-                significant=_significant(r, p_adj, effective_alpha),
+                significant=None if r.contrast else _significant(r, p_adj, effective_alpha),
                 chance_to_beat=t.chance_to_beat,
                 is_guardrail=r.guardrail,
                 direction=r.metric.direction,
@@ -247,6 +256,8 @@ def analyse_experiment(
                 df=t.df,
                 alternative=t.alternative,
                 unit=_unit(r.metric, r.method),
+                method_why=r.why,
+                contrast=r.contrast,
             )
         )
     decision = _decide(exp, metrics, results, sums, srm, (effective_alpha, alpha), settings)
@@ -309,19 +320,19 @@ def without_data(exp: Experiment, error: DataError) -> ExperimentAnalysis:
     )
 
 
-def _dominant_share(arms: Any) -> float | None:
-    """The largest share a single post holds of an arm's numerator or denominator sum (None when unknown)."""
-    shares = []
-    for a in arms:
-        for top, total in ((a.max_x, a.sum_x), (a.max_y, a.sum_y)):
-            if top is not None and total:
-                shares.append(top / total)
-    return max(shares) if shares else None
-
-
 def _unit(metric: Metric, method: str) -> str:
     """The metric's unit; a count analysed per impression (Poisson, negative binomial) is a rate."""
     return "percent" if metric.unit == "count" and method in ("poisson", "negbin") else metric.unit
+
+
+def _finished(decision: Decision, status: str) -> Decision:
+    """A keep-running verdict on an experiment that is over: inconclusive, never "keep running"."""
+    reason = decision.reason
+    early = "Too early to tell: "
+    if reason.startswith(early):
+        reason = reason[len(early) :].removesuffix("; collect more days after the change.")
+        return Decision("inconclusive", f"Inconclusive: {reason}; the experiment is {status}, so no more days come.")
+    return Decision("inconclusive", f"Inconclusive (the experiment is {status}): {reason}")
 
 
 def _decide(
@@ -349,33 +360,9 @@ def _decide(
 
         main = next(r for r in results if not r.is_guardrail)
         harmed = tuple(g for g in results if g.worse)
-        return decide_before_after(main, primary, harmed=harmed, mde=exp.mde, ci_alpha=alphas[1])
-    kind = choose_method(exp, primary).kind
-    unit = "people" if kind == "proportion" else "posts"
-    mde = exp.mde if exp.mde is not None else DEFAULT_MDE
-    evidence = []
-    for r in results:
-        if r.is_guardrail:
-            continue
-        harmed = tuple(g for g in results if g.worse and g.variant == r.variant)
-        n = min(r.n_control or 0, r.n_variant or 0)  # posts, or people for unit: user
-        arms = (per[0], per[sums.variant_names.index(r.variant)]) if r.variant in sums.variant_names else ()
-        evidence.append(Evidence(r, harmed, None, n, _dominant_share(arms)))
-    planned = exp.sample_size.posts_per_variant if exp.sample_size and unit == "posts" and kind != "its" else None
-    alpha, ci_alpha = alphas
-    ctx = Context(
-        primary,
-        sums.variant_names[0],
-        exp.mde,
-        alpha,
-        planned,
-        srm,
-        unit,
-        exp.design == "before_after",
-        ci_alpha=ci_alpha,
-    )
-    decision = decide(evidence, ctx)
-    if decision.action == "keep_running" and kind != "its":  # only now is the sample size worth solving for
-        needed = _n_needed(primary, kind, per[0], mde, s)
-        decision = decide([replace(e, posts_needed_total=needed) for e in evidence], ctx)
-    return decision
+        decision = decide_before_after(main, primary, harmed=harmed, mde=exp.mde, ci_alpha=alphas[1])
+        if decision.action == "keep_running" and str(exp.status) in FINISHED:  # no more days are coming
+            return _finished(decision, str(exp.status))
+        return decision
+    power = exp.power or s.power
+    return decide_experiment(exp, metrics, results, sums, srm, alphas, power)

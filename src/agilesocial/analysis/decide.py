@@ -9,11 +9,16 @@ Rules, in order:
 3. **stop** when every variant is significantly worse, or futile: the planned posts were reached (when planned) and the
    confidence interval rules out a lift as large as the MDE.
 4. **keep_running** otherwise (underpowered): how many more posts per variant are needed to detect the MDE, from the
-   observed variance.
+   observed variance and the power formula of the method that ran. A finished experiment (status completed, scaled
+   or stopped) is never told to keep running: it is **inconclusive**, with the lift its posts could have detected.
+
+Only the deciding method's results reach this module (a method shown for contrast, such as pooled_z, never does).
+A Mann-Whitney result is a shift in the typical post (Hodges-Lehmann), and is worded that way.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from agilesocial.analysis.model import Decision, MetricResult, Srm
@@ -67,6 +72,7 @@ class Evidence:
     posts_needed_total: int | None = None  # per variant, for the MDE at the observed variance
     n: int = 0  # the smaller arm's posts (or people)
     dominant: float | None = None  # largest share one post holds of an arm's primary-metric sums (> 0.5 blocks scale)
+    detectable: float | None = None  # relative lift detectable with the planned power at n (inconclusive results)
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,7 @@ class Context:
     its: bool = False
     extra: dict[str, str] = field(default_factory=dict)
     ci_alpha: float | None = None  # the level the CIs were computed at (``alpha`` may be a stricter sequential one)
+    finished: bool = False  # status completed/scaled/stopped: no more posts are coming
 
 
 DOMINANT_SHARE = 0.5
@@ -104,7 +111,7 @@ def _ci(r: MetricResult, ctx: Context) -> str:
     ci_alpha = ctx.ci_alpha if ctx.ci_alpha is not None else ctx.alpha
     level = f"{(1 - ci_alpha) * 100:.3g} % CI"
     lo, hi = r.rel_ci
-    text = f"{level} {signed_pct(lo)} to {signed_pct(hi)}"
+    text = f"{level} {signed_pct(lo)} to {'unbounded' if math.isinf(hi) else signed_pct(hi)}"
     clear = lo > 0 or hi < 0  # the interval excludes "no change"
     if clear and r.significant is False:
         p = r.p_adjusted if r.p_adjusted is not None else r.p_value
@@ -147,9 +154,15 @@ def _compare(ctx: Context, r: MetricResult) -> str:
             return f"Daily {phrase} {was} about the same after the change as before{_ci(r, ctx)}"
         direction = "higher" if r.rel_lift >= 0 else "lower"
         return f"Daily {phrase} {was} {pct(r.rel_lift)} {direction} after the change than before{_ci(r, ctx)}"
+    more = "more" if r.rel_lift >= 0 else ("fewer" if plural else "less")
+    if r.method == "mann_whitney":  # a rank test compares typical posts, not totals
+        if _same(r):
+            same = f"about the same {phrase} as the typical {control} post"
+            return f"The typical {variant} post earned {same}{_ci(r, ctx)}"
+        than = f"than the typical {control} post"
+        return f"The typical {variant} post earned {pct(r.rel_lift)} {more} {phrase} {than}{_ci(r, ctx)}"
     if _same(r):
         return f"{variant.capitalize()} earned about the same {phrase} as {control}{_ci(r, ctx)}"
-    more = "more" if r.rel_lift >= 0 else ("fewer" if plural else "less")
     return f"{variant.capitalize()} earned {pct(r.rel_lift)} {more} {phrase} than {control}{_ci(r, ctx)}"
 
 
@@ -186,6 +199,12 @@ def decide(evidence: list[Evidence], ctx: Context) -> Decision:
                 f"{_compare(ctx, r)}, but it hurt {g.metric}{hurt}; iterate on {variant} before scaling.",
             )
         if best.dominant is not None and best.dominant > DOMINANT_SHARE and ctx.unit == "posts":
+            if ctx.finished:
+                return Decision(
+                    "inconclusive",
+                    f"{_compare(ctx, r)}, but one post holds {best.dominant:.0%} of an arm's total, so the lift may "
+                    f"be that single post; run {variant} again before scaling it.",
+                )
             return Decision(
                 "keep_running",
                 f"{_compare(ctx, r)}, but one post holds {best.dominant:.0%} of an arm's total, so the lift may be "
@@ -215,8 +234,12 @@ def decide(evidence: list[Evidence], ctx: Context) -> Decision:
     undecided = [e for e in open_ if e.result.rel_lift is not None or e.result.abs_lift is not None]
     if not undecided:
         reason = next((e.result.note for e in evidence if e.result.note), "no comparison could be computed")
+        if ctx.finished:
+            return Decision("inconclusive", f"Could not be judged: {reason}.")
         return Decision("keep_running", f"Cannot judge yet: {reason}.")
     r = undecided[0].result
+    if ctx.finished:
+        return _inconclusive(undecided, ctx)
     needs = [e.posts_needed_total - e.n for e in undecided if e.posts_needed_total is not None]
     more = max(needs) if needs else None
     if ctx.its:
@@ -233,6 +256,24 @@ def decide(evidence: list[Evidence], ctx: Context) -> Decision:
         tail = "keep posting"
     posts_needed = more if ctx.unit == "posts" else None
     return Decision("keep_running", f"Too early to tell: {_lower_first(_compare(ctx, r))}; {tail}.", posts_needed)
+
+
+def _inconclusive(undecided: list[Evidence], ctx: Context) -> Decision:
+    """A finished experiment without a clear result: what it could have detected, and what to do next."""
+    e = undecided[0]
+    text = f"Inconclusive: {_lower_first(_compare(ctx, e.result))}"
+    if ctx.its:
+        return Decision("inconclusive", f"{text}; the change made no clear difference to the daily series.")
+    if e.detectable is not None:
+        text += (
+            f"; with {e.n:,} {ctx.unit} per variant this test could only have detected a lift of about "
+            f"{pct(e.detectable)}"
+        )
+    mde = ctx.mde if ctx.mde is not None else DEFAULT_MDE
+    if e.posts_needed_total is not None and e.posts_needed_total > e.n:
+        text += f"; a {pct(mde)} lift needs about {e.posts_needed_total:,} {ctx.unit} per variant"
+    tail = "Treat it as no evidence either way: rerun it bigger or test a bolder idea."
+    return Decision("inconclusive", f"{text}. {tail}")
 
 
 def _lower_first(text: str) -> str:

@@ -242,10 +242,10 @@ def _welch(c: Call) -> TestResult:
 
     t_test = st.student_t if c.choice.method == Method.student_t else st.welch_t
     if c.metric.denominator is None:
-        return _call(t_test, *_arm_stats(c), **c.options)
+        return _call(t_test, *_arm_stats(c), nonnegative=True, **c.options)
     (cy, cx), (vy, vx) = c.values()  # a rate metric: the mean of the per-post rates
     rc, rv = st.SampleStats.from_arrays(_rates(cy, cx)), st.SampleStats.from_arrays(_rates(vy, vx))
-    return _call(t_test, rc, rv, **c.options)
+    return _call(t_test, rc, rv, nonnegative=True, **c.options)
 
 
 def _poisson_exact(c: Call) -> TestResult:

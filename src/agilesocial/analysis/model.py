@@ -13,9 +13,14 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from agilesocial.analysis.its_model import ItsDetail
 
-Action = Literal["scale", "iterate", "stop", "keep_running"]
+Action = Literal["scale", "iterate", "stop", "keep_running", "inconclusive"]
 Outcome = Literal["better", "worse", "inconclusive", "none"]
 SCHEMA_VERSION = 1
+
+
+def json_interval(ci: tuple[float, float] | None) -> list[float | None] | None:
+    """An interval for JSON or CSV: an unbounded (infinite) end is null."""
+    return _interval(ci)
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ class MetricResult:
     df: float | None = None  # its degrees of freedom (None where the test has none)
     alternative: str = "two-sided"  # two-sided | greater | less (variant vs control)
     unit: str = "count"  # how the values are shown (the metric's unit; "percent" for counts per impression)
+    method_why: str | None = None  # which method ran and why, in plain words
+    contrast: bool = False  # shown for comparison only: no correction, no significance, no say in the decision
 
     @property
     def outcome(self) -> Outcome:
@@ -103,6 +110,8 @@ class MetricResult:
             "statistic": self.statistic,
             "df": self.df,
             "alternative": self.alternative,
+            "method_why": self.method_why,
+            "contrast": self.contrast,
         }
 
 

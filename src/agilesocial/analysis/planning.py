@@ -17,7 +17,8 @@ from agilesocial.config import Project
 from agilesocial.errors import EXIT_USAGE, AgileSocialError, DataError
 
 Kind = Literal["proportion", "ratio", "mean"]
-METHODS: dict[str, str] = {"proportion": "two_proportion", "ratio": "ratio_delta", "mean": "welch_t"}
+METHODS: dict[str, str] = {"proportion": "two_proportion", "ratio": "permutation", "mean": "permutation"}
+SIM_RUNS = 400
 HISTORY_DAYS = 90
 
 
@@ -38,6 +39,11 @@ class PowerPlan:
     history_posts: int | None = None
     experiment: str | None = None
     history_note: str | None = None
+    alternative: str = "two-sided"
+    reference: str = "t"  # the distribution the sample size is solved with: t (ratio, mean) or normal (proportion)
+    simulated_power: float | None = None  # the randomisation test's power at n_per_variant, simulated from history
+    simulated_se: float | None = None
+    simulated_runs: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -105,11 +111,28 @@ def plan_power(
             n_out = n
     except ValueError as exc:
         raise (_option_error(str(exc)) if from_options else _usage(str(exc))) from None
-    return PowerPlan(int(n_out), mde_out, alpha, power, METHODS[kind], kind, float(baseline), sd, sides)
+    alternative = "two-sided" if sides == 2 else "greater"
+    reference = "normal" if kind == "proportion" else "t"
+    return PowerPlan(
+        int(n_out),
+        mde_out,
+        alpha,
+        power,
+        METHODS[kind],
+        kind,
+        float(baseline),
+        sd,
+        sides,
+        alternative=alternative,
+        reference=reference,
+    )
 
 
-def _history(project: Project, experiment_id: str, db: Path | None) -> tuple[Any, Any, Any, tuple[int, Any], str]:
-    """(experiment, metric, SampleStats of the history, (posts, mean impressions per post), note)."""
+def _history(
+    project: Project, experiment_id: str, db: Path | None
+) -> tuple[Any, Any, Any, tuple[int, Any], str, tuple[list[float], list[float] | None]]:
+    """(experiment, metric, SampleStats of the history, (posts, mean impressions per post), note, per-post
+    (numerators, denominators or None))."""
     from agilesocial.analysis.engine import DEFAULT_METRIC
     from agilesocial.analysis.selection import (
         Clause,
@@ -158,6 +181,13 @@ def _history(project: Project, experiment_id: str, db: Path | None) -> tuple[Any
             got = dict(zip([*aggs, "impressions"], values, strict=True))
             if int(got["n"] or 0) >= max(project.config.defaults.min_posts_per_variant, 2) or what == "all posts":
                 break
+        ok = " AND ".join(f"{f} IS NOT NULL" for f in metric.fields)
+        den = f"{metric.denominator}::DOUBLE" if metric.denominator else "1.0"
+        rows = con.execute(
+            f"SELECT {metric.numerator}::DOUBLE, {den} FROM {keyed('post_latest')} WHERE ({clause.sql}) AND {ok}",
+            clause.params,
+        ).fetchall()
+    values = ([r[0] for r in rows], [r[1] for r in rows] if metric.denominator else None)
     n = int(got.pop("n") or 0)
     if n < 2:
         raise DataError(f"only {n} posts before experiment {exp.id!r} to learn a baseline from", hint=hint)
@@ -165,7 +195,7 @@ def _history(project: Project, experiment_id: str, db: Path | None) -> tuple[Any
     impressions = got.pop("impressions")
     sums = Sums(n, **{k: float(v or 0.0) for k, v in got.items()})  # type: ignore[arg-type]
     note = f"{n} posts published {history.start} to {history.end} ({what})"
-    return exp, metric, sums.sample_stats(), (n, impressions), note
+    return exp, metric, sums.sample_stats(), (n, impressions), note, values
 
 
 def plan_power_from_history(
@@ -177,19 +207,26 @@ def plan_power_from_history(
     n: int | None = None,
     alpha: float | None = None,
     power: float | None = None,
-    sides: int = 2,
+    sides: int | None = None,
+    simulate: bool = False,
+    runs: int = SIM_RUNS,
+    seed: int | None = None,
 ) -> PowerPlan:
     """Like :func:`plan_power`, with the baseline and post-level SD of the experiment's primary metric taken from
     the warehouse history, plus the impressions per variant that many posts bring at the historical average.
-    ``mde_rel`` defaults to the experiment's ``mde``."""
+    ``mde_rel`` defaults to the experiment's ``mde``; ``sides`` to the experiment's ``alternative`` (one-sided for
+    greater/less). ``simulate`` also estimates the power of the method analyze will run (the randomisation test) at
+    the resulting number of posts, by resampling the historical posts ``runs`` times."""
     import agilesocial.stats as st
+    from agilesocial.analysis.methods import choose_method, seed_for
 
-    exp, metric, stats, (posts, mean_imps), note = _history(project, experiment_id, db)
+    exp, metric, stats, (posts, mean_imps), note, values = _history(project, experiment_id, db)
     mde_rel = mde_rel if mde_rel is not None or n is not None else exp.mde
     if mde_rel is None and n is None:
         raise _usage(f"experiment {exp.id!r} plans no mde; give --mde-rel or --n")
     alpha = alpha or exp.alpha or project.config.defaults.alpha
     power = power or exp.power or project.config.defaults.power
+    sides = sides if sides is not None else (2 if exp.alternative == "two-sided" else 1)
     kind: Kind
     if metric.kind == "ratio":
         kind = "proportion" if exp.unit == "user" else "ratio"
@@ -206,4 +243,33 @@ def plan_power_from_history(
     imps = round(plan.n_per_variant * float(mean_imps)) if mean_imps and exp.unit == "post" else None
     from dataclasses import replace
 
-    return replace(plan, impressions_per_variant=imps, history_posts=posts, experiment=exp.id, history_note=note)
+    method = str(choose_method(exp, metric).method)
+    alternative = "two-sided" if sides == 2 else ("less" if exp.alternative == "less" else "greater")
+    plan = replace(
+        plan,
+        method=method,
+        alternative=alternative,
+        impressions_per_variant=imps,
+        history_posts=posts,
+        experiment=exp.id,
+        history_note=note,
+    )
+    if simulate:
+        if method != "permutation":
+            raise _usage(f"--simulate simulates the randomisation test; {exp.id!r} runs {method}")
+        lift = -plan.mde_rel if alternative == "less" else plan.mde_rel
+        try:
+            sim = st.simulated_power(
+                values[0],
+                values[1],
+                plan.n_per_variant,
+                lift,
+                alpha=alpha,
+                alternative=alternative,
+                runs=runs,
+                seed=seed if seed is not None else seed_for(exp.id),
+            )
+        except ValueError as exc:
+            raise _usage(f"cannot simulate from the history of {exp.id!r}: {exc}") from None
+        plan = replace(plan, simulated_power=sim.power, simulated_se=sim.se, simulated_runs=sim.runs)
+    return plan

@@ -46,10 +46,25 @@ def register(app: typer.Typer) -> None:
         sd: Annotated[float | None, typer.Option(help="Per-post standard deviation (mean, ratio).")] = None,
         alpha: Annotated[float | None, typer.Option(help="Significance level (default 0.05 or the config).")] = None,
         power_: Annotated[float | None, typer.Option("--power", help="Power (default 0.8 or the config).")] = None,
-        sides: Annotated[int, typer.Option(help="1 or 2 sided test.")] = 2,
+        sides: Annotated[
+            int | None,
+            typer.Option(help="1 or 2 sided test (default 2, or the experiment's alternative with --experiment)."),
+        ] = None,
         experiment: Annotated[
             str | None,
             typer.Option("--experiment", "-e", help="Take baseline and SD from this experiment's warehouse history."),
+        ] = None,
+        simulate: Annotated[
+            bool,
+            typer.Option(
+                "--simulate",
+                help="With --experiment: also simulate the power of the randomisation test analyze runs, by "
+                "resampling the history's posts.",
+            ),
+        ] = False,
+        runs: Annotated[int, typer.Option("--runs", min=20, help="Simulated experiments for --simulate.")] = 400,
+        seed: Annotated[
+            int | None, typer.Option("--seed", min=0, help="Seed for --simulate (default: from the experiment id).")
         ] = None,
         fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
         db: DbOption = None,
@@ -69,8 +84,13 @@ def register(app: typer.Typer) -> None:
                 alpha=alpha,
                 power=power_,
                 sides=sides,
+                simulate=simulate,
+                runs=runs,
+                seed=seed,
             )
         else:
+            if simulate:
+                raise AgileSocialError("--simulate needs --experiment (it resamples its history)", exit_code=EXIT_USAGE)
             if kind is None or baseline is None:
                 raise AgileSocialError("give --kind and --baseline, or --experiment ID", exit_code=EXIT_USAGE)
             defaults = load_project().config.defaults
@@ -82,7 +102,7 @@ def register(app: typer.Typer) -> None:
                 sd=sd,
                 alpha=alpha if alpha is not None else defaults.alpha,
                 power=power_ if power_ is not None else defaults.power,
-                sides=sides,
+                sides=sides or 2,
             )
         if fmt == Format.json:
             typer.echo(json.dumps(plan.to_dict(), indent=2))
@@ -96,7 +116,17 @@ def register(app: typer.Typer) -> None:
         what = f"{plan.n_per_variant:,} {unit} per variant to detect a {plan.mde_rel * 100:+.1f} % change"
         if plan.impressions_per_variant:
             what += f" (about {plan.impressions_per_variant:,} impressions per variant)"
+        side = "two-sided" if plan.sides == 2 else f"one-sided ({plan.alternative})"
         out.print(
-            f"{what}; alpha {plan.alpha:g}, power {plan.power:g}, {plan.sides}-sided, method {plan.method}.",
+            f"{what}; alpha {plan.alpha:g}, power {plan.power:g}, {side}, method {plan.method} "
+            f"({plan.reference} reference).",
             soft_wrap=True,
         )
+        if plan.simulated_power is not None:
+            se = plan.simulated_se or 0.0
+            out.print(
+                f"Simulated from history: the {plan.method} test detects a {plan.mde_rel * 100:+.1f} % change with "
+                f"{plan.n_per_variant:,} posts per variant in {plan.simulated_power * 100:.0f} % of "
+                f"{plan.simulated_runs} runs (± {2 * se * 100:.0f} %).",
+                soft_wrap=True,
+            )

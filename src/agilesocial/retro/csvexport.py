@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from agilesocial.analysis.model import MetricResult
+from agilesocial.analysis.model import MetricResult, json_interval
 from agilesocial.errors import DataError
 from agilesocial.retro.model import Retro
 from agilesocial.textsafe import csv_cell
@@ -39,7 +39,7 @@ def result_rows(experiments: Iterable[tuple[str, str, str, Sequence[MetricResult
         [
             exp_id, action, reason, r.metric, r.variant, r.is_guardrail, r.method, r.unit, r.n_control, r.n_variant,
             r.control_value, r.variant_value, r.abs_lift, r.rel_lift,
-            r.rel_ci[0] if r.rel_ci else None, r.rel_ci[1] if r.rel_ci else None,
+            *(json_interval(r.rel_ci) or (None, None)),
             r.p_value, r.p_adjusted, r.significant, r.outcome, r.worse,
         ]
         for exp_id, action, reason, results in experiments

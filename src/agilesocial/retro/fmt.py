@@ -85,10 +85,12 @@ def lift(abs_lift: float | None, rel_lift: float | None, unit: str = "count") ->
 
 
 def ci(bounds: tuple[float, float] | list[float] | None) -> str:
-    """A relative-lift confidence interval: ``-3.1 % to +25 %``."""
+    """A relative-lift confidence interval: ``-3.1 % to +25 %``; an infinite end (one-sided test, or a control
+    that could be 0) reads ``unbounded``."""
     if not bounds:
         return DASH
-    return f"{pct(bounds[0])} to {pct(bounds[1])}"
+    lo, hi = bounds
+    return f"{'unbounded' if lo == -math.inf else pct(lo)} to {'unbounded' if hi == math.inf else pct(hi)}"
 
 
 def pvalue(p: float | None) -> str:
@@ -114,7 +116,13 @@ def clip(text: str, width: int) -> str:
     return safe_clip(text, width)
 
 
-ACTION_LABELS = {"scale": "SCALE", "iterate": "ITERATE", "stop": "STOP", "keep_running": "KEEP RUNNING"}
+ACTION_LABELS = {
+    "scale": "SCALE",
+    "iterate": "ITERATE",
+    "stop": "STOP",
+    "keep_running": "KEEP RUNNING",
+    "inconclusive": "INCONCLUSIVE",
+}
 TRACK_LABELS = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track", "no_data": "no data"}
 STATUS_MARKS = {"met": "met", "missed": "missed", "in_progress": "running", "pending": "pending", "no_data": "no data"}
 #: How every renderer words a result (``MetricResult.outcome``): by the metric's direction, primary or guardrail.

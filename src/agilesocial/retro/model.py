@@ -320,7 +320,7 @@ def _iso(d: dt.date | None) -> str | None:
 
 
 def _count_actions(experiments: tuple[ExperimentRetro, ...]) -> dict[str, int]:
-    counts = {"scale": 0, "iterate": 0, "stop": 0, "keep_running": 0}
+    counts = {"scale": 0, "iterate": 0, "stop": 0, "keep_running": 0, "inconclusive": 0}
     for e in experiments:
         counts[e.action] = counts.get(e.action, 0) + 1
     return counts

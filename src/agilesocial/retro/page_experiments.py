@@ -3,6 +3,7 @@ the next sprint and the top posts."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,13 @@ from agilesocial.retro.model import ExperimentRetro, Retro, TopPost
 if TYPE_CHECKING:
     from agilesocial.analysis.model import AnalysisReport
 
-ACTION_TONES: dict[str, Tone] = {"scale": "good", "iterate": "warn", "stop": "bad", "keep_running": "info"}
+ACTION_TONES: dict[str, Tone] = {
+    "scale": "good",
+    "iterate": "warn",
+    "stop": "bad",
+    "keep_running": "info",
+    "inconclusive": "info",
+}
 OUTCOME_TONES: dict[str, Tone] = {"better": "good", "worse": "bad", "inconclusive": "muted", "none": "muted"}
 RESULT_COLUMNS = (
     Column("metric"),
@@ -39,7 +46,8 @@ def _ci(r: MetricResult) -> str:
     if r.rel_ci is not None:
         return fmt.ci(r.rel_ci)
     if r.abs_ci is not None:
-        return f"{fmt.change(r.abs_ci[0], r.unit)} to {fmt.change(r.abs_ci[1], r.unit)}"
+        lo, hi = (fmt.change(b, r.unit) if math.isfinite(b) else "unbounded" for b in r.abs_ci)
+        return f"{lo} to {hi}"
     return fmt.DASH
 
 
@@ -97,6 +105,9 @@ def experiment_blocks(
     elif results:
         blocks.append(Table("results", RESULT_COLUMNS, tuple(result_row(r) for r in results)))
         blocks.append(Chart("forest", (id, tuple(results))))
+        methods = dict.fromkeys((r.method, r.method_why) for r in results if r.method_why)
+        for method, why in methods:  # which method ran and why (a contrast-only one says it does not decide)
+            blocks.append(Para(f"{method}, {why}", lead="Method"))
     if srm_ok is False:
         blocks.append(
             Para(

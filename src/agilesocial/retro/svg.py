@@ -154,7 +154,8 @@ def forest_plot(data: tuple[str, Sequence[MetricResult]]) -> Svg | None:
     if not rows:
         return None
     labels = [f"{r.variant} · {r.metric}" + (" (guardrail)" if r.is_guardrail else "") for r in rows]
-    bounds = [b for r in rows for b in (r.rel_ci or (0.0, 0.0))] + [0.0]
+    # an unbounded end (one-sided test, or a control that could be 0) is drawn as an arrow at the edge
+    bounds = [b for r in rows for b in (*(r.rel_ci or ()), r.rel_lift or 0.0) if math.isfinite(b)] + [0.0]
     lo = max(min(bounds), LIFT_FLOOR)
     hi = max(bounds)
     ticks = [t for t in nice_ticks(lo, hi) if t >= LIFT_FLOOR]

@@ -92,6 +92,8 @@ def _next_sprint(experiments: tuple[ExperimentRetro, ...], ws: Workspace, sprint
             rerun.append(NextItem(e.id, f"Re-run with {need}: {e.reason}", e.posts_needed))
         elif e.action == "iterate":
             rerun.append(NextItem(e.id, f"Change the variant and test again: {e.reason}"))
+        elif e.action == "inconclusive":
+            rerun.append(NextItem(e.id, f"Re-run it bigger or bolder: {e.reason}"))
         elif e.action == "stop":
             stop.append(NextItem(e.id, e.learnings[0] if e.learnings else e.reason))
     seen = {e.id for e in experiments}

@@ -23,6 +23,7 @@ from agilesocial.stats.ranks import mann_whitney
 from agilesocial.stats.rates import poisson_exact
 from agilesocial.stats.ratio import pooled_z, ratio_delta
 from agilesocial.stats.result import DEFAULT_MIN_N, TestResult
+from agilesocial.stats.simulate import simulated_power
 from agilesocial.stats.sufficient import SampleStats
 from agilesocial.stats.timeseries import SegmentedFit, newey_west_lags, segmented_fit
 
@@ -59,6 +60,7 @@ __all__ = [
     "ratio_sd_from_stats",
     "segmented_fit",
     "sequential_alpha",
+    "simulated_power",
     "srm_check",
     "student_t",
     "two_proportion",

@@ -59,6 +59,7 @@ def welch_t(
     alpha: float = 0.05,
     min_n: int = DEFAULT_MIN_N,
     alternative: Alternative = "two-sided",
+    nonnegative: bool = False,
 ) -> TestResult:
     """Welch's unequal-variance t test on the mean per unit (R ``t.test(variant, control)``); relative lift CI by
     Fieller's method."""
@@ -74,7 +75,9 @@ def welch_t(
     vc, vv = control.var_y / control.n, variant.var_y / variant.n  # type: ignore[operator]
     denom = vc * vc / (control.n - 1) + vv * vv / (variant.n - 1)
     df = (vc + vv) ** 2 / denom if denom > 0 else None
-    return normal_compare("welch_t", mc, mv, vc, vv, alpha, warnings, df=df, alternative=alternative)
+    return normal_compare(
+        "welch_t", mc, mv, vc, vv, alpha, warnings, df=df, alternative=alternative, nonnegative=nonnegative
+    )
 
 
 def student_t(
@@ -84,6 +87,7 @@ def student_t(
     alpha: float = 0.05,
     min_n: int = DEFAULT_MIN_N,
     alternative: Alternative = "two-sided",
+    nonnegative: bool = False,
 ) -> TestResult:
     """Student's two-sample t test with pooled variance, as R's ``t.test(variant, control, var.equal = TRUE)``.
 
@@ -110,5 +114,14 @@ def student_t(
             "use method: welch_t"
         )
     return normal_compare(
-        "student_t", mc, mv, pooled / control.n, pooled / variant.n, alpha, warnings, df=df, alternative=alternative
+        "student_t",
+        mc,
+        mv,
+        pooled / control.n,
+        pooled / variant.n,
+        alpha,
+        warnings,
+        df=df,
+        alternative=alternative,
+        nonnegative=nonnegative,
     )

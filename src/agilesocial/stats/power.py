@@ -2,8 +2,10 @@
 
 - proportion: R's ``power.prop.test`` formula (normal approximation, pooled variance under H0, ``strict = FALSE``).
 - mean: two-sample t test, as R's ``power.t.test`` (statsmodels ``TTestIndPower``).
-- ratio: z test on the ratio of sums with the per-post SD of the linearised ratio (delta method), statsmodels
-  ``NormalIndPower``: ``n = 2 (z_{1-α/s} + z_{power})² sd² / (baseline · mde_rel)²``.
+- ratio: the t reference that ``analyze`` uses for a ratio of sums (Welch t on the linearised values for
+  ``ratio_delta``; the studentised randomisation test has the same large-sample distribution), with the per-post
+  SD of the linearised ratio as the SD: R's ``power.t.test(delta = baseline · mde_rel, sd = sd)``. For the
+  randomisation test itself, :func:`agilesocial.stats.simulate.simulated_power` simulates from history.
 
 All results are per variant; relative MDEs are increases (``p2 = baseline · (1 + mde_rel)``).
 """
@@ -63,10 +65,6 @@ def _check_effect(baseline: float, sd: float, mde_rel: float) -> float:
     return abs(b * mde_rel) / sd
 
 
-def _alternative(sides: int) -> str:
-    return "two-sided" if sides == 2 else "larger"
-
-
 def n_for_proportion(
     baseline: float, mde_rel: float, *, alpha: float = 0.05, power: float = 0.8, sides: int = 2
 ) -> int:
@@ -76,30 +74,38 @@ def n_for_proportion(
     return math.ceil(_prop_n(p1, p2, alpha, power, sides) - 1e-9)
 
 
+def t_power(n: float, d: float, alpha: float, sides: int) -> float:
+    """Power of the two-sample t test with ``n`` per arm and standardised effect ``d``, as R's ``power.t.test``
+    (``strict = FALSE``: only the tail in the effect's direction counts)."""
+    df = 2 * (n - 1)
+    crit = float(sps.t.isf(alpha / sides, df))
+    return float(sps.nct.sf(crit, df, abs(d) * math.sqrt(n / 2)))
+
+
+def _t_n(d: float, alpha: float, power: float, sides: int) -> float:
+    hi = 4.0
+    while t_power(hi, d, alpha, sides) < power:
+        hi *= 2
+        if hi > 1e12:
+            raise ValueError(f"mde_rel too small: no sample size reaches power {power:g}")
+    return float(optimize.brentq(lambda n: t_power(n, d, alpha, sides) - power, 2.0, hi, xtol=1e-10))
+
+
 def n_for_mean(
     baseline: float, sd: float, mde_rel: float, *, alpha: float = 0.05, power: float = 0.8, sides: int = 2
 ) -> int:
     """Posts per variant for a t test to detect a relative change ``mde_rel`` of a mean with per-post SD ``sd``."""
-    from statsmodels.stats.power import TTestIndPower
-
     alpha, power, sides = _common(alpha, power, sides)
     d = _check_effect(baseline, sd, mde_rel)
-    n = TTestIndPower().solve_power(effect_size=d, alpha=alpha, power=power, ratio=1.0, alternative=_alternative(sides))
-    return max(math.ceil(float(n) - 1e-9), 2)
+    return max(math.ceil(_t_n(d, alpha, power, sides) - 1e-9), 2)
 
 
 def n_for_ratio(
     baseline: float, sd: float, mde_rel: float, *, alpha: float = 0.05, power: float = 0.8, sides: int = 2
 ) -> int:
-    """Posts per variant for the delta-method ratio test; ``sd`` from :func:`ratio_sd_from_stats`."""
-    from statsmodels.stats.power import NormalIndPower
-
-    alpha, power, sides = _common(alpha, power, sides)
-    d = _check_effect(baseline, sd, mde_rel)
-    n = NormalIndPower().solve_power(
-        effect_size=d, alpha=alpha, power=power, ratio=1.0, alternative=_alternative(sides)
-    )
-    return max(math.ceil(float(n) - 1e-9), 2)
+    """Posts per variant for the ratio-of-sums test; ``sd`` from :func:`ratio_sd_from_stats`. The same t reference
+    and variance as the test ``analyze`` runs (R ``power.t.test(delta = baseline * mde_rel, sd = sd)``)."""
+    return n_for_mean(baseline, sd, mde_rel, alpha=alpha, power=power, sides=sides)
 
 
 def ratio_sd_from_stats(stats: SampleStats) -> float:
@@ -146,8 +152,8 @@ def mde_for_n(
         raise ValueError("baseline == 0, must be non-zero (a relative effect of 0 is undefined)")
     if check_finite(sd, "sd") <= 0:
         raise ValueError(f"sd == {sd!r}, must be > 0")
-    from statsmodels.stats.power import NormalIndPower, TTestIndPower
-
-    engine = TTestIndPower() if kind == "mean" else NormalIndPower()
-    d = engine.solve_power(nobs1=n, alpha=alpha, power=power, ratio=1.0, alternative=_alternative(sides))
+    hi = 1.0
+    while t_power(n, hi, alpha, sides) < power:
+        hi *= 2
+    d = optimize.brentq(lambda e: t_power(n, e, alpha, sides) - power, 0.0, hi, xtol=1e-12)
     return float(d) * sd / abs(b)

@@ -156,23 +156,49 @@ def rel_lift_delta(c: float, v: float, var_c: float, var_v: float, crit: float) 
     return rel, (rel - crit * se, rel + crit * se)
 
 
-def rel_lift_fieller(c: float, v: float, var_c: float, var_v: float, crit: float) -> tuple[float, tuple[float, float]]:
-    """Relative lift ``v/c - 1`` and Fieller's CI for independent arms (delta method when Fieller is unbounded).
+def rel_lift_fieller(
+    c: float,
+    v: float,
+    var_c: float,
+    var_v: float,
+    crit: float,
+    *,
+    nonnegative: bool = False,
+    alternative: str = "two-sided",
+) -> tuple[float, tuple[float, float]]:
+    """Relative lift ``v/c - 1`` and Fieller's CI for independent arms.
 
     Fieller's set ``{rho : (v - rho c)^2 <= crit^2 (var_v + rho^2 var_c)}`` contains ``rho = 1`` exactly when the
     test of ``v - c = 0`` with ``se^2 = var_c + var_v`` does not reject, so the relative CI agrees with the p-value
     (the delta-method CI can exclude 0 while p > alpha, or include 0 while p < alpha). When the control itself is
-    not clearly away from 0 (``c^2 <= crit^2 var_c``) the set is unbounded and the delta method is used instead.
+    not clearly away from 0 (``c^2 <= crit^2 var_c``) the set is unbounded: the upper end is ``inf`` (the control
+    could be 0, so any lift is possible). For a ``nonnegative`` metric rho >= 0, so the lower end is never below
+    -100 % (without it, the delta method is the fallback for an unbounded set, as before). ``crit`` is the
+    one-sided critical value for ``greater``/``less``, whose interval is open on the other end.
     """
     rel = v / c - 1.0
     t2 = crit * crit
     a = c * c - t2 * var_c
     disc = c * c * var_v + v * v * var_c - t2 * var_c * var_v
+    floor = 0.0 if nonnegative else -math.inf
     if a <= 0 or disc < 0:
-        return rel_lift_delta(c, v, var_c, var_v, crit)
-    half = crit * math.sqrt(disc)
-    lo, hi = sorted(((v * c - half) / a, (v * c + half) / a))
-    return rel, (lo - 1.0, hi - 1.0)
+        if not nonnegative:
+            return rel_lift_delta(c, v, var_c, var_v, crit)
+        lo = floor
+        if a < 0 and disc > 0:  # the set is two rays; rho >= 0 keeps [r2, inf) when r1 < 0
+            r1, r2 = sorted(((v * c - crit * math.sqrt(disc)) / a, (v * c + crit * math.sqrt(disc)) / a))
+            if r1 < 0 <= r2:
+                lo = r2
+        bounds = (lo, math.inf)
+    else:
+        half = crit * math.sqrt(disc)
+        lo, hi = sorted(((v * c - half) / a, (v * c + half) / a))
+        bounds = (max(lo, floor), hi)
+    if alternative == "greater":
+        bounds = (bounds[0], math.inf)
+    elif alternative == "less":
+        bounds = (floor, bounds[1])
+    return rel, (bounds[0] - 1.0, bounds[1] - 1.0)
 
 
 def normal_compare(
@@ -186,10 +212,13 @@ def normal_compare(
     *,
     df: float | None = None,
     alternative: Alternative = "two-sided",
+    nonnegative: bool = False,
 ) -> TestResult:
     """Difference of two independent estimates with known variances: z test (or t with ``df``) and CIs.
 
-    One-sided alternatives give one-sided p-values and CIs (one end infinite), as R's ``t.test`` does.
+    One-sided alternatives give one-sided p-values and CIs (one end infinite), as R's ``t.test`` does;
+    ``nonnegative`` (rates and counts) keeps the relative interval at or above -100 % (see
+    :func:`rel_lift_fieller`).
     """
     diff = v - c
     se = math.sqrt(var_c + var_v)
@@ -218,8 +247,11 @@ def normal_compare(
         rel, rel_ci = None, None
         reason = "the control value is 0, so a relative lift is undefined"
     else:
-        rel, rel_ci = rel_lift_fieller(c, v, var_c, var_v, crit)
-        rel_ci = one_side(rel_ci, alternative)
+        rel, rel_ci = rel_lift_fieller(c, v, var_c, var_v, crit, nonnegative=nonnegative, alternative=alternative)
+        if not nonnegative:
+            rel_ci = one_side(rel_ci, alternative)
+        elif math.isinf(rel_ci[1]) and alternative != "greater":
+            reason = "the relative interval is unbounded above: the control's value could be 0"
     return TestResult(
         method,
         c,
