@@ -83,7 +83,8 @@ def test_mid_month_change_reports_observed_values_not_model_values(
         "impressions",
     )
     assert len(its["series"]["dates"]) == 30 and its["series"]["post"].count(True) == 15
-    assert not r["significant"] and e["decision"]["action"] == "keep_running"
+    # the experiment is completed: not significant means inconclusive, never "keep running" (issue 8, item 7)
+    assert not r["significant"] and e["decision"]["action"] == "inconclusive"
     reason = e["decision"]["reason"]
     before, after = r["control_value"] * 100, r["variant_value"] * 100
     assert f"engagement per impression was {before:.2f} % before the change and {after:.2f} % after" in reason
