@@ -110,3 +110,28 @@ def test_degenerate_input_gives_a_reason() -> None:
         permutation_test(YC, XC, YV, XV, alternative="bigger")
     with pytest.raises(ValueError, match="seed == -1"):
         permutation_test(YC, XC, YV, XV, seed=-1)
+
+
+def test_delta_method_relative_ci_is_bounded_and_says_unbounded() -> None:
+    """The old delta-method fallback printed a comment_rate CI of -178 %; rates cannot fall by more than 100 %."""
+    from agilesocial.stats import SampleStats, ratio_delta
+
+    # a control whose own rate is not clearly away from 0 (one post carries all its comments)
+    control = SampleStats.from_arrays([0, 0, 0, 9], [1000, 1200, 900, 1100])
+    variant = SampleStats.from_arrays([2, 3, 1, 2], [1000, 1100, 950, 1050])
+    r = ratio_delta(control, variant)
+    assert r.rel_ci is not None and r.rel_ci[0] >= -1.0 and r.rel_ci[1] == math.inf
+    assert "unbounded above: the control's value could be 0" in (r.reason or "")
+    assert r.to_dict()["rel_ci"][1] is None  # type: ignore[index]
+    # a clearly positive control keeps Fieller's finite interval, floored at -100 %
+    noisy = ratio_delta(SampleStats.from_arrays(YC, XC), SampleStats.from_arrays([1, 0, 2, 0, 1], XV))
+    assert noisy.rel_ci is not None and -1.0 <= noisy.rel_ci[0] < noisy.rel_ci[1] < math.inf
+
+
+def test_one_sided_delta_method_matches_the_two_sided_halves() -> None:
+    from agilesocial.stats import SampleStats, ratio_delta
+
+    c, v = SampleStats.from_arrays(YC, XC), SampleStats.from_arrays(YV, XV)
+    two, greater = ratio_delta(c, v), ratio_delta(c, v, alternative="greater")
+    assert greater.p_value == pytest.approx(two.p_value / 2)  # type: ignore[operator]
+    assert greater.rel_ci is not None and greater.rel_ci[1] == math.inf and greater.alternative == "greater"
