@@ -81,3 +81,15 @@ def test_runs_of_missing_days() -> None:
         (D(2026, 1, 7), D(2026, 1, 7)),
     ]
     assert cov.missing(D(2026, 1, 2), D(2026, 1, 3)) == []
+
+
+def test_coverage_migration_is_idempotent(tmp_path: Path) -> None:
+    """A warehouse whose coverage table exists already (made while the migration had another number) keeps its rows."""
+    coverage = next(m for m in MIGRATIONS if "export_coverage" in m)
+    db = tmp_path / "w.duckdb"
+    rows = daily_rows(D(2021, 10, 5), D(2021, 10, 20), lambda d: 0.02)
+    ingest_paths([x_export(tmp_path / "in", "nw", D(2021, 10, 1), D(2021, 10, 31), rows)], db=db)
+    with warehouse(db) as con:
+        con.execute(coverage)
+        got = con.execute("SELECT first_day, last_day, source FROM export_coverage").fetchall()
+    assert got == [(D(2021, 10, 1), D(2021, 10, 31), "file_name")]

@@ -165,9 +165,10 @@ CREATE TABLE retro_snapshots (
 ]
 
 MIGRATIONS.append(
-    # 3: export coverage, backfilled for existing warehouses from the rows each ingest last wrote (UTC days)
+    # 3: export coverage, backfilled for existing warehouses from the rows each ingest last wrote (UTC days);
+    # idempotent, for warehouses made while it was numbered 2
     """
-CREATE TABLE export_coverage (
+CREATE TABLE IF NOT EXISTS export_coverage (
     ingest_id BIGINT NOT NULL,
     platform VARCHAR,
     account VARCHAR,
@@ -178,10 +179,12 @@ CREATE TABLE export_coverage (
 );
 INSERT INTO export_coverage
 SELECT ingest_id, platform, account, 'posts', min(published_at::DATE), max(published_at::DATE), 'backfill'
-FROM posts WHERE ingest_id IS NOT NULL AND published_at IS NOT NULL GROUP BY ingest_id, platform, account;
+FROM posts WHERE ingest_id IS NOT NULL AND published_at IS NOT NULL
+    AND ingest_id NOT IN (SELECT ingest_id FROM export_coverage) GROUP BY ingest_id, platform, account;
 INSERT INTO export_coverage
 SELECT ingest_id, platform, account, 'account_daily', min(date), max(date), 'backfill'
-FROM account_daily WHERE ingest_id IS NOT NULL GROUP BY ingest_id, platform, account;
+FROM account_daily WHERE ingest_id IS NOT NULL
+    AND ingest_id NOT IN (SELECT ingest_id FROM export_coverage) GROUP BY ingest_id, platform, account;
 """
 )
 
