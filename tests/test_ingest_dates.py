@@ -28,7 +28,7 @@ def _seen(path: Path) -> dict[str, frozenset[str]]:
     try:
         cands = {i: sx.candidate_formats() for i in range(len(layout.header))}
         params = {"csv_path": str(layout.read_path), "csv_delim": layout.delimiter}
-        found = seen_formats(con, csv_source(layout, True), params, cands, None)
+        found = seen_formats(con, csv_source(layout, sample=True), params, cands, None)
     finally:
         con.close()
         layout.cleanup()

@@ -22,6 +22,7 @@ from agilesocial import __version__
 from agilesocial.errors import DataError
 from agilesocial.warehouse.attributes import derive_attributes
 from agilesocial.warehouse.coverage import record_coverage
+from agilesocial.warehouse.csvcheck import explain_cell
 from agilesocial.warehouse.loadsql import load_staged, write_rejects
 from agilesocial.warehouse.mapping import apply_mapping, load_mapping
 from agilesocial.warehouse.profiles import Shape
@@ -277,6 +278,7 @@ def _load(
         year=year,
         tz=shape.timezone or tz,
         snapshot=snapshot_date(shape, path, date.today()),
+        skip_bad_rows=skip_bad_rows,
     )
     result = FileResult(
         str(path),
@@ -293,13 +295,14 @@ def _load(
     if stage.bad_rows and not skip_bad_rows:
         stage.drop(con)
         row, column, value = stage.first_bad
-        what = f"cannot read value {value!r}" if value.strip() else "empty, but every row needs a value here"
+        what = explain_cell(value, count=column in stage.count_columns, decimal=stage.decimal)
         raise DataError(
             f"row {row}, column {column!r}: {what}",
             path=path,
             hint="fix the cell, or pass --skip-bad-rows to load the other rows and write the rejects to a CSV",
         )
-    result.rows_rejected = stage.bad_rows
+    result.rows_read = stage.rows_read + stage.malformed
+    result.rows_rejected = stage.bad_rows + stage.malformed
     result.rows_loaded = stage.rows_read - stage.bad_rows
     con.execute("BEGIN TRANSACTION")
     try:
@@ -342,7 +345,7 @@ def _load(
         stage.drop(con)
         raise
     try:
-        if stage.bad_rows:
+        if result.rows_rejected:
             result.rejects_path = str(write_rejects(con, stage, db.parent / "rejects", sha))
     finally:
         stage.drop(con)

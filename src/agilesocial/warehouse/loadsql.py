@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from agilesocial import textsafe
 from agilesocial.plan.metrics import METRIC_FIELDS
 from agilesocial.warehouse import sqlexpr as sx
+from agilesocial.warehouse.csvcheck import REJECTS, csv_source
 from agilesocial.warehouse.profiles import ROW_DATE
 from agilesocial.warehouse.schema import ACCOUNT_DAILY_FIELDS
-from agilesocial.warehouse.stage import STAGE, Stage, csv_source, find_unique_keys
+from agilesocial.warehouse.stage import STAGE, Stage, find_unique_keys
 
 if TYPE_CHECKING:
     import duckdb
@@ -113,21 +114,40 @@ def write_rejects(con: duckdb.DuckDBPyConnection, stage: Stage, folder: Path, sh
     folder.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", layout.path.stem)[:80]
     out = folder / f"{stem}.{sha[:8]}.rejects.csv"
-    source = csv_source(layout, padding=True)
+    source = csv_source(layout, sample=True)  # the same rows the lenient stage read kept, in the same order
     params: dict[str, Any] = {"csv_path": str(layout.read_path), "csv_delim": layout.delimiter}
     names: dict[str, int] = {}
-    cells = []
+    cells: list[str] = []
+    labels: list[str] = []
     for i, name in enumerate(layout.header):
         label = textsafe.neutralise_formula(textsafe.clean(name)) or f"column {i + 1}"
         names[label] = names.get(label, 0) + 1
         if names[label] > 1:
             label = f"{label} ({names[label]})"
+        labels.append(label)
         cells.append(f"{textsafe.sql_clean(f'r.c{i}', params)} AS {sx.quote_ident(label)}")
-    sql = (
-        f'COPY (SELECT s._row AS "row", {textsafe.sql_clean("s._bad_field", params)} AS "rejected_column",'
-        f' {textsafe.sql_clean("s._bad_value", params)} AS "rejected_value", {", ".join(cells)}'
-        f" FROM {STAGE} s JOIN (SELECT row_number() OVER () AS _row, * FROM {source}) r USING (_row)"
-        f" WHERE s._bad_field IS NOT NULL ORDER BY s._row) TO {sx.quote_literal(str(out))} (HEADER, DELIMITER ',')"
-    )
+    parts = []
+    extra = ', NULL::BIGINT AS "line", NULL::VARCHAR AS "raw_line"' if stage.malformed else ""
+    if stage.bad_rows:  # rows with a value that cannot be read: row number, column, value and the raw cells
+        parts.append(
+            f'SELECT s._row AS "row", {textsafe.sql_clean("s._bad_field", params)} AS "rejected_column",'
+            f' {textsafe.sql_clean("s._bad_value", params)} AS "rejected_value", {", ".join(cells)}'
+            f"{extra} FROM {STAGE} s JOIN"
+            f" (SELECT row_number() OVER () AS _row, * FROM {source}) r USING (_row) WHERE s._bad_field IS NOT NULL"
+        )
+    if stage.malformed:  # rows the CSV reader set aside: their file line, what is wrong, and the raw text
+        params["header"] = [textsafe.clean(h) for h in layout.header]
+        empty = ", ".join(f"NULL::VARCHAR AS {sx.quote_ident(label)}" for label in labels)
+        parts.append(
+            f'SELECT NULL::BIGINT AS "row", list_extract($header, greatest(e.column_idx, 1)::BIGINT)'
+            f' AS "rejected_column", {textsafe.sql_clean("e.error_message", params)} AS "rejected_value", {empty},'
+            f' e.line AS "line", {textsafe.sql_clean("e.csv_line", params)} AS "raw_line" FROM {REJECTS} e'
+            " QUALIFY row_number() OVER (PARTITION BY e.line ORDER BY e.column_idx) = 1"
+        )
+    values = " UNION ALL ".join(parts)
+    if not stage.bad_rows:  # the file itself is not read again
+        del params["csv_path"], params["csv_delim"]
+    order = 'coalesce("row", 0), "line"' if stage.malformed else '"row"'
+    sql = f"COPY (SELECT * FROM ({values}) ORDER BY {order}) TO {sx.quote_literal(str(out))} (HEADER, DELIMITER ',')"
     con.execute(sql, params)
     return out

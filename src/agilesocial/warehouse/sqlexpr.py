@@ -6,7 +6,9 @@ Raw columns are named ``c0``, ``c1`` … by position, so header text never becom
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from agilesocial.warehouse import monthdates as md
@@ -58,6 +60,8 @@ ISO_FORMATS: tuple[str, ...] = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d
 YEARLESS_RE = md.YEARLESS_RE
 #: Parsed years before this are misreads (a two-digit year read by ``%Y`` in a user's format), not real posts.
 MIN_YEAR = 1900
+#: A trailing UTC offset no place has (real ones run from -12:00 to +14:00, minutes below 60).
+BAD_OFFSET_RE = "[+-](1[5-9]|[2-9][0-9]):?[0-9]{2}$|[+-][0-9]{2}:?[6-9][0-9]$"
 
 
 @dataclass
@@ -95,14 +99,51 @@ def number(v: str, decimal: str = ".") -> str:
     return f"coalesce(TRY_CAST({v} AS DOUBLE), {slow})"
 
 
+#: A count in scientific notation (Excel: ``1.2E+4``): read exactly from its digits, kept only if whole.
+SCIENTIFIC_RE = "[+-]?[0-9]+([.][0-9]+)?[eE][+]?[0-9]{1,2}"
+#: Thousands separators a count may use between groups of three digits (besides the one that is not the decimal).
+_GROUP_SEPARATORS = " \u00a0\u202f'"
+
+
+def count_patterns(decimal: str = ".") -> tuple[str, str]:
+    """(plain, grouped): the texts a count may be written as. Plain: digits with an optional all-zero fraction
+    (``1777.0``); grouped: thousands separators between groups of three (``1,234``, ``1 234``, ``1.234`` when the
+    decimal separator is ``,``). Besides these only :data:`SCIENTIFIC_RE` when it is a whole number. Nothing else:
+    no ``%``, no ``NaN``, no non-zero fraction."""
+    dec = re.escape(decimal)
+    sep = re.escape("," if decimal == "." else ".") + _GROUP_SEPARATORS
+    plain = f"[+-]?[0-9]+({dec}0*)?"
+    grouped = f"[+-]?[0-9]{{1,3}}([{sep}][0-9]{{3}})+({dec}0*)?"
+    return plain, grouped
+
+
 def count(v: str, decimal: str = ".", scale: float = 1.0) -> str:
-    scaled = number(v, decimal) if scale == 1.0 else f"({number(v, decimal)} * {float(scale)!r})"
-    return f"TRY_CAST(round({scaled}) AS BIGINT)"
+    """A BIGINT parsed exactly from the text of a count cell (never through floating point): see
+    :func:`count_patterns`. Anything else, or a value beyond BIGINT, gives NULL, which the check pass reports with
+    the cell. ``scale`` (mapping files) multiplies an exact decimal and must give a whole number."""
+    plain, grouped = count_patterns(decimal)
+    t = f"trim({v})"
+    dec = "\\." if decimal == "." else ","
+    whole = f"regexp_replace({t}, '{dec}0*$', '')"
+    digits = f"regexp_replace({whole}, '[^0-9+-]', '', 'g')"
+    exact = f"TRY_CAST({t} AS DECIMAL(38, 10))"  # exact from the text, exponent included
+    value = (
+        f"CASE WHEN regexp_full_match({t}, {quote_literal(plain)}) THEN TRY_CAST({whole} AS BIGINT)"
+        f" WHEN regexp_full_match({t}, {quote_literal(grouped)}) THEN TRY_CAST({digits} AS BIGINT)"
+        f" WHEN regexp_full_match({t}, '{SCIENTIFIC_RE}') AND {exact} = trunc({exact})"
+        f" THEN TRY_CAST({exact} AS BIGINT) END"
+    )
+    if scale == 1.0:
+        return value
+    exact = f"TRY_CAST(replace({t}, ',', '.') AS DECIMAL(38, 9)) * {Decimal(repr(float(scale)))}"
+    return f"(SELECT CASE WHEN x = round(x) THEN TRY_CAST(x AS BIGINT) END FROM (SELECT {exact} AS x))"
 
 
 def decimal_value(v: str, decimal: str = ".", scale: float = 1.0) -> str:
+    """A DOUBLE (rates, hours); ``NaN`` is missing (TikTok writes ``NAN``), an infinity is a bad value."""
     value = number(v, decimal) if scale == 1.0 else f"({number(v, decimal)} * {float(scale)!r})"
-    return f"nullif({value}, 'NaN'::DOUBLE)"  # 'NAN' (TikTok) casts to NaN: it is missing (DuckDB: NaN = NaN)
+    finite = f"CASE WHEN NOT regexp_matches({v}, '(?i)inf') THEN {value} END"
+    return f"nullif({finite}, 'NaN'::DOUBLE)"  # 'NAN' (TikTok) casts to NaN: it is missing (DuckDB: NaN = NaN)
 
 
 def duration(v: str, decimal: str = ".", scale: float = 1.0) -> str:
@@ -178,6 +219,8 @@ def timestamp(
         parts.append(_attempts(t, zoned, seen, params, "TIMESTAMPTZ"))
     if naive:
         parts.append(f"timezone({params.add(tz)}, ({_attempts(t, naive, seen, params, 'TIMESTAMP')})::TIMESTAMP)")
+    if zoned:  # DuckDB's %z takes any offset (+2500 shifted a post by 25 hours): only real ones are read
+        parts[0] = f"CASE WHEN NOT regexp_matches({t}, '{BAD_OFFSET_RE}') THEN {parts[0]} END"
     if len(parts) == 2 and seen & set(naive) and not seen & set(zoned):
         parts.reverse()  # a text matches a zoned or a naive format, never both: try the file's kind first
     return _plausible(parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})")

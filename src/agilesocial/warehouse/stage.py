@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from agilesocial.errors import DataError
 from agilesocial.plan.metrics import METRIC_FIELDS
 from agilesocial.warehouse import sqlexpr as sx
+from agilesocial.warehouse.csvcheck import clear_rejects, count_rejects, csv_source, spaced_quote, structure_error
 from agilesocial.warehouse.datesample import seen_formats
 from agilesocial.warehouse.profiles import ROW_DATE, Col, Shape, metric_from_title, resolve_columns
 from agilesocial.warehouse.schema import ACCOUNT_DAILY_FIELDS
@@ -50,10 +51,16 @@ class Stage:
     inner: str = ""
     select: str = ""
     where: str = "true"
-    padding: bool = False
+    #: --skip-bad-rows: malformed rows are set aside (csvcheck.REJECTS) instead of failing the read
+    lenient: bool = False
+    #: rows the CSV reader set aside as malformed (lenient reads only)
+    malformed: int = 0
     rows_read: int = 0
     bad_rows: int = 0
     first_bad: tuple[int, str, str] = (0, "", "")
+    #: header names of the columns read as counts (their bad cells get a precise reason)
+    count_columns: set[str] = field(default_factory=set)
+    decimal: str = "."
     ignored: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
     account: str | None = None
@@ -69,7 +76,7 @@ class Stage:
 
     def source(self, numbered: bool = True) -> str:
         """The converted rows as a subquery (``_row`` = data row number, 1-based, when ``numbered``)."""
-        csv = csv_source(self.layout, self.padding)
+        csv = csv_source(self.layout, lenient=self.lenient)
         raw = f"(SELECT row_number() OVER () AS _row, * FROM {csv})" if numbered else csv
         row = "_row, " if numbered else ""
         inner = f"(SELECT {row}{self.inner} FROM {raw} WHERE {self.where})"
@@ -80,25 +87,17 @@ class Stage:
 
     def materialize(self, con: duckdb.DuckDBPyConnection, *, numbered: bool = True) -> None:
         sql = f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT * FROM {self.source(numbered)}"
+        if self.lenient:
+            clear_rejects(con)
         con.execute(sql, self.csv_params())
+        if self.lenient:
+            self.malformed = count_rejects(con)
         self.materialized = True
         self.numbered = numbered
 
     def drop(self, con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {STAGE}")
         self.materialized = False
-
-
-def csv_source(layout: Layout, padding: bool) -> str:
-    """``read_csv`` of every column as VARCHAR, named c0, c1... by position (parameters $csv_path, $csv_delim)."""
-    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(layout.header)))
-    options = (
-        f"header=false, skip={int(layout.skip)}, auto_detect=false, columns={{{cols}}}, delim=$csv_delim,"
-        " quote='\"', escape='\"', strict_mode=false, max_line_size=10000000"
-    )
-    if padding:
-        options += ", null_padding=true, parallel=false"
-    return f"read_csv($csv_path, {options})"
 
 
 def _decimal(shape: Shape) -> str:
@@ -139,8 +138,13 @@ def build_stage(
     year: int | None,
     tz: str,
     snapshot: date,
+    skip_bad_rows: bool = False,
 ) -> Stage:
-    """Read and convert the file into the temp table ``STAGE``; count rows and bad rows."""
+    """Read and convert the file into the temp table ``STAGE``; count rows and bad rows. ``skip_bad_rows``: set
+    malformed rows aside instead of refusing the file."""
+    spaced = spaced_quote(layout)
+    if spaced is not None:
+        raise spaced
     shape = layout.shape
     assert shape is not None
     if shape.delimiter is None and layout.delimiter == ";":
@@ -168,9 +172,11 @@ def build_stage(
         if col.conv in ("datetime", "date")
     }
     csv_params = {"csv_path": str(layout.read_path), "csv_delim": layout.delimiter}
-    seen = seen_formats(con, csv_source(layout, True), csv_params, dated, year)
+    seen = seen_formats(con, csv_source(layout, sample=True), csv_params, dated, year)
     params = sx.Params()
-    plan = plan_years(con, shape, layout.header, used, seen, year, tz, (csv_source(layout, True), csv_params), params)
+    plan = plan_years(
+        con, shape, layout.header, used, seen, year, tz, (csv_source(layout, sample=True), csv_params), params
+    )
     snapshot = plan.snapshot or snapshot
     exprs: dict[str, str] = {}
     checks: list[Check] = []
@@ -200,10 +206,16 @@ def build_stage(
     inner = ", ".join([*(f"{exprs[f]} AS {sx.quote_ident(f)}" for f in fields), *raws])
     used_refs = ", ".join(sorted({f"c{pos}" for pos, _ in used.values()})) or "NULL"
     words = ", ".join(f"'{w}'" for w in _SUMMARY_WORDS)
-    not_summary = f"(c0 IS NULL OR length(c0) > 12 OR lower(trim(c0)) NOT IN ({words}))"
+    key = f"c{_key_position(shape, used)}"
+    not_summary = f"({key} IS NULL OR lower(trim({key})) NOT IN ({words}))"
+    if shape.target == "posts":  # a row without a post id is a summary row (account-level rows need their date)
+        not_summary = f"(NOT {sx.blank(key)} AND lower(trim({key})) NOT IN ({words}))"
     stage = Stage(shape, layout, fields, ignored=ignored, params=params.values, notes=plan.notes)
     stage.needs_rows = plan.numbered
     stage.account = fixed_account
+    stage.lenient = skip_bad_rows
+    stage.count_columns = {layout.header[pos] for pos, col in used.values() if col.conv == "count"}
+    stage.decimal = _decimal(shape)
     stage.inner = inner
     stage.select = (
         f"{', '.join(sx.quote_ident(f) for f in fields)}, {bad_field} AS _bad_field, {bad_value} AS _bad_value"
@@ -213,14 +225,13 @@ def build_stage(
     return stage
 
 
-def _csv_error(layout: Layout, text: str) -> DataError:
-    m = re.search(r"Line: (\d+)", text)
-    line = int(m.group(1)) if m else None
-    first = text.split("\n")[0].replace("Invalid Input Error: ", "")
-    if "Original Line" in text or "Expected Number" in text:
-        detail = next((ln for ln in text.split("\n") if "Expected Number" in ln), first)
-        first = f"malformed CSV row: {detail.strip()}"
-    return DataError(first, path=layout.path, line=line, hint="is this a complete, unmodified export?")
+def _key_position(shape: Shape, used: dict[str, tuple[int, Col]]) -> int:
+    """Where the row's key stands (post id, else permalink, else date): summary rows (``Total``, blank) are
+    recognised by it, wherever the column is."""
+    for fld in ("post_id", "permalink", "date", ROW_DATE):
+        if fld in used:
+            return used[fld][0]
+    return 0
 
 
 def _check(con: duckdb.DuckDBPyConnection, stage: Stage, year: int | None) -> None:
@@ -296,9 +307,7 @@ def _materialize(con: duckdb.DuckDBPyConnection, stage: Stage, *, numbered: bool
             return
         except Exception as exc:  # duckdb.Error: the CSV itself is malformed
             text = str(exc)
-        if not stage.padding and "Expected Number of Columns" in text:
-            stage.padding = True
-        elif "Invalid unicode" in text and layout.encoding == "utf-8" and layout.ascii_head:
+        if "Invalid unicode" in text and layout.encoding == "utf-8" and layout.ascii_head:
             # an ASCII head passed for UTF-8, but a later byte is not: a cp1252 file whose first accented
             # character comes after the sample. Transcode it and read again.
             layout.read_path, layout.encoding, layout.temp = transcode(layout.path, "cp1252"), "cp1252", True
@@ -312,7 +321,9 @@ def _materialize(con: duckdb.DuckDBPyConnection, stage: Stage, *, numbered: bool
                 hint="save the export again as UTF-8 (or UTF-16 / Windows-1252, which are detected) and ingest it",
             )
         else:
-            raise _csv_error(layout, text) from None
+            raise structure_error(
+                con, layout, text, {"csv_path": str(layout.read_path), "csv_delim": layout.delimiter}
+            ) from None
 
 
 def find_unique_keys(con: duckdb.DuckDBPyConnection, stage: Stage) -> None:
