@@ -3,7 +3,7 @@
 Data mimic post-level social data: impressions per post lognormal, each post's true engagement rate drawn from a
 Beta (so posts differ far more than binomial noise allows), engagements binomial given impressions and rate.
 The naive pooled-impressions z test on the same data rejects far more often than alpha (anti-conservative).
-Rates are printed (run with ``-s``) and recorded in docs/readme/statistics.md.
+Rates are printed (run with ``-s``) and recorded in docs/statistics.md.
 """
 
 from __future__ import annotations

@@ -58,6 +58,12 @@ def _lift(r: MetricResult) -> Cell:
     return Cell(fmt.change(r.abs_lift, r.unit), sub=f"({fmt.pct(r.rel_lift)})", raw=r.rel_lift)
 
 
+def _expected(r: MetricResult) -> str:
+    """Before/after: the lift is measured against what the model expected without the change, not the 'before'."""
+    cf = r.counterfactual_value
+    return f"expected {fmt.value(cf, r.unit)}" if cf is not None else ""
+
+
 def result_row(r: MetricResult) -> tuple[Cell, ...]:
     """One variant x metric, worded and coloured by the metric's direction (primary and guardrail alike)."""
     n = f"{fmt.count(r.n_control)}/{fmt.count(r.n_variant)}"
@@ -65,7 +71,7 @@ def result_row(r: MetricResult) -> tuple[Cell, ...]:
         Cell(r.metric, sub="guardrail" if r.is_guardrail else "", raw=r.metric),
         Cell(r.variant),
         Cell(n, raw=f"{r.n_control}/{r.n_variant}"),
-        Cell(fmt.value(r.control_value, r.unit), raw=r.control_value),
+        Cell(fmt.value(r.control_value, r.unit), sub=_expected(r), raw=r.control_value),
         Cell(fmt.value(r.variant_value, r.unit), raw=r.variant_value),
         _lift(r),
         Cell(_ci(r)),
