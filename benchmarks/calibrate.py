@@ -32,6 +32,7 @@ import yaml
 def build(root: Path, posts: int, seed: int) -> Path:
     from agilesocial.stats.simulate import social_posts
     from agilesocial.warehouse.connection import warehouse
+    from agilesocial.warehouse.current import rebuild_current
 
     (root / "agile-social.yaml").write_text(yaml.safe_dump({"version": 1, "warehouse": "wh.duckdb"}))
     y, x = social_posts(np.random.default_rng(seed), posts)
@@ -47,6 +48,7 @@ def build(root: Path, posts: int, seed: int) -> Path:
             "VALUES ('facebook', ?, 'lifetime', DATE '2026-11-30', ?, ?)",
             [[f"p{i}", int(x[i]), int(y[i])] for i in range(posts)],
         )
+        rebuild_current(con)  # rows written by hand, not by ingest
     return db
 
 

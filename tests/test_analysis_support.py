@@ -43,6 +43,7 @@ def post(
 def make_warehouse(path: Path, posts: list[dict[str, Any]], *, snapshot: str = "2026-11-25") -> Path:
     """Create a warehouse at ``path`` holding ``posts`` (one lifetime snapshot each)."""
     from agilesocial.warehouse.connection import warehouse
+    from agilesocial.warehouse.current import rebuild_current
 
     with warehouse(path) as con:
         for p in posts:
@@ -68,6 +69,7 @@ def make_warehouse(path: Path, posts: list[dict[str, Any]], *, snapshot: str = "
                 [p["platform"], p["post_id"], "lifetime", dt.date.fromisoformat(snapshot)]
                 + [p["metrics"][f] for f in fields],
             )
+        rebuild_current(con)  # rows written by hand, not by ingest
     return path
 
 

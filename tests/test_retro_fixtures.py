@@ -38,6 +38,7 @@ def make_project(root: Path) -> Project:
 def fill_warehouse(path: Path) -> None:
     """One post a day per platform from 5 Oct to 26 Nov 2026, with deterministic metrics that improve slowly."""
     from agilesocial.warehouse.connection import warehouse
+    from agilesocial.warehouse.current import rebuild_current
 
     with warehouse(path) as con:
         for platform, account, types, tags in (
@@ -87,6 +88,7 @@ def fill_warehouse(path: Path) -> None:
                    ('instagram', 'tiny', 'lifetime', DATE '2026-11-26', 3, 3, 3, 0)
             """
         )
+        rebuild_current(con)  # rows written by hand, not by ingest
 
 
 def _r(metric: str, variant: str, method: str, cv: float, vv: float, ci: tuple[float, float], p: float,

@@ -23,6 +23,7 @@ from agilesocial.errors import DataError
 from agilesocial.warehouse.attributes import derive_attributes
 from agilesocial.warehouse.coverage import record_coverage
 from agilesocial.warehouse.csvcheck import explain_cell
+from agilesocial.warehouse.current import refresh_current
 from agilesocial.warehouse.loadsql import load_staged, write_rejects
 from agilesocial.warehouse.mapping import apply_mapping, load_mapping
 from agilesocial.warehouse.profiles import Shape
@@ -330,6 +331,7 @@ def _load(
         load_staged(con, stage, int(ingest_id[0]))
         if shape.target == "posts":
             derive_attributes(con, ingest_id=int(ingest_id[0]))
+            refresh_current(con, int(ingest_id[0]))
         record_coverage(
             con,
             STAGE,

@@ -17,8 +17,10 @@ indexes made bulk loads ~2x slower and cost memory per row.
 - ``results``        analysis results, one row per experiment x variant x metric per run.
 - ``calibrations``   A/A false-positive rates per method x posts per arm on an account's history (``calibrate``).
 - ``retro_snapshots`` one JSON retrospective per retro run, for trends across sprints.
-- ``post_latest``    VIEW: one row per post with its current metrics (latest lifetime snapshot, else the sum of
-                     its daily rows). This is what the analysis reads.
+- ``post_current``   one row per post with its current metrics (latest lifetime snapshot, else the sum of its
+                     daily rows), re-derived by ingest for the posts each file touches (:mod:`.current`). This is
+                     what the analysis reads.
+- ``post_latest``    VIEW over ``post_current`` (the name analyses and other DuckDB clients used before).
 """
 
 from __future__ import annotations
@@ -26,16 +28,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from agilesocial.plan.metrics import METRIC_FIELDS
-from agilesocial.warehouse.attributes import ATTRIBUTE_COLUMNS, backfill_sql
+from agilesocial.warehouse.attributes import backfill_sql
 from agilesocial.warehouse.calibrations import CALIBRATIONS_DDL
+from agilesocial.warehouse.current import BASE_POST_COLUMNS, CURRENT_POST_COLUMNS, current_select, migration_sql
 
 if TYPE_CHECKING:
     import duckdb
 
 _METRIC_TYPES = {"watch_time_seconds": "DOUBLE"}
 _METRIC_COLS = ",\n    ".join(f"{f} {_METRIC_TYPES.get(f, 'BIGINT')}" for f in METRIC_FIELDS)
-_LATEST_COLS = ",\n    ".join(f"m.{f}" for f in METRIC_FIELDS)
-_DAILY_SUMS = ",\n        ".join(f"sum({f}) AS {f}" for f in METRIC_FIELDS)
 
 ACCOUNT_DAILY_FIELDS: tuple[str, ...] = (
     "followers",
@@ -52,33 +53,11 @@ ACCOUNT_DAILY_FIELDS: tuple[str, ...] = (
     "posts_published",
 )
 _ACCOUNT_COLS = ",\n    ".join(f"{f} BIGINT" for f in ACCOUNT_DAILY_FIELDS)
-_POST_COLS = "p.platform, p.account, p.post_id, p.published_at, p.post_type, p.text, p.permalink, p.labels, p.hashtags"
 
 
-def _post_latest(post_cols: str) -> str:
-    """The ``post_latest`` view over ``posts`` with the given post columns (``p.``-qualified)."""
-    return f"""
-CREATE OR REPLACE VIEW post_latest AS
-WITH lifetime AS (
-    SELECT * FROM post_metrics WHERE kind = 'lifetime'
-    QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY metric_date DESC) = 1
-),
-daily AS (
-    SELECT platform, post_id, max(metric_date) AS metric_date,
-        {_DAILY_SUMS}
-    FROM post_metrics WHERE kind = 'daily'
-    GROUP BY platform, post_id
-),
-m AS (
-    SELECT platform, post_id, metric_date, {", ".join(METRIC_FIELDS)} FROM lifetime
-    UNION ALL BY NAME
-    SELECT platform, post_id, metric_date, {", ".join(METRIC_FIELDS)} FROM daily d
-    WHERE NOT EXISTS (SELECT 1 FROM lifetime l WHERE l.platform = d.platform AND l.post_id = d.post_id)
-)
-SELECT {post_cols}, m.metric_date AS as_of,
-    {_LATEST_COLS}
-FROM posts p JOIN m ON m.platform = p.platform AND m.post_id = p.post_id;
-"""
+def _post_latest(post_cols: tuple[str, ...]) -> str:
+    """The ``post_latest`` view of schema versions 1-4 (the derivation ``post_current`` now stores)."""
+    return f"\nCREATE OR REPLACE VIEW post_latest AS {current_select(post_cols)};\n"
 
 
 MIGRATIONS: list[str] = [
@@ -159,9 +138,9 @@ CREATE TABLE retro_snapshots (
     schema_version INTEGER NOT NULL,
     payload JSON NOT NULL
 );
-{_post_latest(_POST_COLS)}""",
+{_post_latest(BASE_POST_COLUMNS)}""",
     # 2: derived post attributes (is_reply, has_link, format, duration_s...), backfilled from the stored posts
-    backfill_sql() + _post_latest(", ".join([_POST_COLS, *(f"p.{c}" for c in ATTRIBUTE_COLUMNS)])),
+    backfill_sql() + _post_latest(CURRENT_POST_COLUMNS),
 ]
 
 MIGRATIONS.append(
@@ -189,6 +168,9 @@ FROM account_daily WHERE ingest_id IS NOT NULL
 )
 
 MIGRATIONS.append(CALIBRATIONS_DDL)  # 3 (or next): A/A calibrations of the methods on an account's history
+
+# 5 (or next): post_current, one row per post maintained by ingest, backfilled; post_latest becomes a view over it
+MIGRATIONS.append(migration_sql())
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
