@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "schema",
     "ingest",
     "status",
+    "export",
     "analyze",
     "power",
     "calibrate",

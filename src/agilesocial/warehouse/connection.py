@@ -42,8 +42,11 @@ def connect(
     """
     import duckdb
 
+    from agilesocial.warehouse.lake import is_lake, open_lake
     from agilesocial.warehouse.schema import migrate
 
+    if is_lake(path):  # a Parquet lake: views over its files in an in-memory database
+        return open_lake(path)
     if not path.exists():
         if read_only or not create:
             raise DataError("no warehouse yet", path=path, hint="run 'agile-social ingest <exports>' to create it")

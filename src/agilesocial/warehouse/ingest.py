@@ -173,7 +173,14 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest export files (files, folders, globs) into the warehouse at ``db``; see the module docstring."""
     from agilesocial.warehouse.connection import warehouse
+    from agilesocial.warehouse.lake import is_lake
 
+    if is_lake(db):
+        raise DataError(
+            "cannot ingest into a Parquet lake yet",
+            path=db,
+            hint="ingest into the DuckDB warehouse (--db FILE) and export it again with 'export --parquet DIR'",
+        )
     mapping_model = load_mapping(mapping) if mapping is not None else None
     shapes = apply_mapping(profile, mapping_model, mapping)
     files = expand_paths(paths)
