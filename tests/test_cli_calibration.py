@@ -47,6 +47,7 @@ def _experiment(eid: str) -> dict[str, Any]:
 
 def _warehouse(path: Path, rows: list[tuple[str, str, float, float]]) -> None:
     from agilesocial.warehouse.connection import warehouse
+    from agilesocial.warehouse.current import rebuild_current
 
     start = dt.datetime(2026, 10, 2, 9, tzinfo=dt.UTC)
     with warehouse(path) as con:
@@ -60,6 +61,7 @@ def _warehouse(path: Path, rows: list[tuple[str, str, float, float]]) -> None:
             "VALUES ('facebook', ?, 'lifetime', DATE '2026-11-25', ?, ?)",
             [[pid, int(x), int(y)] for pid, _, y, x in rows],
         )
+        rebuild_current(con)  # rows written by hand, not by ingest
 
 
 @pytest.fixture(scope="module")
