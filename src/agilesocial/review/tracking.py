@@ -90,6 +90,12 @@ def objective_progress(
         return replace(base, reason="the objective names no known metric, so its progress cannot be measured")
     program_start = plan.program.start if plan.program else None
     first = program_start or first_post_day(con, platforms=platforms, timezone=timezone)
+    if program_start is not None and program_start > until:
+        return replace(
+            base,
+            reason=f"the program starts on {program_start:%Y-%m-%d}, after {until:%Y-%m-%d}: nothing to measure yet "
+            f"(set the program's 'start:' in plan '{plan.id}' to the day the work began)",
+        )
     if first is None or first > until:
         return replace(base, reason=f"no posts yet to measure {metric.name}")
     rows = {

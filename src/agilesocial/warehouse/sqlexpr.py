@@ -54,6 +54,12 @@ NAIVE_FORMATS: tuple[str, ...] = (
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
     "%Y/%m/%d",
+    # day-first with dots: an Excel re-save on a German-style locale (``02.11.2026 09:15``, ``02.11.26``)
+    "%d.%m.%y %H:%M",
+    "%d.%m.%y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y",
 )
 #: What a month-name date (``8 de marzo``, ``November 2``) is rewritten to before parsing (see :mod:`.monthdates`).
 ISO_FORMATS: tuple[str, ...] = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
@@ -194,11 +200,20 @@ def _attempts(t: str, formats: list[str], seen: frozenset[str], params: Params, 
     fallback: a row the seen formats cannot read, or read as an implausible year (``6/11/26`` through ``%Y`` when
     the sample only held ``6/1/2026``), gets exactly the old result.
     """
-    full = f"try_strptime({t}, {params.add(formats)})"
+    full = _strptime(t, formats, params)
     first = [f for f in formats if f in seen]
     if not first or first == formats[: len(first)]:
         return full
-    return f"coalesce({_plausible(f'try_strptime({t}, {params.add(first)})', sql_type)}, {full})"
+    return f"coalesce({_plausible(_strptime(t, first, params), sql_type)}, {full})"
+
+
+def _strptime(t: str, formats: list[str], params: Params) -> str:
+    """``try_strptime`` over ``formats``. Formats with an offset are tried one call each: DuckDB 2.0's list form skips
+    the day-of-month check when the text has an offset (``2026-02-30 10:00 +0000`` became 2 March)."""
+    if not any("%z" in f or "%Z" in f for f in formats):
+        return f"try_strptime({t}, {params.add(formats)})"
+    calls = [f"try_strptime({t}, {params.add(f)})" for f in formats]
+    return calls[0] if len(calls) == 1 else f"coalesce({', '.join(calls)})"
 
 
 def timestamp(
