@@ -246,3 +246,9 @@ def test_cli_errors_are_one_line(in_project: Project) -> None:
     assert res.exit_code == 2 and "no warehouse yet" in res.stderr
     res = CliRunner().invoke(app, ["retro", "--help"])
     assert res.exit_code == 0 and "agile-social retro 2026-s01 --format html" in res.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html"])
+def test_every_format_ends_with_the_glossary(retro: Retro, fmt: str) -> None:
+    out = " ".join(render(retro, fmt).split())
+    assert "Glossary: pts = percentage points" in out and "adjusted for testing several metrics at once" in out
