@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "power",
     "calibrate",
     "metrics",
+    "accounts",
     "retro",
     "learnings",
     "demo",

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from agilesocial import __version__
 from agilesocial.errors import DataError
+from agilesocial.warehouse.accounts import reingest_hint, settle_account
 from agilesocial.warehouse.attributes import derive_attributes
 from agilesocial.warehouse.coverage import record_coverage
 from agilesocial.warehouse.csvcheck import explain_cell
@@ -233,6 +234,7 @@ def _ingest_file(
             target_table=seen[2],
             platform=seen[3],
             account=seen[4],
+            error=reingest_hint(seen[4], account, seen[3]) if account and account != seen[4] else None,
         )
     delimiter = shapes[0].delimiter if len(shapes) == 1 else None
     try:
@@ -338,6 +340,9 @@ def _load(
         load_staged(con, stage, int(ingest_id[0]))
         if shape.target == "posts":
             derive_attributes(con, ingest_id=int(ingest_id[0]))
+            if not fixed_account:
+                result.account, note = settle_account(con, int(ingest_id[0]))
+                result.notes.extend([note] if note else [])
             refresh_current(con, int(ingest_id[0]))
         record_coverage(
             con,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from agilesocial.errors import DataError
 from agilesocial.plan.metrics import METRIC_FIELDS
 from agilesocial.warehouse import sqlexpr as sx
+from agilesocial.warehouse.accounts import HANDLE_RE
 from agilesocial.warehouse.csvcheck import clear_rejects, count_rejects, csv_source, spaced_quote, structure_error
 from agilesocial.warehouse.datesample import seen_formats
 from agilesocial.warehouse.profiles import ROW_DATE, Col, Shape, metric_from_title, resolve_columns
@@ -364,6 +365,8 @@ def _post_fields(
         exprs["post_type"] = params.add(shape.post_type)
     if fixed_account:
         exprs["account"] = params.add(fixed_account)
+    if "account" not in exprs and "permalink" in exprs:  # X: the handle is in every permalink
+        exprs["account"] = f"nullif(regexp_extract({exprs['permalink']}, {params.add(HANDLE_RE)}, 1), '')"
     exprs.setdefault("account", "NULL::VARCHAR")
     if "text" in exprs:
         exprs["hashtags"] = sx.hashtags(exprs["text"])
