@@ -79,8 +79,10 @@ def test_rename_merges_and_lists_experiments_naming_the_old_account(project: Pat
     try:
         days = con.execute("SELECT account, count(*) FROM account_daily GROUP BY ALL").fetchall()
         ingests = con.execute("SELECT DISTINCT account FROM ingests").fetchall()
+        current = con.execute("SELECT DISTINCT account FROM post_current").fetchall()
     finally:
         con.close()
+    assert current == [("northwind",)]  # analysis reads post_current: the rename reaches it too
     assert days == [("northwind", 2)]  # merged day by day, not doubled
     assert ingests == [("northwind",)]
     assert runner.invoke(app, ["accounts", "rename", "nobody", "x"]).exit_code == 2
