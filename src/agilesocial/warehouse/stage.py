@@ -13,30 +13,18 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from agilesocial.errors import DataError
-from agilesocial.plan.metrics import METRIC_FIELDS
 from agilesocial.warehouse import sqlexpr as sx
-from agilesocial.warehouse.accounts import HANDLE_RE
 from agilesocial.warehouse.csvcheck import clear_rejects, count_rejects, csv_source, spaced_quote, structure_error
 from agilesocial.warehouse.datesample import seen_formats
 from agilesocial.warehouse.profiles import ROW_DATE, Col, Shape, metric_from_title, resolve_columns
-from agilesocial.warehouse.schema import ACCOUNT_DAILY_FIELDS
 from agilesocial.warehouse.sniff import Layout, transcode
+from agilesocial.warehouse.stagefields import Check, account_fields, post_fields
 from agilesocial.warehouse.yearless import plan_years
 
 if TYPE_CHECKING:
     import duckdb
 
 STAGE = "_agile_social_stage"
-
-
-@dataclass(frozen=True)
-class Check:
-    """A bad-value condition: ``cond`` with ``{E}`` standing for the converted value ``expr`` of raw cell ``raw``."""
-
-    expr: str
-    cond: str
-    header: str
-    raw: str
 
 
 _SUMMARY_WORDS = ("total", "totals", "grand total", "summary")
@@ -191,9 +179,9 @@ def build_stage(
             cond += f" AND lower(trim({v})) <> 'lifetime')" if col.conv == "date" else ")"
             checks.append(Check(exprs[fld], cond, layout.header[pos], v))
     if shape.target == "posts":
-        fields = _post_fields(shape, used, exprs, checks, layout, params, fixed_account, snapshot)
+        fields = post_fields(shape, used, exprs, checks, layout, params, fixed_account, snapshot)
     else:
-        fields = _account_fields(shape, used, exprs, checks, layout, params, fixed_account)
+        fields = account_fields(shape, used, exprs, checks, layout, params, fixed_account)
     fields = [f for f in fields if f in exprs]
     aliases = {exprs[f]: sx.quote_ident(f) for f in fields}
     conds = [c.cond.replace("{E}", aliases.get(c.expr, f"({c.expr})")) for c in checks]
@@ -335,72 +323,3 @@ def find_unique_keys(con: duckdb.DuckDBPyConnection, stage: Stage) -> None:
     row = con.execute(f"SELECT count(*) = count(DISTINCT ({key})) FROM {STAGE} WHERE _bad_field IS NULL").fetchone()
     if row and row[0]:
         stage.unique_keys.add(key)
-
-
-def _post_fields(
-    shape: Shape,
-    used: dict[str, tuple[int, Col]],
-    exprs: dict[str, str],
-    checks: list[Check],
-    layout: Layout,
-    params: sx.Params,
-    fixed_account: str | None,
-    snapshot: date,
-) -> list[str]:
-    if "post_id" not in exprs:
-        if shape.post_id_from_permalink and "permalink" in exprs:
-            pos = used["permalink"][0]
-            exprs["post_id"] = f"nullif(regexp_extract(c{pos}, {params.add(shape.post_id_from_permalink)}, 1), '')"
-        else:
-            raise DataError(
-                f"{shape.kind_label}: no column holds the post id",
-                path=layout.path,
-                hint="map post_id in a --mapping file",
-            )
-    id_pos = used["permalink"][0] if "post_id" not in used else used["post_id"][0]
-    checks.insert(0, Check(exprs["post_id"], "({E} IS NULL)", layout.header[id_pos], f"c{id_pos}"))
-    if "permalink" not in exprs and shape.permalink_template:
-        exprs["permalink"] = f"{params.add(shape.permalink_template)} || ({exprs['post_id']})"
-    if "post_type" not in exprs and shape.post_type:
-        exprs["post_type"] = params.add(shape.post_type)
-    if fixed_account:
-        exprs["account"] = params.add(fixed_account)
-    if "account" not in exprs and "permalink" in exprs:  # X: the handle is in every permalink
-        exprs["account"] = f"nullif(regexp_extract({exprs['permalink']}, {params.add(HANDLE_RE)}, 1), '')"
-    exprs.setdefault("account", "NULL::VARCHAR")
-    if "text" in exprs:
-        exprs["hashtags"] = sx.hashtags(exprs["text"])
-    if "engagements" not in exprs:
-        parts = [exprs[f] for f in shape.engagements_sum if f in exprs]
-        if parts:
-            total = " + ".join(f"coalesce({p}, 0)" for p in parts)
-            exprs["engagements"] = (
-                f"CASE WHEN {' AND '.join(f'({p}) IS NULL' for p in parts)} THEN NULL ELSE {total} END"
-            )
-    snap = params.add(snapshot)
-    if ROW_DATE in exprs:
-        day = exprs[ROW_DATE]
-        exprs["kind"] = f"CASE WHEN ({day}) IS NULL THEN 'lifetime' ELSE 'daily' END"
-        exprs[ROW_DATE] = f"coalesce({day}, {snap}::DATE)"
-    else:
-        exprs["kind"] = "'lifetime'"
-        exprs[ROW_DATE] = f"{snap}::DATE"
-    post = ("account", "post_id", "published_at", "post_type", "text", "permalink", "labels", "hashtags", "duration_s")
-    return [*post, "kind", ROW_DATE, *METRIC_FIELDS]
-
-
-def _account_fields(
-    shape: Shape,
-    used: dict[str, tuple[int, Col]],
-    exprs: dict[str, str],
-    checks: list[Check],
-    layout: Layout,
-    params: sx.Params,
-    fixed_account: str | None,
-) -> list[str]:
-    if "date" not in exprs:
-        raise DataError(f"{shape.kind_label}: no date column", path=layout.path)
-    pos = used["date"][0]
-    checks.insert(0, Check(exprs["date"], "({E} IS NULL)", layout.header[pos], f"c{pos}"))
-    exprs["account"] = params.add(fixed_account)
-    return ["account", "date", *ACCOUNT_DAILY_FIELDS]
