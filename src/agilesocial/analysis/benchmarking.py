@@ -41,17 +41,23 @@ class _Posts:
         return len(self.y)
 
 
+def _scope(metric: Metric, platform: str, accounts: Sequence[str], window: Clause) -> Clause:
+    """The posts of ``platform`` in the window (``accounts`` empty: every account) that carry the metric's fields."""
+    fields = [metric.numerator, *([metric.denominator] if metric.denominator else [])]
+    ok = Clause(" AND ".join(f"{f} IS NOT NULL" for f in fields), [])
+    who = Clause("lower(account) IN (" + ", ".join("?" for _ in accounts) + ")", [a.lower() for a in accounts])
+    return Clause.all_of([ok, Clause("platform = ?", [platform]), window, *([who] if accounts else [])])
+
+
 def _posts(
     con: duckdb.DuckDBPyConnection, source: str, metric: Metric, platform: str, accounts: Sequence[str], window: Clause
 ) -> _Posts:
     """Per-post (numerator, denominator) of ``platform`` posts in the window (``accounts`` empty: every account)."""
     x = metric.denominator or "1"
-    ok = f"{metric.numerator} IS NOT NULL" + (f" AND {metric.denominator} IS NOT NULL" if metric.denominator else "")
-    who = Clause("lower(account) IN (" + ", ".join("?" for _ in accounts) + ")", [a.lower() for a in accounts])
-    where = Clause.all_of([Clause("platform = ?", [platform]), window, *([who] if accounts else [])])
+    where = _scope(metric, platform, accounts, window)
     row = con.execute(
         f"SELECT list({metric.numerator}::DOUBLE ORDER BY post_id), list({x}::DOUBLE ORDER BY post_id) "
-        f"FROM {source} WHERE {ok} AND {where.sql}",
+        f"FROM {source} WHERE {where.sql}",
         where.params,
     ).fetchone()
     return _Posts(list(row[0] or []), list(row[1] or [])) if row else _Posts([], [])
@@ -62,12 +68,9 @@ def _ratio(
 ) -> float | None:
     """The ratio of sums (count metric: mean per post) of the posts, computed in SQL."""
     x = metric.denominator or "1"
-    ok = f"{metric.numerator} IS NOT NULL" + (f" AND {metric.denominator} IS NOT NULL" if metric.denominator else "")
-    who = Clause("lower(account) IN (" + ", ".join("?" for _ in accounts) + ")", [a.lower() for a in accounts])
-    where = Clause.all_of([Clause("platform = ?", [platform]), window, *([who] if accounts else [])])
+    where = _scope(metric, platform, accounts, window)
     row = con.execute(
-        f"SELECT sum({metric.numerator}::DOUBLE) / nullif(sum({x}::DOUBLE), 0) "
-        f"FROM {source} WHERE {ok} AND {where.sql}",
+        f"SELECT sum({metric.numerator}::DOUBLE) / nullif(sum({x}::DOUBLE), 0) FROM {source} WHERE {where.sql}",
         where.params,
     ).fetchone()
     return float(row[0]) if row and row[0] is not None else None

@@ -62,25 +62,19 @@ CALIBRATION_COLUMNS: tuple[str, ...] = (
 
 def insert_calibrations(con: duckdb.DuckDBPyConnection, rows: Iterable[Mapping[str, Any]]) -> int:
     """Append ``rows`` (column name -> value; absent columns are NULL) in one transaction; returns how many."""
+    from agilesocial.warehouse.results import insert_rows
+
     rows = list(rows)
-    unknown = {k for row in rows for k in row} - set(CALIBRATION_COLUMNS)
-    if unknown:
-        raise ValueError(f"not columns of calibrations: {', '.join(sorted(unknown))}")
     if not rows:
         return 0
-    cols = ", ".join(f'"{c}"' for c in CALIBRATION_COLUMNS)
-    marks = ", ".join("?" for _ in CALIBRATION_COLUMNS)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.executemany(
-            f"INSERT INTO calibrations ({cols}) VALUES ({marks})",
-            [[r.get(c) for c in CALIBRATION_COLUMNS] for r in rows],
-        )
+        count = insert_rows(con, "calibrations", CALIBRATION_COLUMNS, rows)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return len(rows)
+    return count
 
 
 @dataclass(frozen=True)

@@ -37,18 +37,25 @@ RESULT_COLUMNS: tuple[str, ...] = (
 )
 
 
+def insert_rows(
+    con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: Iterable[Mapping[str, Any]]
+) -> int:
+    """Append ``rows`` (each a mapping of column name to value; absent columns are NULL) to one of our own tables
+    (``table`` and ``columns`` are ours, never user data); returns how many."""
+    rows = list(rows)
+    unknown = {k for row in rows for k in row} - set(columns)
+    if unknown:
+        raise ValueError(f"not columns of {table}: {', '.join(sorted(unknown))}")
+    if rows:
+        cols = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        con.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', [[r.get(c) for c in columns] for r in rows])
+    return len(rows)
+
+
 def insert_results(con: duckdb.DuckDBPyConnection, rows: Iterable[Mapping[str, Any]]) -> int:
     """Append ``rows`` (each a mapping of column name to value; absent columns are NULL); returns how many."""
-    rows = list(rows)
-    unknown = {k for row in rows for k in row} - set(RESULT_COLUMNS)
-    if unknown:
-        raise ValueError(f"not columns of results: {', '.join(sorted(unknown))}")
-    values = [[row.get(c) for c in RESULT_COLUMNS] for row in rows]
-    if values:
-        cols = ", ".join(f'"{c}"' for c in RESULT_COLUMNS)
-        marks = ", ".join("?" for _ in RESULT_COLUMNS)
-        con.executemany(f"INSERT INTO results ({cols}) VALUES ({marks})", values)
-    return len(values)
+    return insert_rows(con, "results", RESULT_COLUMNS, rows)
 
 
 @dataclass(frozen=True)
