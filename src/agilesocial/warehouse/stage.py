@@ -16,6 +16,7 @@ from agilesocial.errors import DataError
 from agilesocial.warehouse import sqlexpr as sx
 from agilesocial.warehouse.csvcheck import clear_rejects, count_rejects, csv_source, spaced_quote, structure_error
 from agilesocial.warehouse.datesample import seen_formats
+from agilesocial.warehouse.idrepair import repair_mangled_ids
 from agilesocial.warehouse.profiles import ROW_DATE, Col, Shape, metric_from_title, resolve_columns
 from agilesocial.warehouse.sniff import Layout, transcode
 from agilesocial.warehouse.stagefields import Check, account_fields, post_fields
@@ -60,8 +61,10 @@ class Stage:
     numbered: bool = False
     #: the conversion reads ``_row`` (year-less day-by-day dates crossing New Year)
     needs_rows: bool = False
-    #: how dates were placed (video ids, years inferred): for the ingest report
+    #: how dates were placed (video ids, years inferred), ids taken from permalinks: for the ingest report
     notes: list[str] = field(default_factory=list)
+    #: the permalink comes from a column of the file (not built from the post id)
+    permalink_column: bool = False
 
     def source(self, numbered: bool = True) -> str:
         """The converted rows as a subquery (``_row`` = data row number, 1-based, when ``numbered``)."""
@@ -201,6 +204,7 @@ def build_stage(
         not_summary = f"(NOT {sx.blank(key)} AND lower(trim({key})) NOT IN ({words}))"
     stage = Stage(shape, layout, fields, ignored=ignored, params=params.values, notes=plan.notes)
     stage.needs_rows = plan.numbered
+    stage.permalink_column = "permalink" in used
     stage.account = fixed_account
     stage.lenient = skip_bad_rows
     stage.count_columns = {layout.header[pos] for pos, col in used.values() if col.conv == "count"}
@@ -246,6 +250,12 @@ def _check(con: duckdb.DuckDBPyConnection, stage: Stage, year: int | None) -> No
     _materialize(con, stage, numbered=stage.needs_rows)
     row = con.execute(quick, extra).fetchone()
     assert row is not None
+    if row[3]:  # mangled ids: taken from the permalinks when they are unique, else the file is refused
+        if not stage.numbered:
+            _materialize(con, stage, numbered=True)
+        stage.notes.append(repair_mangled_ids(con, stage, STAGE, sx.MANGLED_ID_RE))
+        row = con.execute(quick, extra).fetchone()
+        assert row is not None
     total, bad_rows, distinct, n_mangled, n_overlap, distinct_daily = (int(v) for v in row)
     stage.rows_read, stage.bad_rows, stage.overlap = total, bad_rows, n_overlap
     if distinct == total - bad_rows:  # a unique post_id (or date) makes every key of the file unique
@@ -257,7 +267,7 @@ def _check(con: duckdb.DuckDBPyConnection, stage: Stage, year: int | None) -> No
     if not stage.numbered:
         _materialize(con, stage, numbered=True)
     path = stage.layout.path
-    if n_mangled:
+    if n_mangled:  # an id still mangled after the repair (a permalink segment that looks like one)
         m_row, m_id = con.execute(
             f"SELECT _row, {key} FROM {STAGE} WHERE {mangled} ORDER BY _row LIMIT 1", {"mangled": sx.MANGLED_ID_RE}
         ).fetchone() or (0, "")

@@ -5,8 +5,8 @@ Each sheet is written, one at a time, to a temporary UTF-8 CSV in the warehouse'
 sniffing and staging as any CSV export, so every profile rule applies unchanged. Readers: openpyxl (``.xlsx``) and
 xlrd (``.xls``), imported only when a workbook is met. Cells become text the date and number rules read: dates as
 ``YYYY-MM-DD[ HH:MM:SS]``, whole numbers without ``.0``; a number too large to be exact in a float (an id a
-spreadsheet stored as a number) keeps its scientific form, so the mangled-id check refuses it instead of loading a
-wrong id.
+spreadsheet stored as a number) keeps its scientific form, so the mangled-id check takes the id from the permalink
+(:mod:`.idrepair`) or refuses the file, instead of loading a wrong id.
 """
 
 from __future__ import annotations
