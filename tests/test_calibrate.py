@@ -3,6 +3,7 @@ the retro say afterwards; plus the vectorised engine against the tests it stands
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Iterator
@@ -60,7 +61,8 @@ def test_calibrate_reports_every_method_at_every_size_with_sane_numbers(report: 
         lo, hi = r["ci"]
         assert 0 <= lo <= r["false_positive_rate"] <= hi <= 1
         assert r["verdict"] == ("too hot" if lo > 0.06 else "too cold" if hi < 0.04 else "calibrated")
-        assert (r["mde"] is None) == (r["verdict"] == "too hot" or r["mde_note"] is not None)
+        assert (r["mde"] is None) == (r["verdict"] == "too hot" or r["mde_above"] == 9.0)
+        assert (r["mde_note"] is not None) == (r["verdict"] == "too hot")
     by = {(r["method"], r["posts_per_arm"]): r for r in report["results"]}
     for m in (5, 10, 20):
         # the randomisation test is exact: its A/A rate cannot be far from alpha on any data
@@ -258,3 +260,18 @@ def test_methods_calibrate_cannot_check_are_not_nagged_about(tmp_path: Path) -> 
         )
     finally:
         con.close()
+
+
+def test_a_lift_beyond_the_search_reads_more_than_900_percent_in_the_shared_format() -> None:
+    from agilesocial.cli.calibrate import _mde
+
+    # 3 posts per arm of a heavy-tailed metric: rank tests cannot reach p < 0.05 with 3 + 3 values at all
+    y = np.random.default_rng(5).lognormal(0, 3, 400)
+    (r,) = cal.calibrate_methods(y, None, [3], runs=300, seed=1, methods=["mann_whitney"])
+    assert r.mde is None and r.mde_above == 9.0 and r.mde_note is None
+    assert r.to_dict()["mde_above"] == 9.0
+    assert _mde(r) == "more than +900 %"
+    detected = dataclasses.replace(r, mde=0.452, mde_above=None)
+    assert _mde(detected) == "+45 %"
+    too_hot = dataclasses.replace(r, verdict="too hot", mde_above=None, mde_note="not reported: too hot")
+    assert _mde(too_hot) == "-"

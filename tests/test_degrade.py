@@ -75,3 +75,22 @@ def test_every_command_module_registers_its_commands() -> None:
     res = CliRunner().invoke(app, ["--help"])
     for name in COMMAND_MODULES:
         assert f" {name} " in res.stdout, name
+
+
+def test_a_bug_in_our_own_sql_is_not_passed_off_as_missing_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the errors we expect become one-line messages: a query of ours that DuckDB cannot bind (simulated by a
+    warehouse whose post table lost a column every analysis reads) fails loudly, never as 'run ingest'."""
+    import duckdb
+
+    project = make_project(tmp_path / "proj")
+    con = duckdb.connect(str(project.warehouse_path()))
+    con.execute("ALTER TABLE post_current DROP COLUMN impressions")
+    con.close()
+    monkeypatch.chdir(project.root)
+    monkeypatch.delenv("AGILE_SOCIAL_DB", raising=False)
+    res = CliRunner().invoke(app, ["analyze", "--experiment", "fb-reels-vs-photos"])
+    assert isinstance(res.exception, duckdb.Error), (res.exit_code, res.output)
+    assert "impressions" in str(res.exception)
+    assert "ingest" not in res.output and "cannot read the warehouse" not in res.output

@@ -232,3 +232,39 @@ def test_only_columns_the_formats_cannot_read_are_rewritten() -> None:
     assert {md.MONTH_NAMES, md.YEARLESS, md.REWRITE, "%Y-%m-%d"} <= seen[2]
     params = sx.Params()
     assert sx.date_text("c0", params, 2026, seen[0]) == "trim(c0)"  # no rewrite cost, even with --year
+
+
+def test_short_links_load_with_their_code_as_the_post_id(tmp_path: Path) -> None:
+    """A link shared from the app (vm.tiktok.com/ZM…/, vt.tiktok.com/…, tiktok.com/t/…) has no video id: its code
+    is the post's id, and the row's Post time dates it (the code holds no time)."""
+    src = tmp_path / "tiktok_content.csv"
+    src.write_text(
+        "Video title,Video link,Post time,Total likes,Total comments,Total shares,Total views\n"
+        "Short,https://vm.tiktok.com/ZMhvqjXyz/,2026-11-02 18:00:00,30,1,2,500\n"
+        "Full,https://www.tiktok.com/@northwindcoffee/video/7430000000000000002?lang=en,"
+        "2026-11-03 18:00:00,31,1,2,510\n"
+        "Lite,https://vt.tiktok.com/ZSa1B2c3/,2026-11-04 18:00:00,32,1,2,520\n"
+        "Web,https://www.tiktok.com/t/ZTRabc123/,2026-11-05 18:00:00,33,1,2,530\n",
+        encoding="utf-8",
+    )
+    f, con = load(tmp_path, src, timezone="UTC")
+    assert (f.shape, f.rows_loaded, f.rows_rejected) == ("tiktok_posts", 4, 0)
+    rows = con.execute("SELECT post_id, published_at, likes FROM posts JOIN post_metrics USING (platform, post_id)"
+                       " ORDER BY published_at").fetchall()  # fmt: skip
+    assert rows == [
+        ("ZMhvqjXyz", utc(2026, 11, 2, 18), 30),
+        ("7430000000000000002", utc(2026, 11, 3, 18), 31),
+        ("ZSa1B2c3", utc(2026, 11, 4, 18), 32),
+        ("ZTRabc123", utc(2026, 11, 5, 18), 33),
+    ]
+
+
+def test_a_link_that_is_no_tiktok_post_is_still_refused(tmp_path: Path) -> None:
+    src = tmp_path / "tiktok_content.csv"
+    src.write_text(
+        "Video title,Video link,Post time,Total likes,Total comments,Total shares,Total views\n"
+        "Profile,https://www.tiktok.com/@northwindcoffee,2026-11-02 18:00:00,30,1,2,500\n",
+        encoding="utf-8",
+    )
+    report = ingest_paths([src], db=tmp_path / "w.duckdb", timezone="UTC")
+    assert "cannot read value 'https://www.tiktok.com/@northwindcoffee'" in str(report.files[0].error)

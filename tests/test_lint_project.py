@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 TODAY = date(2026, 11, 27)
@@ -215,3 +216,24 @@ def test_findings_are_sorted_and_located(tmp_path: Path, monkeypatch: Any) -> No
     assert (exp.path, exp.line, exp.column) == ("experiments/e1.yaml", 20, 1)
     assert exp.hint == "did you mean 'engagement_rate'?"
     assert report.exit_code() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "suggestion"),
+    [
+        ("reactions", "likes"),  # Facebook's and LinkedIn's word, spelt like 'impressions'
+        ("Reactions", "likes"),
+        ("reaction_rate", "like_rate"),
+        ("reply_rate", "comment_rate"),
+        ("retweets", "shares"),
+        ("bookmark_rate", "save_rate"),
+        ("followers", "follows"),
+        ("engagment_rate", "engagement_rate"),  # a typo still gets the closest spelling
+    ],
+)
+def test_an_unknown_metric_gets_the_catalogue_name_it_means(tmp_path: Path, name: str, suggestion: str) -> None:
+    files = base_files()
+    files["experiments/e1.yaml"]["metric"] = name
+    write_project(tmp_path, files)
+    (finding,) = _run(tmp_path).findings
+    assert finding.code == "AS404" and finding.hint == f"did you mean {suggestion!r}?"

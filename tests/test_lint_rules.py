@@ -33,10 +33,6 @@ def sprint(f: Files, i: int = 1) -> dict[str, Any]:
     return f[f"sprints/s{i}.yaml"]
 
 
-def same(f: Files) -> None:
-    """The base project as it is."""
-
-
 def before_after(intervention: str | None, window: tuple[str, str] = ("2026-12-07", "2026-12-20")) -> Mutation:
     def mutate(f: Files) -> None:
         e = exp(f)
@@ -104,10 +100,10 @@ CASES: dict[str, tuple[Mutation, Mutation]] = {
         lambda f: sprint(f)["key_results"][0].update(weekly_targets=[2.1, 0.022]),
         lambda f: sprint(f)["key_results"][0].update(weekly_targets=[1.0, 0.022]),
     ),
-    "AS101": (lambda f: obj(f).pop("metric"), same),
+    "AS101": (lambda f: obj(f).pop("metric"), lambda f: obj(f).update(metric="like_rate")),
     "AS102": (lambda f: obj(f).pop("baseline"), lambda f: obj(f).update(baseline=0)),
-    "AS103": (lambda f: obj(f).pop("target"), same),
-    "AS104": (lambda f: obj(f).pop("deadline"), same),
+    "AS103": (lambda f: obj(f).pop("target"), lambda f: obj(f).update(target=0.025)),
+    "AS104": (lambda f: obj(f).pop("deadline"), lambda f: obj(f).update(deadline="2027-03-31")),
     "AS105": (lambda f: obj(f).update(deadline="2026-11-26"), lambda f: obj(f).update(deadline="2026-11-27")),
     "AS106": (lambda f: obj(f).update(target=0.02), lambda f: obj(f).update(target=0.01, direction="lower")),
     "AS107": (lambda f: obj(f).update(metric="engagment_rate"), lambda f: obj(f).update(metric="link_click_per_reach")),
@@ -119,27 +115,42 @@ CASES: dict[str, tuple[Mutation, Mutation]] = {
         lambda f: plan(f)["target"]["segments"][0].update(technographics={"creators": 60, "joiners": 41}),
         lambda f: plan(f)["target"]["segments"][0].update(technographics={"creators": 60, "joiners": 40}),
     ),
-    "AS301": (lambda f: plan(f)["tools"][0].update(serves=[]), same),
-    "AS302": (lambda f: plan(f)["tools"][0].update(serves=["eng", "sales"]), same),
+    "AS301": (lambda f: plan(f)["tools"][0].update(serves=[]), lambda f: plan(f)["tools"][0].update(serves=["svc"])),
+    "AS302": (
+        lambda f: plan(f)["tools"][0].update(serves=["eng", "sales"]),
+        lambda f: plan(f)["tools"][0].update(serves=["eng", "svc"]),
+    ),
     "AS303": (extra_tools(2), extra_tools(2, focus_limit=4)),
-    "AS304": (lambda f: plan(f)["tools"][1].update(platform="instagram"), same),
-    "AS401": (lambda f: exp(f).update(plan="acme-2027"), same),
+    "AS304": (
+        lambda f: plan(f)["tools"][1].update(platform="instagram"),
+        lambda f: plan(f)["tools"].append({"id": "fb", "platform": "facebook", "serves": ["svc"]}),
+    ),
+    "AS401": (lambda f: exp(f).update(plan="acme-2027"), lambda f: exp(f).pop("plan")),  # one plan: it is implied
     "AS402": (
         lambda f: exp(f).update(objective="sales"),
         lambda f: (exp(f).pop("plan"), exp(f).update(objective="svc")),
     ),
-    "AS403": (lambda f: exp(f).update(sprint="s9"), same),
+    "AS403": (
+        lambda f: exp(f).update(sprint="s9"),
+        lambda f: exp(f).update(sprint="s2", window={"start": "2026-12-21", "end": "2027-01-03"}),
+    ),
     "AS404": (
         lambda f: exp(f).update(metric="engagement"),
         lambda f: exp(f).update(metric="link_click_per_reach", platform="facebook"),
     ),
-    "AS405": (lambda f: exp(f).update(guardrails=["comment_rate", "coments"]), same),
-    "AS406": (lambda f: exp(f).pop("hypothesis"), same),
+    "AS405": (
+        lambda f: exp(f).update(guardrails=["comment_rate", "coments"]),
+        lambda f: exp(f).update(guardrails=["comment_rate", "share_rate"]),
+    ),
+    "AS406": (
+        lambda f: exp(f).pop("hypothesis"),
+        lambda f: exp(f)["hypothesis"].update(we_believe="questions in the first line of captions"),
+    ),
     "AS407": (
         lambda f: exp(f)["hypothesis"].update(we_will_know_when="people like it more"),
         lambda f: exp(f)["hypothesis"].update(we_will_know_when="comments rise by 2 per post"),
     ),
-    "AS408": (lambda f: exp(f).pop("metric"), same),
+    "AS408": (lambda f: exp(f).pop("metric"), lambda f: exp(f).update(metric="save_rate")),
     "AS409": (
         lambda f: exp(f).update(variants=[{"name": "only", "selector": {"is_reply": True}}]),
         before_after("2026-12-14"),
@@ -171,7 +182,7 @@ CASES: dict[str, tuple[Mutation, Mutation]] = {
         lambda f: exp(f).update(exact=True, method="welch_t"),
         lambda f: exp(f).update(exact=True, method="mann_whitney"),
     ),
-    "AS501": (lambda f: sprint(f, 2).update(start="2026-12-20"), lambda f: sprint(f, 2).update(start="2026-12-21")),
+    "AS501": (lambda f: sprint(f, 2).update(start="2026-12-20"), lambda f: sprint(f, 2).update(start="2026-12-22")),
     "AS502": (
         lambda f: sprint(f)["key_results"][0].update(weekly_targets=[0.021, 0.022, 0.023]),
         lambda f: (
@@ -179,12 +190,21 @@ CASES: dict[str, tuple[Mutation, Mutation]] = {
             or sprint(f, 2).update(start="2026-12-28")
         ),
     ),
-    "AS503": (lambda f: sprint(f)["key_results"][0].update(metric="er"), same),
-    "AS601": (lambda f: plan(f).pop("program"), same),
-    "AS602": (lambda f: plan(f)["program"].update(success_measures=[]), same),
-    "AS603": (lambda f: plan(f)["program"].pop("owner"), same),
+    "AS503": (
+        lambda f: sprint(f)["key_results"][0].update(metric="er"),
+        lambda f: sprint(f)["key_results"][0].update(metric="engagement_per_reach"),
+    ),
+    "AS601": (lambda f: plan(f).pop("program"), lambda f: plan(f)["program"].update(owner="Sam")),
+    "AS602": (
+        lambda f: plan(f)["program"].update(success_measures=[]),
+        lambda f: plan(f)["program"].update(success_measures=["2 leads a week"]),
+    ),
+    "AS603": (lambda f: plan(f)["program"].pop("owner"), lambda f: plan(f)["program"].update(owner="Social team")),
     "AS701": (copy_experiment("e1"), copy_experiment("e2")),
-    "AS801": (lambda f: plan(f)["evaluation"]["kpis"][0].update(metric="engagements_rate"), same),
+    "AS801": (
+        lambda f: plan(f)["evaluation"]["kpis"][0].update(metric="engagements_rate"),
+        lambda f: plan(f)["evaluation"]["kpis"][0].update(metric="engagement_per_reach"),
+    ),
     "AS901": (benchmark(metric="engagment_rate"), benchmark()),
     "AS902": (benchmark(source=None), benchmark(source="a report")),
     "AS903": (benchmark(published=None), benchmark(published="2025-01-01")),
@@ -201,16 +221,24 @@ CASES: dict[str, tuple[Mutation, Mutation]] = {
 }
 
 
-def codes_after(tmp_path: Path, mutate: Mutation) -> list[str]:
+def mutated(mutate: Mutation) -> Files:
     files = base_files()
     mutate(files)
-    write_project(tmp_path, files)
+    return files
+
+
+def codes_after(tmp_path: Path, mutate: Mutation) -> list[str]:
+    write_project(tmp_path, mutated(mutate))
     report = run_validation(load_project(tmp_path), today=TODAY)
     return [f.code for f in report.findings]
 
 
 def test_every_rule_has_a_case() -> None:
     assert sorted(CASES) == sorted(RULES)
+
+
+def test_the_base_project_triggers_no_rule(tmp_path: Path) -> None:
+    assert codes_after(tmp_path, lambda f: None) == []
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -223,7 +251,12 @@ def test_rule_fails(tmp_path: Path, code: str) -> None:
 
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_rule_passes(tmp_path: Path, code: str) -> None:
-    assert codes_after(tmp_path, CASES[code][1]) == []
+    """The near-miss is a real change to the base project (not the base itself), close to the failing one, and
+    triggers nothing."""
+    failing, near_miss = CASES[code]
+    assert mutated(near_miss) != base_files(), f"{code}: the near-miss must change the base project"
+    assert mutated(near_miss) != mutated(failing), f"{code}: the near-miss must differ from the failing fixture"
+    assert codes_after(tmp_path, near_miss) == []
 
 
 def test_severities_and_codes_are_stable() -> None:

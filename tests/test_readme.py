@@ -15,9 +15,14 @@ README_ONLY = (ROOT / "README.md").read_text(encoding="utf-8")
 README = README_ONLY + "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").rglob("*.md")))
 
 
-def _commands() -> list[tuple[str, Any]]:
-    group: Any = typer.main.get_command(app)  # Typer's own copy of click: no isinstance against click here
-    return sorted(group.commands.items())
+def _commands(group: Any = None, prefix: str = "") -> list[tuple[str, Any]]:
+    """Every command and subcommand (``accounts rename``) of the app, by its full name."""
+    group = group or typer.main.get_command(app)  # Typer's own copy of click: no isinstance against click here
+    out = []
+    for name, command in sorted(getattr(group, "commands", {}).items()):
+        out.append((f"{prefix}{name}", command))
+        out += _commands(command, f"{prefix}{name} ")
+    return out
 
 
 def test_setup_commands_come_first() -> None:
@@ -69,6 +74,11 @@ def test_every_option_is_documented_in_its_commands_section(name: str, command: 
         assert any(re.search(rf"{re.escape(o)}\b", text) for o in longs for text in sections), (
             f"'agile-social {name}': option {longs} is not documented in the section of `{name}`"
         )
+
+
+def test_subcommands_are_checked_too() -> None:
+    assert "accounts rename" in dict(_commands())
+    assert any("accounts rename" in text.splitlines()[0] for text in command_sections("accounts rename"))
 
 
 def test_the_section_rule_can_fail() -> None:

@@ -252,3 +252,12 @@ def test_cli_errors_are_one_line(in_project: Project) -> None:
 def test_every_format_ends_with_the_glossary(retro: Retro, fmt: str) -> None:
     out = " ".join(render(retro, fmt).split())
     assert "Glossary: pts = percentage points" in out and "adjusted for testing several metrics at once" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html"])
+def test_every_analysis_format_ends_with_the_glossary(fmt: str) -> None:
+    out = renderer(fmt).analysis(hand_built_analysis())
+    last = [line for line in out.splitlines() if line.strip() and not line.startswith(("<!--", "</"))][-1]
+    flat = " ".join(out.split())
+    assert "Glossary: pts = percentage points" in flat and "inconclusive = not shown either way" in flat
+    assert "is still possible" in last  # the glossary is the last words of the page

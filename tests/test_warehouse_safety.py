@@ -50,17 +50,21 @@ def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def test_second_writer_waits_then_reports_busy(tmp_path: Path) -> None:
+    """The holder keeps the lock until the test lets it go (not for a fixed time), so a slow machine cannot release
+    it before the second writer tries; the patient writer is still running when the lock goes, then loads."""
     db = tmp_path / "w.duckdb"
     ingest_paths([FIX / "instagram_posts.csv"], db=db)
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('ok', flush=True); time.sleep(4)",
+            f"import duckdb, sys; c = duckdb.connect({str(db)!r}); print('ok', flush=True); sys.stdin.readline()",
         ],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
+    waited: subprocess.Popen[str] | None = None
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
         env = {**os.environ, BUSY_WAIT_ENV: "0.5"}
@@ -71,20 +75,26 @@ def test_second_writer_waits_then_reports_busy(tmp_path: Path) -> None:
             capture_output=True,
             text=True,
         )
-        assert busy.returncode == 2
+        assert busy.returncode == 2, busy.stdout + busy.stderr
         assert "warehouse is busy" in busy.stderr and "Traceback" not in busy.stderr
         assert time.monotonic() - started >= 0.5
         # a writer with enough patience waits for the lock and then loads
-        env[BUSY_WAIT_ENV] = "30"
-        waited = subprocess.run(
+        waited = subprocess.Popen(
             [*CLI, "ingest", str(FIX / "linkedin_content.csv"), "--db", str(db), "-q"],
-            env=env,
-            capture_output=True,
+            env={**env, BUSY_WAIT_ENV: "120"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
         )
-        assert waited.returncode == 0, waited.stderr
+        time.sleep(1.0)
+        assert waited.poll() is None, waited.communicate()  # it cannot finish while the lock is held
     finally:
-        holder.wait(timeout=30)
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        holder.wait(timeout=60)
+    out, err = waited.communicate(timeout=180)
+    assert waited.returncode == 0, out + err
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM ingests").fetchone() == (2,)
     assert con.execute("SELECT count(*) FROM posts").fetchone() == (3,)

@@ -104,11 +104,12 @@ def rename(
 
 def _experiments_naming(project: object, account: str, platforms: tuple[str, ...]) -> list[tuple[str, str]]:
     """Experiment files whose ``account:`` is ``account`` (on one of ``platforms`` or on any platform)."""
+    from agilesocial.errors import AgileSocialError
     from agilesocial.plan.workspace import load_workspace
 
     try:
         ws = load_workspace(project)  # type: ignore[arg-type]
-    except Exception:  # no project or unreadable plans: nothing to re-check
+    except AgileSocialError:  # no project or unreadable plans: nothing to re-check (a bug still fails loudly)
         return []
     wanted = account.strip().lower()
     out = []

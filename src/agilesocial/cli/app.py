@@ -3,14 +3,53 @@
 from __future__ import annotations
 
 import importlib
-from typing import Annotated
+from typing import IO, Annotated, Any
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError, UsageError  # Typer's own copy of click
+from typer.core import TyperGroup
 
 from agilesocial import __version__
 
+
+class OneLineUsageError(UsageError):
+    """A usage error as one line on stderr, like every other error: ``error: agile-social analyze: no such option:
+    --bogus (see 'agile-social analyze -h')`` — not click's four lines of usage, hint and message."""
+
+    def __init__(self, error: UsageError) -> None:
+        super().__init__(error.format_message(), ctx=error.ctx)
+        self.exit_code = error.exit_code
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        message = self.format_message().strip().rstrip(".")
+        message = message[:1].lower() + message[1:]
+        where = self.ctx.command_path if self.ctx else "agile-social"
+        typer.echo(f"error: {where}: {' '.join(message.split())} (see '{where} -h')", file=file, err=True)
+
+
+class _Group(TyperGroup):
+    """The root command: usage errors anywhere below it become one line (help for a bare group stays help)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except NoArgsIsHelpError:
+            raise
+        except UsageError as exc:
+            raise OneLineUsageError(exc) from None
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (NoArgsIsHelpError, OneLineUsageError):
+            raise
+        except UsageError as exc:
+            raise OneLineUsageError(exc) from None
+
+
 app = typer.Typer(
     name="agile-social",
+    cls=_Group,
     help=(
         "Agile social media marketing as code: strategy plans and experiments in YAML, validated in CI, "
         "platform exports in a DuckDB warehouse, and sprint retrospectives judged by honest statistics."

@@ -13,6 +13,7 @@ from agilesocial.cli.common import DbOption, QuietOption, handle_errors
 
 if TYPE_CHECKING:
     from agilesocial.analysis.calibrate import CalibrationReport
+    from agilesocial.stats.calibration import MethodCalibration
 
 EPILOG = (
     "Examples:\n\n"
@@ -51,11 +52,15 @@ def _pct(v: float) -> str:
     return f"{v * 100:.1f} %"
 
 
-def _mde(r: object) -> str:
-    mde, note = getattr(r, "mde", None), getattr(r, "mde_note", None)
-    if mde is not None:
-        return f"+{mde * 100:.0f} %"
-    return "-" if note and note.startswith("not reported") else (note or "-")
+def _mde(r: MethodCalibration) -> str:
+    """The 80 %-power lift in the shared format ("+45 %", "more than +900 %"), or "-" when not reported."""
+    from agilesocial.retro import fmt
+
+    if r.mde is not None:
+        return fmt.pct(r.mde)
+    if r.mde_above is not None:
+        return f"more than {fmt.pct(r.mde_above)}"
+    return "-"
 
 
 def _rows(report: CalibrationReport) -> list[list[str]]:

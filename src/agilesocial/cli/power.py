@@ -105,7 +105,7 @@ def register(app: typer.Typer) -> None:
                 sides=sides or 2,
             )
         if fmt == Format.json:
-            typer.echo(json.dumps(plan.to_dict(), indent=2))
+            typer.echo(json.dumps({"schema_version": 1, **plan.to_dict()}, indent=2))
             return
         out = console(quiet=False)
         unit = "people" if plan.kind == "proportion" else "posts"

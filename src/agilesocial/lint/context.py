@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,7 +11,7 @@ from typing import Any
 from agilesocial.lint.findings import Finding
 from agilesocial.lint.registry import RULES
 from agilesocial.plan.loader import Document
-from agilesocial.plan.metrics import Metric
+from agilesocial.plan.metrics import Metric, closest_metric
 from agilesocial.plan.workspace import Workspace
 
 
@@ -33,7 +32,7 @@ class LintContext:
 
     def metric_hint(self, name: str) -> str:
         """'did you mean' for an unknown metric name, or where metrics come from."""
-        close = difflib.get_close_matches(name, list(self.catalog), n=1, cutoff=0.6)
+        close = closest_metric(name, self.catalog)
         if close:
-            return f"did you mean {close[0]!r}?"
+            return f"did you mean {close!r}?"
         return "use a catalog metric (e.g. engagement_rate) or define it under 'metrics:' in agile-social.yaml"

@@ -114,6 +114,49 @@ BUILTIN_METRICS.update(
 )
 
 
+#: What the platforms and marketers call a catalogue field ("reactions" on Facebook and LinkedIn are ``likes``), for
+#: "did you mean": a synonym is a better guess than the closest spelling ("reactions" is spelt like "impressions").
+SYNONYMS: dict[str, str] = {
+    "reactions": "likes",
+    "hearts": "likes",
+    "replies": "comments",
+    "reply": "comments",
+    "retweets": "shares",
+    "reposts": "shares",
+    "bookmarks": "saves",
+    "plays": "video_views",
+    "followers": "follows",
+    "new_followers": "follows",
+    "url_clicks": "link_clicks",
+    "watch_time": "watch_time_seconds",
+    "er": "engagement_rate",
+    "engagement_by_reach": "engagement_per_reach",
+}
+#: A field's rate: "reaction_rate" -> like_rate.
+_RATES = {"likes": "like_rate", "comments": "comment_rate", "shares": "share_rate", "saves": "save_rate",
+          "follows": "follow_rate", "link_clicks": "link_ctr"}  # fmt: skip
+
+
+def closest_metric(name: str, catalog: dict[str, Metric]) -> str | None:
+    """The catalogue name ``name`` most likely means: its case-folded self, a platform synonym (also as a rate,
+    "reaction_rate" -> ``like_rate``; the plural or singular), else the closest spelling; None when nothing is close."""
+    import difflib
+
+    folded = name.strip().lower().replace(" ", "_").replace("-", "_")
+    if folded in catalog:
+        return folded
+    stem, rate = (folded[: -len("_rate")], True) if folded.endswith("_rate") else (folded, False)
+    for word in (stem, stem + "s", stem.removesuffix("s")):
+        field = SYNONYMS.get(word) or (word if word in _RATES and rate else None)
+        if field is None:
+            continue
+        target = _RATES.get(field) if rate else field
+        if target in catalog:
+            return target
+    close = difflib.get_close_matches(folded, list(catalog), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def metric_catalog(custom: dict[str, Metric] | None = None) -> dict[str, Metric]:
     """Built-in metrics plus the project's custom ones (custom names may not shadow built-ins)."""
     catalog = dict(BUILTIN_METRICS)

@@ -11,17 +11,11 @@ from collections.abc import Callable
 
 from agilesocial.retro import fmt
 from agilesocial.retro.blocks import Cell, Chart, Column, Document, Items, Para, Section, Table, Tone
+from agilesocial.retro.glossary import GLOSSARY
 from agilesocial.retro.model import KeyResultProgress, Retro, WeekValue
 from agilesocial.retro.page_experiments import experiments_section, failures_section, next_section, top_posts_section
 from agilesocial.retro.standing_render import standing_section
 
-#: One line of plain words for the statistics, under every retro and analysis.
-GLOSSARY = (
-    "Glossary: pts = percentage points (3.27 % → 4.77 % is +1.50 pts, or +46 % relative); 95 % CI = the range the "
-    "true lift most likely lies in; p = how often a difference this large would appear by chance alone, adjusted for "
-    "testing several metrics at once; inconclusive = not shown either way: the CI says how large a lift or a drop "
-    "is still possible."
-)
 TRACK_TONES: dict[str, Tone] = {"on_track": "good", "at_risk": "warn", "off_track": "bad", "no_data": "muted"}
 WEEK_TONES: dict[str, Tone] = {
     "met": "good",

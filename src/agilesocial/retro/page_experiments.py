@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from agilesocial.analysis.model import MetricResult
 from agilesocial.retro import fmt
 from agilesocial.retro.blocks import Block, Cell, Chart, Column, Document, Heading, Items, Para, Section, Table, Tone
+from agilesocial.retro.glossary import GLOSSARY
 from agilesocial.retro.model import ExperimentRetro, Retro, TopPost
 
 if TYPE_CHECKING:
@@ -253,4 +254,5 @@ def analysis_document(report: AnalysisReport) -> Document:
             "Before/after: before and after are what happened; expected is the model's after value without the "
             "change, and the effect is after against it.",
         )
+    footer += (GLOSSARY,)
     return Document(title, lines, tuple(sections), footer if report.experiments else ())

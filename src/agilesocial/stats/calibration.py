@@ -56,7 +56,8 @@ class MethodCalibration:
     ci: tuple[float, float]  # Clopper-Pearson 95 % interval of the false-positive rate
     verdict: str  # calibrated | too hot | too cold
     mde: float | None  # relative lift detectable with 80 % power; None when not reported or beyond +900 %
-    mde_note: str | None = None
+    mde_note: str | None = None  # why the lift is not reported
+    mde_above: float | None = None  # the largest lift searched (9.0 = +900 %), when even that is not detected
     no_p_value: int = 0  # runs where the method could not produce a p-value (counted as no rejection)
 
     @property
@@ -75,6 +76,7 @@ class MethodCalibration:
             "verdict": self.verdict,
             "mde": self.mde,
             "mde_note": self.mde_note,
+            "mde_above": self.mde_above,
             "no_p_value": self.no_p_value,
         }
 
@@ -391,10 +393,11 @@ def _one(
     word, ci = verdict(rejections, runs, alpha)
     mde: float | None = None
     note: str | None = None
+    above: float | None = None
     if word == "too hot":
         note = "not reported: the method is too hot here, so its power is not worth planning with"
     else:
         mde = _mde(reject_at, power)
         if mde is None:
-            note = f"more than +{MAX_LIFT - 1:.0%}"
-    return MethodCalibration(method, m, runs, rejections, alpha, ci, word, mde, note, missing)
+            above = MAX_LIFT - 1
+    return MethodCalibration(method, m, runs, rejections, alpha, ci, word, mde, note, above, missing)

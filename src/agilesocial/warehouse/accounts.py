@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from agilesocial.errors import EXIT_USAGE, AgileSocialError
+from agilesocial.errors import EXIT_USAGE, AgileSocialError, DataError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -131,6 +131,8 @@ def rename_account(db: Path, old: str, new: str, *, platform: str | None = None)
     params: dict[str, Any] = {"old": old_value, "new": new}
     if platform:
         params["platform"] = platform
+    if not db.exists():  # renaming in a warehouse that is not there must not create an empty one
+        raise DataError("no warehouse yet", path=db, hint="run 'agile-social ingest <exports>' to create it")
     with warehouse(db) as con:
         found = _run(
             con,

@@ -34,7 +34,8 @@ TIKTOK_SHAPES: tuple[Shape, ...] = (
         },
         "TikTok Studio content export, one row per video",
         engagements_sum=("likes", "comments", "shares"),
-        post_id_from_permalink=r"/(?:video|photo)/([0-9]+)",
+        # the video id of a full link, else the code of a short link (vm.tiktok.com/ZM…/, tiktok.com/t/ZT…/)
+        post_id_from_permalink=r"(?:/(?:video|photo)/|//(?:vm|vt)\.tiktok\.com/|tiktok\.com/t/)([0-9A-Za-z]+)",
         post_type="video",
         publish_time_from_id=True,
     ),
