@@ -1,14 +1,17 @@
 """Planning: posts (and impressions) needed per variant for a baseline and MDE, or the MDE for a number of posts.
 
 ``plan_power`` is pure arithmetic over :mod:`agilesocial.stats.power`; ``plan_power_from_history`` first reads the
-baseline and post-level variance from the warehouse: posts of the experiment's platform and account published in
-the ``HISTORY_DAYS`` before its window (the control's selector when it matches enough of them).
+baseline and post-level variance from the warehouse (:mod:`.powerhistory`: every post of the experiment's platform
+and account, narrowed by ``since``/``until``; the control's selector when it matches enough of them), and
+``plan_power_for_scope`` the variance alone for ``power --kind ratio`` without ``--sd``. Both add the weeks the
+posts take at the scope's posting rate.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import shlex
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -19,7 +22,6 @@ from agilesocial.errors import EXIT_USAGE, AgileSocialError, DataError
 Kind = Literal["proportion", "ratio", "mean"]
 METHODS: dict[str, str] = {"proportion": "two_proportion", "ratio": "permutation", "mean": "permutation"}
 SIM_RUNS = 400
-HISTORY_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,40 @@ class PowerPlan:
     simulated_power: float | None = None  # the randomisation test's power at n_per_variant, simulated from history
     simulated_se: float | None = None
     simulated_runs: int | None = None
+    #: the history's posting rate (posts a week in the scope), the variants it is shared by, and the weeks
+    #: ``n_per_variant`` posts per variant take at that rate
+    posts_per_week: float | None = None
+    variants: int | None = None
+    weeks: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    #: where the posting rate was counted ('x/nwdemo')
+    rate_scope: str | None = None
+
+    @property
+    def rate_sentence(self) -> str | None:
+        """'At your rate of 3 posts a week per variant, that is 26 weeks (6 posts a week on …, 2 variants).'"""
+        if self.weeks is None or not self.posts_per_week or not self.variants:
+            return None
+        per = self.posts_per_week / self.variants
+        weeks = f"{self.weeks} week{'s' if self.weeks != 1 else ''}"
+        on = f" on {self.rate_scope}" if self.rate_scope else ""
+        return (
+            f"At your rate of {per:.2g} posts a week per variant, that is {weeks} ({self.posts_per_week:.3g} posts"
+            f" a week{on}, shared by {self.variants} variants)."
+        )
+
+
+def with_rate(plan: PowerPlan, posts_per_week: float | None, variants: int, scope: str | None = None) -> PowerPlan:
+    """``plan`` plus the weeks its posts per variant take when ``posts_per_week`` are shared by ``variants``."""
+    from dataclasses import replace
+
+    if not posts_per_week or plan.kind == "proportion" or variants < 1:
+        return plan
+    weeks = math.ceil(plan.n_per_variant / (posts_per_week / variants) - 1e-9)
+    return replace(plan, posts_per_week=posts_per_week, variants=variants, weeks=weeks, rate_scope=scope)
 
 
 def _usage(message: str) -> AgileSocialError:
@@ -128,74 +161,21 @@ def plan_power(
     )
 
 
-def _history(
-    project: Project, experiment_id: str, db: Path | None
-) -> tuple[Any, Any, Any, tuple[int, Any], str, tuple[list[float], list[float] | None]]:
-    """(experiment, metric, SampleStats of the history, (posts, mean impressions per post), note, per-post
-    (numerators, denominators or None))."""
-    from agilesocial.analysis.engine import DEFAULT_METRIC
-    from agilesocial.analysis.selection import (
-        Clause,
-        describe_scope,
-        keyed,
-        project_zone,
-        scope_clause,
-        selector_clause,
+def _before_after_message(exp: Any) -> AgileSocialError:
+    """A before/after experiment has no variants to size: say what analyze does with it instead."""
+    window = exp.window
+    days = ""
+    if window is not None and window.start and window.end and exp.intervention_date:
+        before = (exp.intervention_date - window.start).days
+        after = (window.end - exp.intervention_date).days + 1
+        days = f" over its {before} days before and {after} days from {exp.intervention_date}"
+    scope = f" --platform {exp.platform}" if exp.platform else ""
+    scope += f" --account {shlex.quote(exp.account)}" if exp.account else ""
+    return _usage(
+        f"experiment {exp.id!r} is a before/after design: power sizes split tests (posts per variant), while analyze"
+        f" judges a before/after change with an interrupted time series{days} and reports the interval it reaches;"
+        f" to size the same change as a split test, run 'agile-social power --kind ratio --mde-rel M{scope}'"
     )
-    from agilesocial.analysis.sufficient import Sums, _aggregates
-    from agilesocial.plan.experiment import DateRange
-    from agilesocial.plan.workspace import load_workspace
-    from agilesocial.warehouse.connection import warehouse
-
-    ws = load_workspace(project)
-    doc = ws.experiment(experiment_id)
-    if doc is None:
-        known = ", ".join(sorted(d.model.id for d in ws.experiments)) or "none"
-        raise AgileSocialError(f"unknown experiment {experiment_id!r}", hint=f"known experiments: {known}")
-    exp = doc.model
-    catalog = project.config.metric_catalog()
-    metric = catalog.get(exp.metric or DEFAULT_METRIC)
-    if metric is None:
-        raise AgileSocialError(f"unknown metric {exp.metric!r}", path=doc.path, exit_code=1)
-    zone = project_zone(project.config.timezone)
-    start = exp.window.start if exp.window and exp.window.start else dt.date.today()
-    history = DateRange(start=start - dt.timedelta(days=HISTORY_DAYS), end=start - dt.timedelta(days=1))
-    scope = scope_clause(exp.model_copy(update={"window": history}), zone)
-    aggs = _aggregates(metric)
-    path = project.warehouse_path(db)
-    hint = f"ingest {describe_scope(exp.model_copy(update={'window': history}))}"
-    if not path.exists():
-        raise DataError("no warehouse yet", path=path, hint=hint)
-    control = exp.control.selector.model_copy(update={"published": None}) if exp.control else None
-    with warehouse(path, read_only=True) as con:
-        from agilesocial.analysis.scope import keep_competitors_out
-
-        keep_competitors_out(con, project.config)
-        tries = [(Clause.all_of([scope, selector_clause(control, zone)]), "control selector")] if control else []
-        tries.append((scope, "all posts"))
-        for clause, what in tries:
-            cols = f"{', '.join(aggs.values())}, avg(impressions::DOUBLE)"
-            sql = f"SELECT {cols} FROM {keyed('post_latest')} WHERE {clause.sql}"
-            values = con.execute(sql, clause.params).fetchone()
-            assert values is not None
-            got = dict(zip([*aggs, "impressions"], values, strict=True))
-            if int(got["n"] or 0) >= max(project.config.defaults.min_posts_per_variant, 2) or what == "all posts":
-                break
-        ok = " AND ".join(f"{f} IS NOT NULL" for f in metric.fields)
-        den = f"{metric.denominator}::DOUBLE" if metric.denominator else "1.0"
-        rows = con.execute(
-            f"SELECT {metric.numerator}::DOUBLE, {den} FROM {keyed('post_latest')} WHERE ({clause.sql}) AND {ok}",
-            clause.params,
-        ).fetchall()
-    values = ([r[0] for r in rows], [r[1] for r in rows] if metric.denominator else None)
-    n = int(got.pop("n") or 0)
-    if n < 2:
-        raise DataError(f"only {n} posts before experiment {exp.id!r} to learn a baseline from", hint=hint)
-    got.pop("zero_x", None)
-    impressions = got.pop("impressions")
-    sums = Sums(n, **{k: float(v or 0.0) for k, v in got.items()})  # type: ignore[arg-type]
-    note = f"{n} posts published {history.start} to {history.end} ({what})"
-    return exp, metric, sums.sample_stats(), (n, impressions), note, values
 
 
 def plan_power_from_history(
@@ -208,22 +188,51 @@ def plan_power_from_history(
     alpha: float | None = None,
     power: float | None = None,
     sides: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
     simulate: bool = False,
     runs: int = SIM_RUNS,
     seed: int | None = None,
 ) -> PowerPlan:
     """Like :func:`plan_power`, with the baseline and post-level SD of the experiment's primary metric taken from
-    the warehouse history, plus the impressions per variant that many posts bring at the historical average.
-    ``mde_rel`` defaults to the experiment's ``mde``; ``sides`` to the experiment's ``alternative`` (one-sided for
-    greater/less). ``simulate`` also estimates the power of the method analyze will run (the randomisation test) at
-    the resulting number of posts, by resampling the historical posts ``runs`` times."""
+    the history of its platform and account (every post, or those published ``since``..``until``), plus the
+    impressions per variant that many posts bring at the historical average and the weeks they take at the
+    history's posting rate shared by the experiment's variants. ``mde_rel`` defaults to the experiment's ``mde``;
+    ``sides`` to the experiment's ``alternative`` (one-sided for greater/less). ``simulate`` also estimates the
+    power of the method analyze will run (the randomisation test) at the resulting number of posts, by resampling
+    the historical posts ``runs`` times. A before/after experiment gets a usage error saying why and what to do."""
     import agilesocial.stats as st
+    from agilesocial.analysis.engine import DEFAULT_METRIC
     from agilesocial.analysis.methods import choose_method, seed_for
+    from agilesocial.analysis.powerhistory import read_history
+    from agilesocial.plan.workspace import load_workspace
 
-    exp, metric, stats, (posts, mean_imps), note, values = _history(project, experiment_id, db)
+    ws = load_workspace(project)
+    doc = ws.experiment(experiment_id)
+    if doc is None:
+        known = ", ".join(sorted(d.model.id for d in ws.experiments)) or "none"
+        raise AgileSocialError(f"unknown experiment {experiment_id!r}", hint=f"known experiments: {known}")
+    exp = doc.model
+    if exp.design == "before_after":
+        raise _before_after_message(exp)
+    metric = project.config.metric_catalog().get(exp.metric or DEFAULT_METRIC)
+    if metric is None:
+        raise AgileSocialError(f"unknown metric {exp.metric!r}", path=doc.path, exit_code=1)
     mde_rel = mde_rel if mde_rel is not None or n is not None else exp.mde
     if mde_rel is None and n is None:
         raise _usage(f"experiment {exp.id!r} plans no mde; give --mde-rel or --n")
+    control = exp.control.selector.model_copy(update={"published": None}) if exp.control else None
+    hist = read_history(
+        project,
+        metric,
+        platform=exp.platform,
+        account=exp.account,
+        since=since,
+        until=until,
+        control=control,
+        db=db,
+    )
+    stats = hist.stats
     alpha = alpha or exp.alpha or project.config.defaults.alpha
     power = power or exp.power or project.config.defaults.power
     sides = sides if sides is not None else (2 if exp.alternative == "two-sided" else 1)
@@ -240,7 +249,8 @@ def plan_power_from_history(
     plan = plan_power(
         kind, baseline, mde_rel=mde_rel, n=n, sd=sd, alpha=alpha, power=power, sides=sides, from_options=False
     )
-    imps = round(plan.n_per_variant * float(mean_imps)) if mean_imps and exp.unit == "post" else None
+    mean_imps = hist.mean_impressions
+    imps = round(plan.n_per_variant * mean_imps) if mean_imps and exp.unit == "post" else None
     from dataclasses import replace
 
     method = str(choose_method(exp, metric).method)
@@ -250,18 +260,19 @@ def plan_power_from_history(
         method=method,
         alternative=alternative,
         impressions_per_variant=imps,
-        history_posts=posts,
+        history_posts=hist.posts,
         experiment=exp.id,
-        history_note=note,
+        history_note=hist.note,
     )
+    plan = with_rate(plan, hist.posts_per_week, max(len(exp.variants), 2), hist.scope)
     if simulate:
         if method != "permutation":
             raise _usage(f"--simulate simulates the randomisation test; {exp.id!r} runs {method}")
         lift = -plan.mde_rel if alternative == "less" else plan.mde_rel
         try:
             sim = st.simulated_power(
-                values[0],
-                values[1],
+                hist.values[0],
+                hist.values[1],
                 plan.n_per_variant,
                 lift,
                 alpha=alpha,
@@ -273,3 +284,57 @@ def plan_power_from_history(
             raise _usage(f"cannot simulate from the history of {exp.id!r}: {exc}") from None
         plan = replace(plan, simulated_power=sim.power, simulated_se=sim.se, simulated_runs=sim.runs)
     return plan
+
+
+def plan_power_for_scope(
+    project: Project,
+    kind: Kind,
+    baseline: float | None,
+    *,
+    metric_name: str,
+    platform: str | None,
+    account: str | None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    db: Path | None = None,
+    mde_rel: float | None = None,
+    n: int | None = None,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    sides: int = 2,
+    variants: int = 2,
+) -> PowerPlan:
+    """``power --kind ratio|mean`` without ``--sd``: the per-post SD of ``metric_name`` estimated from the history of
+    ``platform``/``account`` (every post, or ``since``..``until``). With ``baseline`` the history's relative SD
+    (SD / baseline) is kept and scaled to it; without, the baseline comes from the history too. Adds the weeks the
+    posts take at the scope's posting rate shared by ``variants``."""
+    import agilesocial.stats as st
+    from agilesocial.analysis.powerhistory import read_history
+
+    if kind == "proportion":
+        raise _usage("--kind proportion needs no history: give --baseline")
+    if (mde_rel is None) == (n is None):
+        raise _usage("give exactly one of --mde-rel and --n")
+    metric = project.config.metric_catalog().get(metric_name)
+    if metric is None:
+        raise _usage(f"unknown metric {metric_name!r}; 'agile-social metrics' lists them")
+    wanted = "ratio" if kind == "ratio" else "mean"
+    if (metric.kind == "ratio") != (wanted == "ratio"):
+        raise _usage(f"--kind {kind} does not fit metric {metric.name!r} (a {metric.kind}); use --kind {metric.kind}")
+    hist = read_history(project, metric, platform=platform, account=account, since=since, until=until, db=db)
+    stats = hist.stats
+    if kind == "ratio":
+        own, sd_hist = stats.ratio, st.ratio_sd_from_stats(stats)
+    else:
+        own, sd_hist = stats.mean_y, math.sqrt(stats.var_y or 0.0)
+    if not own:
+        raise DataError(f"the history of {hist.scope} has a {metric.name} of 0; no relative effect can be planned")
+    base = float(baseline) if baseline is not None else float(own)
+    sd = sd_hist * abs(base / own)
+    plan = plan_power(kind, base, mde_rel=mde_rel, n=n, sd=sd, alpha=alpha, power=power, sides=sides)
+    from dataclasses import replace
+
+    scaled = f"; SD scaled from the history's {own:.4g} to the baseline {base:.4g}" if baseline is not None else ""
+    note = f"{hist.note}: {metric.name} {own:.4g}, per-post SD {sd_hist:.4g}{scaled}"
+    plan = replace(plan, history_posts=hist.posts, history_note=note)
+    return with_rate(plan, hist.posts_per_week, variants, hist.scope)

@@ -134,3 +134,65 @@ def covered_days(
             days.add(day)
             day += dt.timedelta(days=1)
     return Coverage(frozenset(days), bool(profiles), tuple(str(p[0]) for p in profiles))
+
+
+def _islands_sql(where: str, part: tuple[str, ...]) -> str:
+    """Gaps and islands: the covered ranges of ``export_coverage`` rows matching ``where``, clipped to
+    [$since, $until] (either may be NULL), merged where they overlap or touch, one row per island and ``part``."""
+    cols = ", ".join(part)
+    by = f"PARTITION BY {cols}" if part else ""
+    return (
+        "WITH c AS (SELECT *, greatest(first_day, coalesce($since, first_day)) AS f,"
+        " least(last_day, coalesce($until, last_day)) AS l FROM export_coverage"
+        f" WHERE target_table = $target AND {where}),"
+        f" o AS (SELECT *, max(l) OVER ({by} ORDER BY f, l ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach"
+        " FROM c WHERE f <= l),"
+        " g AS (SELECT *, sum(CASE WHEN reach IS NULL OR f > reach + 1 THEN 1 ELSE 0 END)"
+        f" OVER ({by} ORDER BY f, l ROWS UNBOUNDED PRECEDING) AS island FROM o)"
+        f" SELECT {cols + ', ' if part else ''}min(f) AS first_day, max(l) AS last_day FROM g"
+        f" GROUP BY {cols + ', ' if part else ''}island"
+    )
+
+
+def coverage_islands(
+    con: duckdb.DuckDBPyConnection, target: str = "posts"
+) -> dict[tuple[str, str | None], list[tuple[dt.date, dt.date]]]:
+    """Per (platform, account): the date ranges the exports of ``target`` ('posts' or 'account_daily') covered,
+    with the gaps between them left out (``2017-03-01..03-31, 2019-06-01..06-30``), oldest first."""
+    sql = _islands_sql("true", ("platform", "account")) + " ORDER BY platform, account NULLS LAST, first_day"
+    rows = con.execute(sql, {"since": None, "until": None, "target": target}).fetchall()
+    out: dict[tuple[str, str | None], list[tuple[dt.date, dt.date]]] = {}
+    for platform, account, first, last in rows:
+        out.setdefault((platform, account), []).append((first, last))
+    return out
+
+
+def covered_day_count(
+    con: duckdb.DuckDBPyConnection,
+    platform: str | None,
+    account: str | None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> int | None:
+    """How many days in [since, until] the post exports of ``platform`` and ``account`` covered (gaps between exports
+    left out); None when the warehouse records no coverage for them. Unlike :func:`covered_days`, an export that
+    names no account does not count for a named account: its posts are not that account's."""
+    clauses = ["true"]
+    params: dict[str, object] = {"since": since, "until": until, "target": "posts"}
+    if platform is not None:
+        clauses.append("platform = $platform")
+        params["platform"] = platform
+    if account:
+        clauses.append("lower(account) = $account")
+        params["account"] = account.strip().lower()
+    where = " AND ".join(clauses)
+    scope = {k: v for k, v in params.items() if k not in ("since", "until")}
+    row = con.execute(
+        f"SELECT count(*) FROM export_coverage WHERE target_table = $target AND {where}", scope
+    ).fetchone()
+    if not row or not row[0]:
+        return None
+    total = con.execute(
+        f"SELECT coalesce(sum(last_day - first_day + 1), 0) FROM ({_islands_sql(where, ())})", params
+    ).fetchone()
+    return int(total[0]) if total else 0
