@@ -149,7 +149,7 @@ def register(app: typer.Typer) -> None:
 
                 plan = plan_power_for_scope(
                     project,
-                    kind.value,
+                    "ratio" if kind == Kind.ratio else "mean",
                     baseline,
                     metric_name=metric or DEFAULT_METRIC,
                     platform=platform,
