@@ -18,7 +18,7 @@ from agilesocial.analysis.methods import (
     seed_for,
 )
 from agilesocial.analysis.model import Decision, ExperimentAnalysis, MetricResult, Srm
-from agilesocial.analysis.selection import variant_sql
+from agilesocial.analysis.selection import VariantSql, variant_sql
 from agilesocial.analysis.sufficient import ExperimentSums, fetch_sums, fetch_values
 from agilesocial.analysis.sufficient import metric_fields as fields_of
 from agilesocial.analysis.verdict import FINISHED, decide_experiment
@@ -49,7 +49,7 @@ class Settings:
     alpha: float
     power: float
     min_posts: int
-    source: str = "post_latest"
+    source: str = "post_latest"  # the posts with their current metrics (a view over post_current)
 
 
 @dataclass
@@ -64,6 +64,11 @@ class _Row:
     extra: dict[str, Any] = field(default_factory=dict)  # before/after: counterfactual, days, model detail
     why: str | None = None
     contrast: bool = False  # shown for comparison only (pooled_z): never adjusted, never decides
+
+
+def selection_of(exp: Experiment, metrics: list[Metric], settings: Settings) -> VariantSql:
+    """The experiment's variant-assignment query over ``settings.source``."""
+    return variant_sql(exp, settings.zone, settings.source, fields_of(metrics))
 
 
 def _srm(exp: Experiment, posts: tuple[int, ...]) -> Srm | None:
@@ -129,14 +134,19 @@ def analyse_experiment(
     settings: Settings,
     *,
     sprint_end: dt.date | None = None,
+    fetched: tuple[VariantSql, ExperimentSums] | None = None,
 ) -> ExperimentAnalysis:
-    """Analyse one experiment; ``metrics[0]`` is the primary metric, the rest guardrails."""
+    """Analyse one experiment; ``metrics[0]`` is the primary metric, the rest guardrails.
+
+    ``fetched`` is the experiment's selection and its sufficient statistics when the caller already ran them (one
+    query for every experiment, see :func:`agilesocial.analysis.sufficient.fetch_all_sums`)."""
     exp = doc.model
     alpha = exp.alpha or settings.alpha
-    sel = variant_sql(
-        exp, settings.zone, settings.source, fields_of(metrics), has_keys=settings.source != "post_latest"
-    )
-    sums = fetch_sums(con, sel, metrics)
+    if fetched is None:
+        sel = selection_of(exp, metrics, settings)
+        sums = fetch_sums(con, sel, metrics)
+    else:
+        sel, sums = fetched
     check_posts(doc, sums, con, sel)
     warnings: list[str] = []
     rows: list[_Row] = []

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from agilesocial.analysis.model import ExperimentAnalysis
     from agilesocial.plan.experiment import Experiment
     from agilesocial.stats.calibration import MethodCalibration
+    from agilesocial.warehouse.calibrations import CalibrationLookup
 
 DEFAULT_SIZES = (5, 10, 20, 50)
 INTERVAL = "Clopper-Pearson (exact binomial) 95 %"
@@ -195,19 +196,25 @@ def _rows(report: CalibrationReport) -> list[dict[str, Any]]:
 
 
 def calibration_note(
-    con: duckdb.DuckDBPyConnection, platform: str | None, account: str | None, metric: str, method: str, posts: int
+    con: duckdb.DuckDBPyConnection | CalibrationLookup,
+    platform: str | None,
+    account: str | None,
+    metric: str,
+    method: str,
+    posts: int,
 ) -> tuple[dict[str, Any], str | None]:
     """What the stored calibrations say about ``method`` on this account and metric, for an experiment with
     ``posts`` per arm: (the record for the JSON result, a one-line warning or None). Statuses: calibrated, too_hot,
     too_cold, not_calibrated (warned), not_covered (a method calibrate does not check, e.g. negbin)."""
     from agilesocial.stats.calibration import COUNT_METHODS, RATIO_METHODS
-    from agilesocial.warehouse.calibrations import latest_calibration
+    from agilesocial.warehouse.calibrations import CalibrationLookup
 
     if method not in (*RATIO_METHODS, *COUNT_METHODS):  # e.g. negbin: calibrate cannot check it, so no nagging
         return {"method": method, "status": "not_covered"}, None
     hint = f"agile-social calibrate --platform {platform}" + (f' --account "{account}"' if account else "")
     hint += f" --metric {metric}"
-    found = latest_calibration(con, platform, account, metric, method) if platform else None
+    lookup = con if isinstance(con, CalibrationLookup) else CalibrationLookup(con)
+    found = lookup.latest(platform, account, metric, method) if platform else None
     if found is None:
         record: dict[str, Any] = {"method": method, "status": "not_calibrated"}
         return record, f"{method} is not yet calibrated on this account's {metric} history: run {hint}"
@@ -229,7 +236,7 @@ def calibration_note(
 
 
 def with_calibration(
-    con: duckdb.DuckDBPyConnection, exp: Experiment, analysis: ExperimentAnalysis
+    con: duckdb.DuckDBPyConnection | CalibrationLookup, exp: Experiment, analysis: ExperimentAnalysis
 ) -> ExperimentAnalysis:
     """The analysis of a split experiment of posts, with what ``calibrate`` found for its primary method attached (and
     a warning when that method was never calibrated on the account or was found too hot there)."""

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agilesocial.analysis.analyse import Settings, analyse_experiment, without_data
+from agilesocial.analysis.analyse import Settings, analyse_experiment, selection_of, without_data
 from agilesocial.analysis.calibrate import with_calibration
 from agilesocial.analysis.model import AnalysisReport, ExperimentAnalysis
 from agilesocial.analysis.scope import keep_competitors_out
-from agilesocial.analysis.selection import KEY_COLUMNS, POST_COLUMNS, Clause, describe_scope, project_zone, scope_clause
-from agilesocial.analysis.sufficient import metric_fields
+from agilesocial.analysis.selection import describe_scope, project_zone
+from agilesocial.analysis.sufficient import fetch_all_sums
 from agilesocial.config import Project
 from agilesocial.errors import EXIT_FINDINGS, EXIT_USAGE, AgileSocialError, DataError
 from agilesocial.plan.experiment import Experiment
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 CORRECTIONS = ("holm", "hochberg", "hommel", "bonferroni", "bh", "by", "none")  # R's p.adjust methods
 DEFAULT_METRIC = "engagement_rate"
-SCOPE_TABLE = "analysis_posts"
 
 
 def _plan_error(doc: Document[Experiment], message: str, *loc: str | int, hint: str | None = None) -> AgileSocialError:
@@ -152,7 +151,6 @@ def run_analysis(
         alpha=cfg.defaults.alpha,
         power=cfg.defaults.power,
         min_posts=cfg.defaults.min_posts_per_variant,
-        source=SCOPE_TABLE,
     )
     docs, sprint_end = _select(ws, sprint, experiment_ids)
     catalog = cfg.metric_catalog()
@@ -194,13 +192,18 @@ def run_analysis(
                 hint="point --db at the warehouse 'agile-social ingest' created, or ingest into a new file",
             )
         keep_competitors_out(con, project.config)  # the team's own posts only
-        _materialise(con, planned, settings)
+        selections = [selection_of(doc.model, metrics, settings) for doc, metrics in planned]
+        # every experiment's sufficient statistics in one query: each post in scope is read once
+        all_sums = fetch_all_sums(con, [(sel, metrics) for sel, (_, metrics) in zip(selections, planned, strict=True)])
+        from agilesocial.warehouse.calibrations import CalibrationLookup
+
+        calibrations = CalibrationLookup(con)  # one query for every experiment's calibration note
         analyses: list[ExperimentAnalysis] = []
         missing: list[str] = []
-        for doc, metrics in planned:
+        for (doc, metrics), sel, sums in zip(planned, selections, all_sums, strict=True):
             try:
-                analysed = analyse_experiment(con, doc, metrics, settings, sprint_end=sprint_end)
-                analyses.append(with_calibration(con, doc.model, analysed))
+                analysed = analyse_experiment(con, doc, metrics, settings, sprint_end=sprint_end, fetched=(sel, sums))
+                analyses.append(with_calibration(calibrations, doc.model, analysed))
             except DataError as exc:
                 if len(planned) == 1 and not partial:
                     raise
@@ -213,20 +216,6 @@ def run_analysis(
         if store:
             store_results(con, report)
     return report
-
-
-def _materialise(
-    con: duckdb.DuckDBPyConnection, planned: list[tuple[Document[Experiment], list[Metric]]], s: Settings
-) -> None:
-    """Evaluate ``post_latest`` once: the posts in any experiment's scope, with the columns the analysis reads."""
-    fields = metric_fields([m for _, metrics in planned for m in metrics])
-    scope = Clause.any_of([scope_clause(doc.model, s.zone) for doc, _ in planned])
-    cols = ", ".join((*POST_COLUMNS, *fields, KEY_COLUMNS))
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {SCOPE_TABLE} AS SELECT {cols} FROM post_latest WHERE {scope.sql} "
-        "ORDER BY platform, account, published_at",  # sorted, so zone maps skip other experiments' row groups
-        scope.params,
-    )
 
 
 def store_results(con: duckdb.DuckDBPyConnection, report: AnalysisReport) -> int:

@@ -1,4 +1,4 @@
-"""Sufficient statistics in SQL: one query per experiment returns every variant x metric's n, sums, sums of squares
+"""Sufficient statistics in SQL: one query returns every experiment x variant x metric's n, sums, sums of squares
 and cross-products. Python only does arithmetic on them. Per-post values and daily series are fetched only for the
 methods that need them (Mann-Whitney, GLMs, interrupted time series).
 """
@@ -100,9 +100,9 @@ def _aggregates(metric: Metric) -> dict[str, str]:
 
 def sums_sql(selection: VariantSql, metrics: list[Metric]) -> str:
     """The one GROUP BY over the experiment's posts: every variant x metric in a single scan."""
-    cols = ["v", "count(*)", "count(CASE WHEN nm > 1 THEN 1 END)"]
-    for m in metrics:
-        cols.extend(_aggregates(m).values())
+    cols = ["v", "count(*) AS posts", "count(CASE WHEN nm > 1 THEN 1 END) AS overlap"]
+    aggs = [a for m in metrics for a in _aggregates(m).values()]
+    cols.extend(f"{a} AS a{i}" for i, a in enumerate(aggs))  # named, so every engine accepts the column list
     return f"SELECT {', '.join(cols)} FROM ({selection.sql}) WHERE v IS NOT NULL GROUP BY v"
 
 
@@ -117,9 +117,23 @@ def _sums(names: list[str], values: tuple[Any, ...]) -> Sums:
     return Sums(n, zero_x=zero_x, **floats)  # type: ignore[arg-type]
 
 
-def fetch_sums(con: duckdb.DuckDBPyConnection, selection: VariantSql, metrics: list[Metric]) -> ExperimentSums:
-    """Run the experiment's query and unpack it per variant and metric (variants without posts get n = 0)."""
-    rows = con.execute(sums_sql(selection, metrics), selection.params).fetchall()
+def all_sums_sql(parts: list[tuple[VariantSql, list[Metric]]]) -> tuple[str, list[Any]]:
+    """One query for every experiment: each experiment's GROUP BY (:func:`sums_sql`) tagged with its index ``e``,
+    joined with UNION ALL (rows padded with NULLs to the widest experiment's columns). The analysis reads each post
+    in scope once for all experiments, and a distributed engine returns only these few numbers."""
+    widths = [3 + sum(len(_aggregates(m)) for m in metrics) for _, metrics in parts]
+    widest = max(widths, default=3)
+    selects, params = [], []
+    for k, ((sel, metrics), width) in enumerate(zip(parts, widths, strict=True)):
+        pad = "".join(", NULL" for _ in range(widest - width))
+        selects.append(f"SELECT {k} AS e, *{pad} FROM ({sums_sql(sel, metrics)})")
+        params.extend(sel.params)
+    return " UNION ALL ".join(selects), params
+
+
+def _unpack(selection: VariantSql, metrics: list[Metric], rows: list[tuple[Any, ...]]) -> ExperimentSums:
+    """One experiment's GROUP BY rows (``v``, posts, overlap, then each metric's aggregates) per variant and metric
+    (variants without posts get n = 0)."""
     k = len(selection.variant_names)
     by_v = {row[0]: row for row in rows}
     overlap = sum(int(row[2] or 0) for row in rows)
@@ -133,6 +147,24 @@ def fetch_sums(con: duckdb.DuckDBPyConnection, selection: VariantSql, metrics: l
         sums[m.name] = tuple(_sums(names, by_v[i][offset : offset + width] if i in by_v else empty) for i in range(k))
         offset += width
     return ExperimentSums(selection.variant_names, posts, overlap, sums)
+
+
+def fetch_sums(con: duckdb.DuckDBPyConnection, selection: VariantSql, metrics: list[Metric]) -> ExperimentSums:
+    """Run the experiment's query and unpack it per variant and metric (variants without posts get n = 0)."""
+    return _unpack(selection, metrics, con.execute(sums_sql(selection, metrics), selection.params).fetchall())
+
+
+def fetch_all_sums(
+    con: duckdb.DuckDBPyConnection, parts: list[tuple[VariantSql, list[Metric]]]
+) -> list[ExperimentSums]:
+    """Every experiment's sufficient statistics from one query (:func:`all_sums_sql`), in the order of ``parts``."""
+    if not parts:
+        return []
+    sql, params = all_sums_sql(parts)
+    rows: dict[int, list[tuple[Any, ...]]] = {k: [] for k in range(len(parts))}
+    for row in con.execute(sql, params).fetchall():
+        rows[int(row[0])].append(row[1:])
+    return [_unpack(sel, metrics, rows[k]) for k, (sel, metrics) in enumerate(parts)]
 
 
 def fetch_overlap(con: duckdb.DuckDBPyConnection, selection: VariantSql, limit: int = 5) -> list[tuple[str, list[str]]]:

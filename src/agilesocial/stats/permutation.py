@@ -21,7 +21,9 @@ per step.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from itertools import combinations
 from typing import Literal
 
@@ -64,24 +66,14 @@ class _Resamples:
         self.total = cols.sum(axis=0)
         total_assignments = math.comb(n, n_v)
         self.exact = total_assignments <= resamples + 1
-        if self.exact:  # every assignment, the observed one included
-            sums = np.empty((total_assignments, cols.shape[1]))
-            for i, idx in enumerate(combinations(range(n), n_v)):
-                sums[i] = cols[list(idx)].sum(axis=0)
+        if self.exact:  # every assignment, the observed one included: row i of idx lists the variant posts
+            idx = np.fromiter(combinations(range(n), n_v), dtype=(np.intp, n_v), count=total_assignments)
+            sums = cols[idx.reshape(total_assignments, n_v)].sum(axis=1)
             self.count = total_assignments
         else:
-            rng = np.random.default_rng(seed)
-            blocks = []
-            step = max(1, CHUNK_CELLS // n)
-            pattern = (np.arange(n) < n_v).astype(float)  # n_v ones: the posts labelled "variant"
-            done = 0
-            while done < resamples:
-                rows = min(step, resamples - done)
-                mask = rng.permuted(np.tile(pattern, (rows, 1)), axis=1)  # each row an independent shuffle
-                # einsum, not BLAS: multi-threaded BLAS on small products thrashes on a busy machine
-                blocks.append(np.einsum("ij,jk->ik", mask, cols, optimize=False))
-                done += rows
-            sums = np.concatenate(blocks)
+            sums = np.concatenate(
+                [np.einsum("ij,jk->ik", m, cols, optimize=False) for m in _masks(n, n_v, resamples, seed)]
+            )
             self.count = resamples
         # column 0: the observed assignment; then every counted one. Transposed so each sum is contiguous.
         self.sums = np.ascontiguousarray(np.concatenate([cols[n_c:].sum(axis=0, keepdims=True), sums]).T)
@@ -108,6 +100,46 @@ class _Resamples:
         if self.exact:
             return k / self.count
         return (1 + k) / (self.count + 1)
+
+
+#: Recently drawn assignments, bit-packed, keyed by (posts, variant posts, resamples, seed): the guardrails of an
+#: experiment re-split the same posts with the same seed, so they reuse the primary metric's draws instead of
+#: shuffling again (the shuffles are most of a test's time). Identical draws either way.
+_DRAWN: OrderedDict[tuple[int, int, int, int], list[np.ndarray]] = OrderedDict()
+_DRAWN_LOCK = threading.Lock()
+MAX_DRAWN_BYTES = 128_000_000  # packed bits kept at most
+
+
+def _masks(n: int, n_v: int, resamples: int, seed: int) -> Iterator[np.ndarray]:
+    """The 0/1 assignment rows (``n_v`` ones each) of ``resamples`` seeded shuffles, in blocks of about
+    ``CHUNK_CELLS`` cells: drawn with the seed's generator, or unpacked from :data:`_DRAWN` when drawn recently."""
+    key = (n, n_v, resamples, seed)
+    with _DRAWN_LOCK:
+        packed = _DRAWN.get(key)
+        if packed is not None:
+            _DRAWN.move_to_end(key)
+    if packed is not None:
+        for block in packed:
+            yield np.unpackbits(block, axis=1, count=n).astype(float)
+        return
+    rng = np.random.default_rng(seed)
+    step = max(1, CHUNK_CELLS // n)
+    pattern = (np.arange(n) < n_v).astype(float)  # n_v ones: the posts labelled "variant"
+    keep = resamples * ((n + 7) // 8) <= MAX_DRAWN_BYTES // 2
+    blocks: list[np.ndarray] = []
+    done = 0
+    while done < resamples:
+        rows = min(step, resamples - done)
+        mask = rng.permuted(np.tile(pattern, (rows, 1)), axis=1)  # each row an independent shuffle
+        if keep:
+            blocks.append(np.packbits(mask.astype(bool), axis=1))
+        yield mask
+        done += rows
+    if keep:
+        with _DRAWN_LOCK:
+            _DRAWN[key] = blocks
+            while sum(b.nbytes for v in _DRAWN.values() for b in v) > MAX_DRAWN_BYTES:
+                _DRAWN.popitem(last=False)
 
 
 def _group(s: np.ndarray, a: float, b: float, n: int) -> tuple[np.ndarray, ...]:

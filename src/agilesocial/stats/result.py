@@ -93,18 +93,32 @@ def z_crit(alpha: float) -> float:
 
 def sided_p(stat: float, alternative: Alternative, df: float | None = None) -> float:
     """p-value of a z (or t with ``df``) statistic for the alternative (variant minus control)."""
-    dist = sps.norm if df is None else sps.t(df)
+    if df is None:  # the normal's sf(x) is ndtr(-x), exactly as scipy.stats.norm computes it, without its overhead
+        from scipy.special import ndtr
+
+        def sf(x: float) -> float:
+            return float(ndtr(-x))
+
+    else:
+
+        def sf(x: float) -> float:
+            return float(sps.t.sf(x, df))
+
     if alternative == "greater":
-        return float(dist.sf(stat))
+        return sf(stat)
     if alternative == "less":
-        return float(dist.cdf(stat))
-    return float(min(1.0, 2.0 * dist.sf(abs(stat))))
+        return sf(-stat)
+    return float(min(1.0, 2.0 * sf(abs(stat))))
 
 
 def sided_crit(alpha: float, alternative: Alternative, df: float | None = None) -> float:
     """Critical value: ``q(1 - alpha/2)`` two-sided, ``q(1 - alpha)`` one-sided (normal, or t with ``df``)."""
     tail = alpha / 2.0 if alternative == "two-sided" else alpha
-    return float(sps.norm.isf(tail) if df is None else sps.t.isf(tail, df))
+    if df is None:  # scipy.stats.norm.isf(q) is -ndtri(q)
+        from scipy.special import ndtri
+
+        return float(-ndtri(tail))
+    return float(sps.t.isf(tail, df))
 
 
 def one_side(ci: tuple[float, float], alternative: Alternative) -> tuple[float, float]:

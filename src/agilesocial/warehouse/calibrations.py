@@ -95,23 +95,49 @@ def latest_calibration(
 ) -> StoredCalibration | None:
     """The most recent calibration of ``method`` for this platform / account / metric (None when there is none or
     the warehouse predates the table)."""
+    return CalibrationLookup(con).latest(platform, account, metric, method)
+
+
+_Key = tuple[str, str | None, str, str]
+
+
+class CalibrationLookup:
+    """Every platform / account / metric / method's latest calibration, read with one query on first use (an
+    analysis of many experiments looks them up without a query each)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self._latest: dict[_Key, StoredCalibration] | None = None
+
+    def latest(self, platform: str, account: str | None, metric: str, method: str) -> StoredCalibration | None:
+        if self._latest is None:
+            self._latest = _read_latest(self._con)
+        return self._latest.get((platform, account, metric, method))
+
+
+def _read_latest(con: duckdb.DuckDBPyConnection) -> dict[_Key, StoredCalibration]:
     has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'calibrations'").fetchone()
     if not has or not has[0]:
-        return None
+        return {}
     rows = con.execute(
         """
-        SELECT run_at, posts_per_arm, false_positive_rate, ci_lower, ci_upper, verdict FROM calibrations
-        WHERE platform = ? AND account IS NOT DISTINCT FROM ? AND metric = ? AND method = ?
-          AND run_at = (SELECT max(run_at) FROM calibrations WHERE platform = ? AND account IS NOT DISTINCT FROM ?
-                        AND metric = ? AND method = ?)
-        ORDER BY posts_per_arm
-        """,
-        [platform, account, metric, method] * 2,
+        SELECT platform, account, metric, method, run_at, posts_per_arm, false_positive_rate, ci_lower, ci_upper,
+               verdict
+        FROM calibrations c
+        WHERE run_at = (SELECT max(run_at) FROM calibrations d WHERE d.platform = c.platform
+                        AND d.account IS NOT DISTINCT FROM c.account AND d.metric = c.metric AND d.method = c.method)
+        ORDER BY platform, account, metric, method, posts_per_arm
+        """
     ).fetchall()
-    if not rows:
-        return None
-    sizes = tuple((int(r[1]), float(r[2]), float(r[3]), float(r[4]), str(r[5])) for r in rows)
-    return StoredCalibration(method, rows[0][0], sizes)
+    grouped: dict[_Key, list[tuple[Any, ...]]] = {}
+    for r in rows:
+        grouped.setdefault((r[0], r[1], r[2], r[3]), []).append(r[4:])
+    return {
+        key: StoredCalibration(
+            key[3], got[0][0], tuple((int(g[1]), float(g[2]), float(g[3]), float(g[4]), str(g[5])) for g in got)
+        )
+        for key, got in grouped.items()
+    }
 
 
 def fetch_history(

@@ -1,0 +1,89 @@
+"""One query for every experiment's sufficient statistics, and the randomisation test's shared draws."""
+
+from __future__ import annotations
+
+import math
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+
+from agilesocial.analysis.selection import project_zone, variant_sql
+from agilesocial.analysis.sufficient import fetch_all_sums, fetch_sums, metric_fields
+from agilesocial.plan.experiment import Experiment
+from agilesocial.plan.metrics import BUILTIN_METRICS
+from agilesocial.stats import permutation
+from agilesocial.warehouse.connection import warehouse
+from test_analysis_support import make_warehouse, post, split_posts
+
+
+def _experiment(eid: str, variants: list[tuple[str, dict[str, object]]], **extra: object) -> Experiment:
+    return Experiment.model_validate(
+        {"id": eid, "platform": "facebook", "variants": [{"name": n, "selector": s} for n, s in variants], **extra}
+    )
+
+
+def test_one_query_returns_what_each_experiments_own_query_returns(tmp_path: Path) -> None:
+    posts = split_posts(23, 17, control_rate=0.031, variant_rate=0.044)
+    posts.append(post("nulls", "2026-10-28T10:00:00+00:00", post_type="Reels", impressions=None, engagements=5))
+    posts.append(post("both", "2026-10-29T10:00:00+00:00", post_type="Reels", labels=["x"], impressions=9))
+    db = make_warehouse(tmp_path / "w.duckdb", posts)
+    by_type = [("photos", {"post_type": ["Photos"]}), ("reels", {"post_type": ["Reels"]})]
+    three = [*by_type, ("labelled", {"labels": ["x"]})]  # 'both' matches two variants: an overlap
+    planned = [
+        (_experiment("wide", by_type), [BUILTIN_METRICS[m] for m in ("engagement_rate", "comments", "link_ctr")]),
+        (_experiment("narrow", three), [BUILTIN_METRICS["impressions"]]),  # fewer columns: padded with NULLs
+        (_experiment("none", by_type, platform="instagram"), [BUILTIN_METRICS["engagement_rate"]]),  # no posts
+        (
+            _experiment("window", by_type, window={"start": "2026-10-28", "end": "2026-10-30"}),
+            [BUILTIN_METRICS["reach"]],
+        ),
+    ]
+    zone = project_zone("UTC")
+    parts = [(variant_sql(e, zone, "post_latest", metric_fields(m)), m) for e, m in planned]
+    with warehouse(db, read_only=True) as con:
+        together = fetch_all_sums(con, parts)
+        alone = [fetch_sums(con, sel, metrics) for sel, metrics in parts]
+    assert together == alone
+    assert together[0].posts == (23, 19) and together[1].overlap == 1 and together[2].posts == (0, 0)
+    assert 0 < sum(together[3].posts) < sum(together[0].posts)
+
+
+def test_draws_are_the_seeded_shuffles_whether_drawn_or_reused() -> None:
+    n, n_v, resamples, seed = 300, 120, 999, 42
+    rng = np.random.default_rng(seed)
+    step = max(1, permutation.CHUNK_CELLS // n)
+    pattern = (np.arange(n) < n_v).astype(float)
+    expected, done = [], 0
+    while done < resamples:  # the draws as the test has always made them
+        rows = min(step, resamples - done)
+        expected.append(rng.permuted(np.tile(pattern, (rows, 1)), axis=1))
+        done += rows
+    permutation._DRAWN.clear()
+    fresh = list(permutation._masks(n, n_v, resamples, seed))
+    assert (n, n_v, resamples, seed) in permutation._DRAWN
+    reused = list(permutation._masks(n, n_v, resamples, seed))
+    for got in (fresh, reused):
+        assert len(got) == len(expected)
+        assert all(np.array_equal(g, e) and g.dtype == e.dtype for g, e in zip(got, expected, strict=True))
+
+
+def test_guardrail_reusing_the_draws_gets_the_same_result_as_a_fresh_run() -> None:
+    rng = np.random.default_rng(3)
+    xc, xv = rng.integers(100, 900, 40).astype(float), rng.integers(100, 900, 45).astype(float)
+    yc, yv = rng.poisson(xc * 0.04).astype(float), rng.poisson(xv * 0.05).astype(float)
+    permutation._DRAWN.clear()
+    fresh = permutation.permutation_test(yc, xc, yv, xv, seed=11)
+    permutation.permutation_test(yc, None, yv, None, seed=11)  # another metric on the same posts: same draws
+    reused = permutation.permutation_test(yc, xc, yv, xv, seed=11)
+    assert reused == fresh and not fresh.exact
+
+
+def test_exact_enumeration_sums_every_split_once() -> None:
+    y = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0])
+    x = np.array([10.0, 20.0, 30.0, 20.0, 50.0, 90.0, 20.0, 60.0, 50.0])
+    res = permutation._Resamples(y, x, 4, 4999, 0)
+    assert res.exact and res.count == math.comb(9, 5)
+    want = sorted(sum(y[list(i)]) for i in combinations(range(9), 5))
+    w = res.sums[permutation._U] + res.sums[permutation._W]  # every post's y in the variant group
+    assert sorted(w[1:]) == want and w[0] == y[4:].sum()
