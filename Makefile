@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean install
+.PHONY: demo test lint bench clean install docs-examples
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -22,6 +22,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy src
+
+# Regenerate the command examples in docs/ from the demo project (tests/test_docs_examples.py checks them).
+docs-examples: $(STAMP)
+	$(PY) tests/docs_examples.py
 
 bench: $(STAMP)
 	$(PY) benchmarks/validate.py

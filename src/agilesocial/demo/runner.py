@@ -64,6 +64,7 @@ def run_demo(dir: Path | None = None, *, today: dt.date | None = None) -> DemoRe
     from agilesocial.analysis import run_analysis
     from agilesocial.config import load_project
     from agilesocial.plan.scaffold import scaffold_project
+    from agilesocial.reportfile import write_report
     from agilesocial.retro.render import renderer
     from agilesocial.review.sprint import build_retro
     from agilesocial.review.workspace import default_sprint
@@ -102,8 +103,6 @@ def run_demo(dir: Path | None = None, *, today: dt.date | None = None) -> DemoRe
     analysis = run_analysis(project, sprint=sprint, db=db, store=True, today=today)
     retro = build_retro(project, sprint=sprint, db=db, analysis=analysis, today=today, store=True)
     html = root / "retro.html"
-    try:
-        html.write_text(renderer("html").retro(retro), encoding="utf-8")
-    except OSError as exc:
-        raise AgileSocialError(f"cannot write file: {exc.strerror or exc}", path=html) from None
+    # marked as ours, so 'agile-social retro --format html -o retro.html' may replace it (a file of the user's is kept)
+    write_report(html, renderer("html").retro(retro), "html")
     return DemoResult(root, db, html, tuple(files), exports, report, retro)
