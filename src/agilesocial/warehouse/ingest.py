@@ -160,6 +160,23 @@ def account_for(shape: Shape, path: Path, override: str | None) -> str | None:
     return None
 
 
+#: DuckDB's memory cap during ingest (``$AGILE_SOCIAL_MEMORY_LIMIT`` overrides); beyond it DuckDB spills to a
+#: temporary folder beside the warehouse, so memory stays bounded however large the export.
+MEMORY_LIMIT = "600MB"
+MEMORY_ENV = "AGILE_SOCIAL_MEMORY_LIMIT"
+
+
+def bound_memory(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    """Cap DuckDB's memory and let it spill into ``<warehouse folder>/.agile-social-tmp``."""
+    import os
+
+    from agilesocial.warehouse.sqlexpr import quote_literal
+
+    limit = os.environ.get(MEMORY_ENV) or MEMORY_LIMIT
+    con.execute(f"SET memory_limit = {quote_literal(limit)}")
+    con.execute(f"SET temp_directory = {quote_literal(str(db.parent.resolve() / '.agile-social-tmp'))}")
+
+
 def ingest_paths(
     paths: Sequence[Path],
     *,
@@ -189,6 +206,7 @@ def ingest_paths(
     reporter = progress_bar(files) if progress else None
     try:
         with warehouse(db) as con:
+            bound_memory(con, db)
             for path in files:
                 if reporter:
                     reporter.start(path, con)
