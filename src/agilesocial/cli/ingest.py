@@ -72,23 +72,23 @@ def ingest(
     quiet: QuietOption = False,
 ) -> None:
     """Load platform exports (CSV, .xlsx, .xls) into the warehouse: idempotent, one transaction per file or sheet."""
-    import sys
-
+    from agilesocial.cli.progress import ingest_progress
     from agilesocial.config import load_project
     from agilesocial.warehouse.ingest import ingest_paths
 
     project = load_project()
-    report = ingest_paths(
-        paths,
-        db=project.warehouse_path(db),
-        profile=profile,
-        mapping=mapping,
-        account=account,
-        skip_bad_rows=skip_bad_rows,
-        year=year,
-        timezone=timezone or project.config.timezone,
-        progress=output == "text" and not quiet and sys.stderr.isatty(),
-    )
+    with ingest_progress(output == "text" and not quiet) as progress:
+        report = ingest_paths(
+            paths,
+            db=project.warehouse_path(db),
+            profile=profile,
+            mapping=mapping,
+            account=account,
+            skip_bad_rows=skip_bad_rows,
+            year=year,
+            timezone=timezone or project.config.timezone,
+            progress=progress,
+        )
     if output == "json":
         typer.echo(json.dumps(report.to_dict(), indent=2))
     else:

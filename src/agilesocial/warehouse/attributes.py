@@ -60,50 +60,62 @@ def _type_format(pt: str) -> str:
 
 def _derive_sql(where: str) -> str:
     """One row per post matching ``where`` (on ``posts p``) with every derived attribute."""
-    media_formats = ", ".join(f"'{f}'" for f in _MEDIA_FORMATS)
-    return f"""
-WITH media AS (
-    SELECT platform, post_id, bool_or(video_views > 0) AS viewed
-    FROM post_metrics WHERE platform = 'x' AND video_views IS NOT NULL GROUP BY ALL
-),
-base AS (
-    SELECT p.platform, p.post_id, p.text, p.duration_s,
-        {_type_format("lower(p.post_type)")} AS type_format,
-        CASE WHEN p.text IS NULL THEN NULL ELSE regexp_matches(p.text, '{_LINK_RE}') END AS text_link,
-        CASE WHEN p.text IS NULL AND p.hashtags IS NULL THEN NULL
-            ELSE len(list_distinct(coalesce(p.hashtags,
-                regexp_extract_all(lower(p.text), '{_TAG_RE}', 1)))) END AS tags,
-        CASE WHEN regexp_matches(lower(coalesce(p.post_type, '')), 'short') THEN TRUE
-            WHEN p.platform <> 'youtube' THEN NULL
-            WHEN p.duration_s IS NOT NULL
-                THEN p.duration_s <= 60 OR (p.duration_s <= 180 AND regexp_matches(lower(coalesce(p.text, '')),
-                    '#shorts?\\b'))
-            WHEN regexp_matches(lower(coalesce(p.text, '')), '#shorts?\\b') THEN TRUE
-        END AS short,
-        m.viewed
+    source = f"""(
+    WITH media AS (
+        SELECT platform, post_id, bool_or(video_views > 0) AS viewed
+        FROM post_metrics WHERE platform = 'x' AND video_views IS NOT NULL GROUP BY ALL
+    )
+    SELECT p.platform, p.post_id, p.text, p.post_type, p.hashtags, p.duration_s, m.viewed
     FROM posts p LEFT JOIN media m ON m.platform = p.platform AND m.post_id = p.post_id
     WHERE {where}
+)"""
+    return derive_from(source)
+
+
+def derive_from(source: str, keep: str = "platform, post_id", *, distinct_tags: bool = False) -> str:
+    """The derived attributes of the rows of ``source``, a subquery with the columns ``platform``, ``post_id``,
+    ``text``, ``post_type``, ``hashtags``, ``duration_s`` and ``viewed`` (X: the post had media views; NULL when
+    unknown): ``SELECT {keep}, <every derived attribute>``. ``keep`` names columns of ``source`` to pass through;
+    ``distinct_tags``: ``hashtags`` is already distinct (as ingest writes it), so it is only counted."""
+    tags = "hashtags" if distinct_tags else "list_distinct(hashtags)"
+    media_formats = ", ".join(f"'{f}'" for f in _MEDIA_FORMATS)
+    return f"""
+WITH base AS (
+    SELECT *,
+        {_type_format("lower(post_type)")} AS _type_format,
+        CASE WHEN text IS NULL THEN NULL ELSE regexp_matches(text, '{_LINK_RE}') END AS _text_link,
+        CASE WHEN text IS NULL AND hashtags IS NULL THEN NULL
+            WHEN hashtags IS NOT NULL THEN len({tags})
+            ELSE len(list_distinct(regexp_extract_all(lower(text), '{_TAG_RE}', 1))) END AS _tags,
+        CASE WHEN regexp_matches(lower(coalesce(post_type, '')), 'short') THEN TRUE
+            WHEN platform <> 'youtube' THEN NULL
+            WHEN duration_s IS NOT NULL
+                THEN duration_s <= 60 OR (duration_s <= 180 AND regexp_matches(lower(coalesce(text, '')),
+                    '#shorts?\\b'))
+            WHEN regexp_matches(lower(coalesce(text, '')), '#shorts?\\b') THEN TRUE
+        END AS _short
+    FROM {source}
 ),
 fmt AS (
     SELECT *,
-        CASE WHEN type_format = 'video' AND short THEN 'short'
-            WHEN type_format IS NOT NULL THEN type_format
+        CASE WHEN _type_format = 'video' AND _short THEN 'short'
+            WHEN _type_format IS NOT NULL THEN _type_format
             WHEN platform = 'x' AND viewed THEN NULL
-            WHEN platform = 'x' AND text_link THEN 'link'
+            WHEN platform = 'x' AND _text_link THEN 'link'
             WHEN platform = 'x' AND text IS NOT NULL THEN 'text'
-        END AS format
+        END AS _format
     FROM base
 )
-SELECT platform, post_id, format,
+SELECT {keep}, _format AS format,
     CASE WHEN text IS NULL THEN NULL WHEN platform = 'x' THEN regexp_matches(text, '^\\s*@\\w') ELSE FALSE END
         AS is_reply,
     CASE WHEN text IS NULL THEN NULL ELSE regexp_matches(text, '^\\s*RT @\\w') END AS is_repost,
-    CASE WHEN format = 'link' THEN TRUE ELSE text_link END AS has_link,
-    CASE WHEN viewed IS NOT NULL THEN viewed WHEN format IN ({media_formats}) THEN TRUE
-        WHEN format IS NOT NULL THEN FALSE END AS has_media,
-    tags > 0 AS has_hashtag,
-    tags AS hashtag_count,
-    short AS is_short
+    CASE WHEN _format = 'link' THEN TRUE ELSE _text_link END AS has_link,
+    CASE WHEN viewed IS NOT NULL THEN viewed WHEN _format IN ({media_formats}) THEN TRUE
+        WHEN _format IS NOT NULL THEN FALSE END AS has_media,
+    _tags > 0 AS has_hashtag,
+    _tags AS hashtag_count,
+    _short AS is_short
 FROM fmt
 """
 

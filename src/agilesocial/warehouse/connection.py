@@ -96,3 +96,29 @@ def warehouse(path: Path, *, read_only: bool = False, wait: float | None = None)
         yield con
     finally:
         con.close()
+
+
+#: DuckDB's memory cap during ingest (``$AGILE_SOCIAL_MEMORY_LIMIT`` overrides, e.g. ``2GB``); beyond it DuckDB
+#: spills to a temporary folder inside the warehouse's folder, so memory stays bounded however large the export.
+MEMORY_LIMIT = "600MB"
+MEMORY_ENV = "AGILE_SOCIAL_MEMORY_LIMIT"
+#: The spill folder, inside the warehouse's folder (DuckDB empties it when the connection closes).
+SPILL_FOLDER = ".agile-social-tmp"
+
+
+def bound_memory(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    """Cap DuckDB's memory at :data:`MEMORY_LIMIT` (or ``$AGILE_SOCIAL_MEMORY_LIMIT``) and let it spill into
+    ``<warehouse folder>/.agile-social-tmp``."""
+    import duckdb
+
+    from agilesocial.warehouse.sqlexpr import quote_literal
+
+    limit = os.environ.get(MEMORY_ENV, "").strip() or MEMORY_LIMIT
+    try:
+        con.execute(f"SET memory_limit = {quote_literal(limit)}")
+    except duckdb.Error:
+        raise DataError(
+            f"${MEMORY_ENV} is {limit!r}, not a memory size",
+            hint=f"set it to a size such as 600MB or 2GB (or unset it for the default {MEMORY_LIMIT})",
+        ) from None
+    con.execute(f"SET temp_directory = {quote_literal(str(db.parent.resolve() / SPILL_FOLDER))}")

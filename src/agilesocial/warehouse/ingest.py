@@ -11,7 +11,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
@@ -28,7 +28,7 @@ from agilesocial.warehouse.current import refresh_current
 from agilesocial.warehouse.loadsql import load_staged, write_rejects
 from agilesocial.warehouse.mapping import apply_mapping, load_mapping
 from agilesocial.warehouse.profiles import Shape
-from agilesocial.warehouse.progress import progress_bar
+from agilesocial.warehouse.progress import ProgressCallback, Tracker
 from agilesocial.warehouse.sniff import Layout, sniff
 from agilesocial.warehouse.stage import STAGE, build_stage
 from agilesocial.warehouse.workbook import WORKBOOK_SUFFIXES, ingest_workbook, workbook_kind
@@ -127,11 +127,16 @@ def _skipped_in_folder(rel: Path) -> bool:
     return hidden or rel.name.endswith(".rejects.csv")
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: Path, on_part: Callable[[float], None] | None = None) -> str:
+    """The file's sha256; ``on_part`` hears the fraction read so far."""
     digest = hashlib.sha256()
+    size, done = max(path.stat().st_size, 1), 0
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
+            done += len(chunk)
+            if on_part is not None:
+                on_part(done / size)
     return digest.hexdigest()
 
 
@@ -160,23 +165,6 @@ def account_for(shape: Shape, path: Path, override: str | None) -> str | None:
     return None
 
 
-#: DuckDB's memory cap during ingest (``$AGILE_SOCIAL_MEMORY_LIMIT`` overrides); beyond it DuckDB spills to a
-#: temporary folder beside the warehouse, so memory stays bounded however large the export.
-MEMORY_LIMIT = "600MB"
-MEMORY_ENV = "AGILE_SOCIAL_MEMORY_LIMIT"
-
-
-def bound_memory(con: duckdb.DuckDBPyConnection, db: Path) -> None:
-    """Cap DuckDB's memory and let it spill into ``<warehouse folder>/.agile-social-tmp``."""
-    import os
-
-    from agilesocial.warehouse.sqlexpr import quote_literal
-
-    limit = os.environ.get(MEMORY_ENV) or MEMORY_LIMIT
-    con.execute(f"SET memory_limit = {quote_literal(limit)}")
-    con.execute(f"SET temp_directory = {quote_literal(str(db.parent.resolve() / '.agile-social-tmp'))}")
-
-
 def ingest_paths(
     paths: Sequence[Path],
     *,
@@ -187,10 +175,12 @@ def ingest_paths(
     skip_bad_rows: bool = False,
     year: int | None = None,
     timezone: str = "UTC",
-    progress: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> IngestReport:
-    """Ingest export files (files, folders, globs) into the warehouse at ``db``; see the module docstring."""
-    from agilesocial.warehouse.connection import warehouse
+    """Ingest export files (files, folders, globs) into the warehouse at ``db``; see the module docstring.
+
+    ``progress`` hears each file's phases (parse, convert, load; :mod:`.progress`)."""
+    from agilesocial.warehouse.connection import bound_memory, warehouse
     from agilesocial.warehouse.lake import is_lake
 
     if is_lake(db):
@@ -203,24 +193,20 @@ def ingest_paths(
     shapes = apply_mapping(profile, mapping_model, mapping)
     files = expand_paths(paths)
     report = IngestReport(str(db))
-    reporter = progress_bar(files) if progress else None
+    tracker = Tracker(progress, len(files))
     try:
         with warehouse(db) as con:
             bound_memory(con, db)
             for path in files:
-                if reporter:
-                    reporter.start(path, con)
+                tracker.start_file(path, con)
                 one = partial(_ingest_file, con, shapes=shapes, db=db, account=account, skip_bad_rows=skip_bad_rows)
-                one = partial(one, year=year, tz=timezone)
+                one = partial(one, year=year, tz=timezone, tracker=tracker)
                 if workbook_kind(path):  # every sheet a profile recognises, through the same path as a CSV
                     report.files.extend(ingest_workbook(path, file_sha256(path), db.parent, one))
                 else:
                     report.files.append(one(path))
-                if reporter:
-                    reporter.done(path)
     finally:
-        if reporter:
-            reporter.stop()
+        tracker.stop()
     return report
 
 
@@ -234,15 +220,19 @@ def _ingest_file(
     skip_bad_rows: bool,
     year: int | None,
     tz: str,
+    tracker: Tracker,
     source: Path | None = None,
     sha: str | None = None,
 ) -> FileResult:
     """Load one export; ``source`` is the CSV actually read when ``path`` is only its name (a workbook's sheet)."""
-    sha = sha or file_sha256(path)
+    parse = tracker.begin("parse", 2, path=path)
+    sha = sha or file_sha256(path, parse.part)
+    parse.step()
     seen = con.execute(
         "SELECT profile, rows_read, target_table, platform, account FROM ingests WHERE sha256 = $s", {"s": sha}
     ).fetchone()
     if seen is not None:
+        tracker.end()  # nothing more to read
         return FileResult(
             str(path),
             seen[0],
@@ -264,9 +254,12 @@ def _ingest_file(
     try:
         if layout.empty:
             name = shapes[0].profile if len(shapes) <= 2 and len({s.profile for s in shapes}) == 1 else "-"
+            tracker.end()
             return FileResult(str(path), name, sha, note="empty file: nothing to load")
-        return _load(con, path, sha, layout, db=db, account=account, skip_bad_rows=skip_bad_rows, year=year, tz=tz)
+        load = partial(_load, db=db, account=account, skip_bad_rows=skip_bad_rows, year=year, tz=tz, tracker=tracker)
+        return load(con, path, sha, layout)
     except Exception as exc:
+        tracker.stop()
         if not isinstance(exc, DataError) and not type(exc).__module__.startswith(("duckdb", "_duckdb")):
             raise
         shape = layout.shape
@@ -294,6 +287,7 @@ def _load(
     skip_bad_rows: bool,
     year: int | None,
     tz: str,
+    tracker: Tracker,
 ) -> FileResult:
     shape = layout.shape
     assert shape is not None
@@ -307,7 +301,9 @@ def _load(
         tz=shape.timezone or tz,
         snapshot=snapshot_date(shape, path, date.today()),
         skip_bad_rows=skip_bad_rows,
+        on_parsed=partial(tracker.next, "convert", poll=True),
     )
+    tracker.end()
     result = FileResult(
         str(path),
         shape.profile,
@@ -332,6 +328,7 @@ def _load(
     result.rows_read = stage.rows_read + stage.malformed
     result.rows_rejected = stage.bad_rows + stage.malformed
     result.rows_loaded = stage.rows_read - stage.bad_rows
+    load = tracker.begin("load", 3, poll=True)
     con.execute("BEGIN TRANSACTION")
     try:
         ingest_id = con.execute(
@@ -355,13 +352,15 @@ def _load(
             },
         ).fetchone()
         assert ingest_id is not None
-        load_staged(con, stage, int(ingest_id[0]))
+        fresh = load_staged(con, stage, int(ingest_id[0]))
+        load.step()
         if shape.target == "posts":
-            derive_attributes(con, ingest_id=int(ingest_id[0]))
+            if not fresh:  # fresh posts were written with their attributes and current rows
+                derive_attributes(con, ingest_id=int(ingest_id[0]))
+                refresh_current(con, int(ingest_id[0]))
             if not fixed_account:
                 result.account, note = settle_account(con, int(ingest_id[0]))
                 result.notes.extend([note] if note else [])
-            refresh_current(con, int(ingest_id[0]))
         record_coverage(
             con,
             STAGE,
@@ -371,6 +370,7 @@ def _load(
             tz=shape.timezone or tz,
             fields=stage.fields,
         )
+        load.step()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -381,4 +381,5 @@ def _load(
             result.rejects_path = str(write_rejects(con, stage, db.parent / "rejects", sha))
     finally:
         stage.drop(con)
+    tracker.end()
     return result

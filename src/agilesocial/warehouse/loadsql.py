@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 from agilesocial import textsafe
 from agilesocial.plan.metrics import METRIC_FIELDS
 from agilesocial.warehouse import sqlexpr as sx
+from agilesocial.warehouse.attributes import DERIVED, derive_from
 from agilesocial.warehouse.csvcheck import REJECTS, csv_source
+from agilesocial.warehouse.current import CURRENT_POST_COLUMNS
 from agilesocial.warehouse.profiles import ROW_DATE
 from agilesocial.warehouse.schema import ACCOUNT_DAILY_FIELDS
 from agilesocial.warehouse.stage import STAGE, Stage, find_unique_keys
@@ -71,11 +73,14 @@ def _upsert(
     con.execute(f"DROP TABLE {STAGE}_merge")
 
 
-def load_staged(con: duckdb.DuckDBPyConnection, stage: Stage, ingest_id: int) -> None:
+def load_staged(con: duckdb.DuckDBPyConnection, stage: Stage, ingest_id: int) -> bool:
     """Upsert the good rows (inside the caller's transaction). The last row of a key in a file wins.
 
     Rows come from the materialised stage; when the check pass found no overlap with the warehouse, each target
-    gets one plain INSERT.
+    gets one plain INSERT. Returns True when the rows were *fresh* (posts new to the warehouse, each once in the
+    file): then the posts were written with their derived attributes and their ``post_current`` rows too, each
+    in one streaming pass over the stage, so the caller neither updates attributes nor refreshes ``post_current``
+    (an UPDATE and a join over millions of rows just written are what made large ingests slow and memory-hungry).
     """
     find_unique_keys(con, stage)
     p: dict[str, Any] = {"platform": stage.shape.platform, "iid": ingest_id}
@@ -86,18 +91,20 @@ def load_staged(con: duckdb.DuckDBPyConnection, stage: Stage, ingest_id: int) ->
         source = _good_rows(stage, "date", "_row DESC")
         cols = ["account", "date", *present]
         _upsert(con, "account_daily", ("account", "date"), cols, source, merge, p, new_only=new_only)
-        return
-    post_cols = ["account", "published_at", "post_type", "text", "permalink", "labels", "hashtags", "duration_s"]
-    sel = ", ".join(c if c in stage.fields else f"NULL AS {c}" for c in post_cols)
+        return False
+    sel = ", ".join(c if c in stage.fields else f"NULL AS {c}" for c in POST_COLUMNS)
+    metrics = [f for f in METRIC_FIELDS if f in stage.fields]
+    if new_only and "post_id" in stage.unique_keys:
+        _insert_fresh(con, stage, sel, metrics, p)
+        return True
     # a post's attributes come from its latest row; without row numbers (keys unique) 'lifetime' wins a tie
     last = "_row DESC" if stage.numbered else "kind DESC"
     posts = _good_rows(stage, "post_id", f"{ROW_DATE} DESC, {last}")
     source = f"(SELECT post_id, {sel} FROM {posts})"
-    merge = {c: f"coalesce(n.{c}, o.{c})" for c in post_cols}  # a newer export wins where it has a value
-    _upsert(con, "posts", ("post_id",), ["post_id", *post_cols], source, merge, p, new_only=new_only)
-    metrics = [f for f in METRIC_FIELDS if f in stage.fields]
+    merge = {c: f"coalesce(n.{c}, o.{c})" for c in POST_COLUMNS}  # a newer export wins where it has a value
+    _upsert(con, "posts", ("post_id",), ["post_id", *POST_COLUMNS], source, merge, p, new_only=new_only)
     if not metrics:
-        return
+        return False
     source = _good_rows(stage, f"post_id, kind, {ROW_DATE}", "_row DESC")
     source = f"(SELECT post_id, kind, {ROW_DATE} AS metric_date, {', '.join(metrics)} FROM {source})"
     keep = tuple(f for f in METRIC_FIELDS if f not in metrics)
@@ -106,6 +113,43 @@ def load_staged(con: duckdb.DuckDBPyConnection, stage: Stage, ingest_id: int) ->
     # lifetime totals only grow, so the larger value of each metric is the later snapshot's. Daily rows: newest wins.
     lifetime = {f: f"CASE WHEN n.kind = 'lifetime' THEN greatest(n.{f}, o.{f}) ELSE n.{f} END" for f in metrics}
     _upsert(con, "post_metrics", ("post_id", "kind", "metric_date"), cols, source, lifetime, p, keep, new_only=new_only)
+    return False
+
+
+#: The post columns a file provides (the derived attributes are computed from them).
+POST_COLUMNS = ("account", "published_at", "post_type", "text", "permalink", "labels", "hashtags", "duration_s")
+
+
+def _insert_fresh(
+    con: duckdb.DuckDBPyConnection, stage: Stage, sel: str, metrics: list[str], p: dict[str, Any]
+) -> None:
+    """Posts new to the warehouse, one row each: posts (with derived attributes), post_metrics and post_current
+    are plain INSERTs streamed from the stage. A post's current row is its only metric row (lifetime, or the one
+    daily row whose sum is itself)."""
+    rows = _good_rows(stage, "post_id", "_row")
+    viewed = "CASE WHEN $platform = 'x' AND video_views IS NOT NULL THEN video_views > 0 END"
+    viewed = viewed if "video_views" in stage.fields else "NULL::BOOLEAN"
+    extra = f", kind, {ROW_DATE} AS metric_date, {', '.join(metrics)}" if metrics else ""
+    source = f"(SELECT $platform AS platform, post_id, {sel}, {viewed} AS viewed{extra} FROM {rows})"
+    post_cols = ", ".join(("platform", "post_id", *POST_COLUMNS))
+    derived = ", ".join(DERIVED)
+    con.execute(
+        f"INSERT INTO posts ({post_cols}, {derived}, ingest_id) SELECT {post_cols}, {derived}, $iid"
+        f" FROM ({derive_from(source, post_cols, distinct_tags=True)})",
+        p,
+    )
+    if not metrics:
+        return
+    cols = ", ".join(("post_id", "kind", "metric_date", *metrics))
+    con.execute(
+        f"INSERT INTO post_metrics (platform, {cols}, ingest_id) SELECT $platform, {cols}, $iid FROM {source}", p
+    )
+    current = [c for c in CURRENT_POST_COLUMNS if c not in DERIVED]
+    keep = ", ".join([*current, "metric_date AS as_of", *metrics])
+    # file order: one file is one platform (and mostly one account) in the export's date order
+    con.execute(
+        f"INSERT INTO post_current BY NAME {derive_from(source, keep, distinct_tags=True)}", {"platform": p["platform"]}
+    )
 
 
 def write_rejects(con: duckdb.DuckDBPyConnection, stage: Stage, folder: Path, sha: str) -> Path:

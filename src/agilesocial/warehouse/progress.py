@@ -1,75 +1,146 @@
-"""The ingest progress bar (rich, on stderr): bytes of all files; inside a large file, DuckDB's query progress."""
+"""Ingest progress as plain events, reported through a callback (drawing it is the CLI's business).
+
+Each file goes through three phases, each reported from 0 to 1, and 1 only once the phase has finished:
+
+- ``parse``: the checksum (is the file already ingested?), the layout sniff, the strict structure scan and the
+  date-format sample;
+- ``convert``: DuckDB reads the CSV and converts every used column into the staging table, then checks it;
+- ``load``: the transaction that writes posts, metrics, attributes, current rows and coverage, and its commit.
+
+A phase is split into steps; inside a step that is one long DuckDB statement a poller thread follows DuckDB's own
+query progress, so the fraction moves with the work and never claims a step that has not finished.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import duckdb
 
+PHASES: tuple[str, ...] = ("parse", "convert", "load")
 
-class _Progress:
-    """A rich progress bar on stderr over all files' bytes; inside a large file it follows DuckDB's query progress."""
 
-    LARGE = 5_000_000
+@dataclass(frozen=True)
+class ProgressEvent:
+    """Where an ingest run stands: file ``index`` of ``files`` (1-based), its ``phase`` and how much of it is done
+    (``fraction`` 1.0 = the phase finished)."""
 
-    def __init__(self, files: list[Path]) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+    path: Path
+    index: int
+    files: int
+    phase: str
+    fraction: float
 
-        self.sizes = {p: p.stat().st_size for p in files}
-        self.done_bytes = 0
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            DownloadColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.task = self.bar.add_task("ingest", total=sum(self.sizes.values()) or 1)
-        self.stop_event = threading.Event()
-        self.poller: threading.Thread | None = None
-        self.bar.start()
 
-    def start(self, path: Path, con: duckdb.DuckDBPyConnection) -> None:
-        self.bar.update(self.task, description=f"ingest {path.name[:40]}")
-        size = self.sizes.get(path, 0)
-        if size < self.LARGE:
-            return
-        con.execute("SET enable_progress_bar = true")
-        con.execute("SET enable_progress_bar_print = false")
-        self.stop_event.clear()
-        self.poller = threading.Thread(target=self._poll, args=(con, size), daemon=True)
-        self.poller.start()
+ProgressCallback = Callable[[ProgressEvent], None]
 
-    def _poll(self, con: duckdb.DuckDBPyConnection, size: int) -> None:
-        best = 0.0
-        while not self.stop_event.wait(0.2):
-            try:
-                pct = float(con.query_progress())
-            except Exception:  # the connection is between queries
-                continue
-            best = max(best, min(pct, 99.0))
-            self.bar.update(self.task, completed=self.done_bytes + size * best / 100)
 
-    def done(self, path: Path) -> None:
-        self.stop_event.set()
-        if self.poller is not None:
-            self.poller.join()
-            self.poller = None
-        self.done_bytes += self.sizes.get(path, 0)
-        self.bar.update(self.task, completed=self.done_bytes)
+class Phase:
+    """One phase of one file: ``steps`` equal parts; :meth:`step` closes one, :meth:`part` reports inside one."""
+
+    def __init__(self, tracker: Tracker, name: str, steps: int) -> None:
+        self.tracker = tracker
+        self.name = name
+        self.steps = max(steps, 1)
+        self.done = 0
+        self.best = 0.0
+        self.lock = threading.Lock()
+
+    def part(self, within: float) -> None:
+        """The current step is ``within`` (0..1) done; the phase never reports 1.0 before it ends."""
+        within = min(max(within, 0.0), 1.0)
+        fraction = min((self.done + within) / self.steps, (self.done + 1) / self.steps, 0.999)
+        self._report(fraction)
+
+    def step(self) -> None:
+        """One more step has finished."""
+        self.done = min(self.done + 1, self.steps)
+        self._report(min(self.done / self.steps, 0.999))
+
+    def _report(self, fraction: float) -> None:
+        with self.lock:
+            if fraction < self.best + 0.005:  # monotone, and not a call per byte
+                return
+            self.best = fraction
+        self.tracker.emit(self.name, fraction)
+
+    def finish(self) -> None:
+        self.best = 1.0
+        self.tracker.emit(self.name, 1.0)
+
+
+class Tracker:
+    """Reports the phases of one ingest run to ``callback`` (None: reports nothing and costs nothing).
+
+    ``begin(name, steps)`` opens a phase (and, with ``poll``, follows DuckDB's progress inside its steps);
+    ``end()`` reports it finished. A phase left open by an error is never reported finished.
+    """
+
+    POLL_SECONDS = 0.2
+
+    def __init__(self, callback: ProgressCallback | None, files: int) -> None:
+        self.callback = callback
+        self.files = files
+        self.index = 0
+        self.path = Path()
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.current = Phase(self, "", 1)
+        self._stop = threading.Event()
+        self._poller: threading.Thread | None = None
+
+    def start_file(self, path: Path, con: duckdb.DuckDBPyConnection) -> None:
+        self.index += 1
+        self.path = path
+        if self.callback is not None and self.con is None:
+            con.execute("SET enable_progress_bar = true")  # query_progress() needs it; nothing is printed
+            con.execute("SET enable_progress_bar_print = false")
+        self.con = con
+
+    def emit(self, phase: str, fraction: float) -> None:
+        if self.callback is not None:
+            self.callback(ProgressEvent(self.path, self.index, self.files, phase, fraction))
+
+    def begin(self, name: str, steps: int = 1, *, poll: bool = False, path: Path | None = None) -> Phase:
+        """Open phase ``name`` of ``steps`` steps (of ``path``: a workbook's sheet); returns it for step/part."""
+        self._halt()
+        self.path = path or self.path
+        self.current = Phase(self, name, steps)
+        if self.callback is not None and poll and self.con is not None:
+            self._stop = threading.Event()
+            self._poller = threading.Thread(target=self._poll, args=(self.current, self.con, self._stop), daemon=True)
+            self._poller.start()
+        return self.current
+
+    def end(self) -> None:
+        """The open phase has finished: report 1.0."""
+        self._halt()
+        self.current.finish()
+
+    def next(self, name: str, steps: int = 1, *, poll: bool = False) -> Phase:
+        """End the open phase and begin ``name``."""
+        self.end()
+        return self.begin(name, steps, poll=poll)
 
     def stop(self) -> None:
-        self.stop_event.set()
-        self.bar.stop()
+        """Stop following DuckDB (the run is over, or a file failed)."""
+        self._halt()
 
+    def _halt(self) -> None:
+        self._stop.set()
+        if self._poller is not None:
+            self._poller.join()
+            self._poller = None
 
-def progress_bar(files: list[Path]) -> _Progress | None:
-    """A progress bar over ``files`` when stderr is a terminal, else None."""
-    import sys
-
-    return _Progress(files) if sys.stderr.isatty() and files else None
+    def _poll(self, ph: Phase, con: duckdb.DuckDBPyConnection, stop: threading.Event) -> None:
+        while not stop.wait(self.POLL_SECONDS):
+            try:
+                pct = float(con.query_progress())
+            except Exception:  # between statements, or no statement running
+                continue
+            if pct >= 0:
+                ph.part(pct / 100)

@@ -8,6 +8,7 @@ row, Excel-mangled ids, year-less dates, repeated keys and overlap with the ware
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -131,9 +132,11 @@ def build_stage(
     tz: str,
     snapshot: date,
     skip_bad_rows: bool = False,
+    on_parsed: Callable[[], object] | None = None,
 ) -> Stage:
     """Read and convert the file into the temp table ``STAGE``; count rows and bad rows. ``skip_bad_rows``: set
-    malformed rows aside instead of refusing the file."""
+    malformed rows aside instead of refusing the file. ``on_parsed`` is called when the structure and format checks
+    are done and the converting read starts (progress)."""
     spaced = spaced_quote(layout)
     if spaced is not None:
         raise spaced
@@ -214,6 +217,8 @@ def build_stage(
         f"{', '.join(sx.quote_ident(f) for f in fields)}, {bad_field} AS _bad_field, {bad_value} AS _bad_value"
     )
     stage.where = f"{not_summary} AND coalesce({used_refs}) IS NOT NULL"
+    if on_parsed is not None:
+        on_parsed()
     _check(con, stage, year)
     return stage
 
