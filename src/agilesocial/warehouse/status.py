@@ -1,4 +1,6 @@
-"""What is in the warehouse: per platform/account, posts, metric rows, date ranges and the last ingest."""
+"""What is in the warehouse: per platform/account, posts, metric rows, the days the exports covered (with the gaps
+between them), how many posts have each derived attribute, and the last ingest. All of it computed in DuckDB SQL.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +25,14 @@ class AccountStatus:
     first_day: str | None = None
     last_day: str | None = None
     last_ingest: str | None = None
+    #: the days post exports covered, as [first, last] ISO ranges with the gaps between them left out
+    coverage: list[list[str]] = field(default_factory=list)
+    #: the same for account-level (daily) exports
+    daily_coverage: list[list[str]] = field(default_factory=list)
+    #: derived attribute -> {"true": n, "false": n, "unknown": n} (posts)
+    attributes: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: format -> posts ('unknown' for posts whose format the export cannot tell)
+    formats: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -90,9 +100,22 @@ ORDER BY k.platform, k.account NULLS LAST
 """
 
 
+#: Yes/no attributes counted per account (see :mod:`agilesocial.warehouse.attributes`).
+FLAGS: tuple[str, ...] = ("is_reply", "is_repost", "has_link", "has_media", "has_hashtag", "is_short")
+
+
+def _attribute_sql() -> str:
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE {f}), count(*) FILTER (WHERE NOT {f}), count(*) FILTER (WHERE {f} IS NULL)"
+        for f in FLAGS
+    )
+    return f"SELECT platform, account, {counts} FROM posts GROUP BY ALL"
+
+
 def warehouse_status(db: Path) -> StatusReport:
     """Summarise the warehouse at ``db`` (read-only; a missing file is a :class:`DataError`)."""
     from agilesocial.warehouse.connection import warehouse
+    from agilesocial.warehouse.coverage import coverage_islands
 
     with warehouse(db, read_only=True) as con:
         version = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
@@ -100,8 +123,32 @@ def warehouse_status(db: Path) -> StatusReport:
             "SELECT count(*), strftime(max(finished_at) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') FROM ingests"
         ).fetchone()
         rows = con.execute(_SQL).fetchall()
+        posts_cover, daily_cover = coverage_islands(con, "posts"), coverage_islands(con, "account_daily")
+        flags = {(r[0], r[1]): r[2:] for r in con.execute(_attribute_sql()).fetchall()}
+        formats = con.execute(
+            "SELECT platform, account, coalesce(format, 'unknown'), count(*) FROM posts GROUP BY ALL"
+            " ORDER BY platform, account, count(*) DESC, 3"
+        ).fetchall()
     assert version is not None and files is not None
     report = StatusReport(str(db), int(version[0]), int(files[0]), files[1])
     for r in rows:
-        report.accounts.append(AccountStatus(r[0], r[1], int(r[2]), int(r[3]), int(r[4]), *r[5:]))
+        a = AccountStatus(r[0], r[1], int(r[2]), int(r[3]), int(r[4]), *r[5:])
+        key = (a.platform, a.account)
+        a.coverage = [[f.isoformat(), t.isoformat()] for f, t in posts_cover.get(key, [])]
+        a.daily_coverage = [[f.isoformat(), t.isoformat()] for f, t in daily_cover.get(key, [])]
+        counts = flags.get(key)
+        if counts:
+            a.attributes = {
+                f: {"true": int(counts[3 * i]), "false": int(counts[3 * i + 1]), "unknown": int(counts[3 * i + 2])}
+                for i, f in enumerate(FLAGS)
+            }
+        a.formats = {str(fmt): int(n) for p, acc, fmt, n in formats if (p, acc) == key}
+        report.accounts.append(a)
     return report
+
+
+def short_range(first: str, last: str) -> str:
+    """``2017-03-01..03-31`` (the year once when both ends share it), ``2017-12-15..2018-01-10``, ``2017-03-01``."""
+    if first == last:
+        return first
+    return f"{first}..{last[5:] if first[:4] == last[:4] else last}"
