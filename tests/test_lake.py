@@ -84,8 +84,6 @@ def test_analyze_on_the_lake_equals_analyze_on_the_file(demo: Path) -> None:
     assert on_file["experiments"] and on_lake == on_file
 
 
-def test_export_refuses_a_non_empty_folder_and_ingest_refuses_a_lake(demo: Path) -> None:
+def test_export_refuses_a_non_empty_folder(demo: Path) -> None:
     res = _run("export", "--parquet", "lake")
     assert res.exit_code == 2 and "not empty" in res.output
-    res = _run("ingest", "--db", "lake", str(demo))
-    assert res.exit_code == 2 and "cannot ingest into a Parquet lake" in res.output

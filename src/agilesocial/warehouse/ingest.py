@@ -3,7 +3,8 @@
 Per file: sniff the layout (:mod:`.sniff`), read every used column as VARCHAR with DuckDB ``read_csv``, convert in
 SQL (:mod:`.sqlexpr`), find bad rows, then in ONE transaction record the ingest and upsert ``posts`` +
 ``post_metrics`` (or ``account_daily``). A killed process leaves nothing behind: DuckDB discards the uncommitted
-transaction.
+transaction. Into a Parquet lake (:mod:`.lakeingest`) the same loads run in a scratch warehouse and the run's
+rows are committed to the lake's files at the end, all or nothing.
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ from agilesocial.warehouse.mapping import apply_mapping, load_mapping
 from agilesocial.warehouse.profiles import Shape
 from agilesocial.warehouse.progress import ProgressCallback, Tracker
 from agilesocial.warehouse.sniff import Layout, sniff
-from agilesocial.warehouse.stage import STAGE, build_stage
+from agilesocial.warehouse.stage import STAGE, Stage, build_stage
 from agilesocial.warehouse.workbook import WORKBOOK_SUFFIXES, ingest_workbook, workbook_kind
 
 if TYPE_CHECKING:
     import duckdb
 
+#: Called inside a file's load transaction before its rows are written (a lake copies in the rows they replace).
+Prepare = Callable[["duckdb.DuckDBPyConnection", Stage], None]
 CSV_SUFFIXES = (".csv", ".tsv")
 EXPORT_SUFFIXES = (*CSV_SUFFIXES, *WORKBOOK_SUFFIXES)
 
@@ -183,24 +186,25 @@ def ingest_paths(
     from agilesocial.warehouse.connection import bound_memory, warehouse
     from agilesocial.warehouse.lake import is_lake
 
-    if is_lake(db):
-        raise DataError(
-            "cannot ingest into a Parquet lake yet",
-            path=db,
-            hint="ingest into the DuckDB warehouse (--db FILE) and export it again with 'export --parquet DIR'",
-        )
+    opened: Any = warehouse(db) if not is_lake(db) else None
+    prepare = None
+    if opened is None:  # a Parquet lake: the run's rows are committed to it at the end, all or nothing
+        from agilesocial.warehouse.lakeingest import LakeAppend
+
+        opened = LakeAppend(db)
+        prepare = opened.prepare
     mapping_model = load_mapping(mapping) if mapping is not None else None
     shapes = apply_mapping(profile, mapping_model, mapping)
     files = expand_paths(paths)
     report = IngestReport(str(db))
     tracker = Tracker(progress, len(files))
     try:
-        with warehouse(db) as con:
-            bound_memory(con, db)
+        with opened as con:
+            bound_memory(con, db if prepare is None else opened.scratch)
             for path in files:
                 tracker.start_file(path, con)
                 one = partial(_ingest_file, con, shapes=shapes, db=db, account=account, skip_bad_rows=skip_bad_rows)
-                one = partial(one, year=year, tz=timezone, tracker=tracker)
+                one = partial(one, year=year, tz=timezone, tracker=tracker, prepare=prepare)
                 if workbook_kind(path):  # every sheet a profile recognises, through the same path as a CSV
                     report.files.extend(ingest_workbook(path, file_sha256(path), db.parent, one))
                 else:
@@ -223,6 +227,7 @@ def _ingest_file(
     tracker: Tracker,
     source: Path | None = None,
     sha: str | None = None,
+    prepare: Prepare | None = None,
 ) -> FileResult:
     """Load one export; ``source`` is the CSV actually read when ``path`` is only its name (a workbook's sheet)."""
     parse = tracker.begin("parse", 2, path=path)
@@ -257,7 +262,7 @@ def _ingest_file(
             tracker.end()
             return FileResult(str(path), name, sha, note="empty file: nothing to load")
         load = partial(_load, db=db, account=account, skip_bad_rows=skip_bad_rows, year=year, tz=tz, tracker=tracker)
-        return load(con, path, sha, layout)
+        return load(con, path, sha, layout, prepare=prepare)
     except Exception as exc:
         tracker.stop()
         if not isinstance(exc, DataError) and not type(exc).__module__.startswith(("duckdb", "_duckdb")):
@@ -288,6 +293,7 @@ def _load(
     year: int | None,
     tz: str,
     tracker: Tracker,
+    prepare: Prepare | None = None,
 ) -> FileResult:
     shape = layout.shape
     assert shape is not None
@@ -331,6 +337,8 @@ def _load(
     load = tracker.begin("load", 3, poll=True)
     con.execute("BEGIN TRANSACTION")
     try:
+        if prepare is not None:  # a lake: bring in the stored rows this file's keys may replace
+            prepare(con, stage)
         ingest_id = con.execute(
             "INSERT INTO ingests (path, file_name, sha256, profile, platform, account, target_table, rows_read,"
             " rows_loaded, rows_rejected, started_at, finished_at, tool_version)"

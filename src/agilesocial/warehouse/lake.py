@@ -46,7 +46,8 @@ def is_lake(path: Path) -> bool:
     return path.is_dir() and (path / MANIFEST).is_file()
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
+    """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -66,13 +67,14 @@ def export_lake(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, Any]:
         rows = int(row[0]) if row else 0
         if rows:
             con.execute(
-                f"COPY (SELECT *, {month} AS month FROM {table} ORDER BY ALL) TO {_literal(str(out / table))}"
+                f"COPY (SELECT *, {month} AS month FROM {table} ORDER BY ALL) TO {literal(str(out / table))}"
                 " (FORMAT parquet, PARTITION_BY (platform, month))"
             )
-        tables[table] = {"partitioned_by": ["platform", "month"], "columns": cols, "rows": rows}
+        files = sorted(f.relative_to(out).as_posix() for f in (out / table).glob("**/*.parquet")) if rows else []
+        tables[table] = {"partitioned_by": ["platform", "month"], "columns": cols, "rows": rows, "files": files}
     (out / META_DIR).mkdir()
     for table in META_TABLES:
-        target = _literal(str(out / META_DIR / f"{table}.parquet"))
+        target = literal(str(out / META_DIR / f"{table}.parquet"))
         con.execute(f"COPY (SELECT * FROM {table} ORDER BY ALL) TO {target} (FORMAT parquet)")
     manifest = {
         "format": LAKE_FORMAT,
@@ -103,6 +105,28 @@ def read_manifest(path: Path) -> dict[str, Any]:
     return manifest
 
 
+def table_files(root: Path, manifest: dict[str, Any], table: str) -> list[str]:
+    """The live data files of ``table`` (paths relative to the lake folder): the manifest's ``files`` list, or every
+    Parquet file under the table's folder for a manifest without one (written before ingest could append)."""
+    info = manifest["tables"].get(table) or {}
+    if "files" in info:
+        return [str(f) for f in info["files"]]
+    if not info.get("rows"):
+        return []
+    return sorted(f.relative_to(root).as_posix() for f in (root / table).glob("**/*.parquet"))
+
+
+def lake_relation(root: Path, table: str, columns: list[str], files: list[str]) -> str | None:
+    """A SELECT of ``table``'s columns from these files (``platform`` from the folder names); None without files."""
+    if not files:
+        return None
+    cols = [f'"{c}"' if c != "platform" else "platform::VARCHAR AS platform" for c in columns]
+    listed = ", ".join(literal(str(root / f)) for f in files)
+    return (
+        f"SELECT {', '.join(cols)} FROM read_parquet([{listed}], hive_partitioning = true, hive_types_autocast = false)"
+    )
+
+
 def open_lake(path: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection whose lake tables are views over the lake's Parquet files (no copy).
 
@@ -119,18 +143,14 @@ def open_lake(path: Path) -> duckdb.DuckDBPyConnection:
     con.execute("DROP VIEW post_latest")
     for table in LAKE_TABLES:
         info = manifest["tables"].get(table) or {}
-        if not info.get("rows"):  # no files: the empty table of the schema stands in
+        relation = lake_relation(path, table, info.get("columns") or [], table_files(path, manifest, table))
+        if relation is None:  # no files: the empty table of the schema stands in
             continue
-        cols = [f'"{c}"' if c != "platform" else "platform::VARCHAR AS platform" for c in info["columns"]]
-        files = _literal(str(path / table / "**" / "*.parquet"))
         con.execute(f"DROP TABLE {table}")
-        con.execute(
-            f"CREATE VIEW {table} AS SELECT {', '.join(cols)} FROM read_parquet({files}, hive_partitioning = true,"
-            " hive_types_autocast = false)"
-        )
+        con.execute(f"CREATE VIEW {table} AS {relation}")
     for table, file in (manifest.get("meta") or {}).items():
         if table in META_TABLES:
             con.execute(f"DROP TABLE {table}")
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({_literal(str(path / file))})")
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({literal(str(path / file))})")
     con.execute("CREATE VIEW post_latest AS SELECT * FROM post_current")
     return con
