@@ -177,8 +177,9 @@ def test_overlap_flagged_on_both_experiments(demo: Retro, fmt: str) -> None:
     ) in thread
     morning = out[out.index("x-morning-posting (x, before_after)") : out.index("x-thread-vs-single (x, split)")]
     assert (
-        "overlap: x-thread-vs-single ran on the same x posts of northwindcoffee across this change (09 Nov)" in morning
-    )
+        "overlap: x-thread-vs-single ran on x posts of northwindcoffee across this change (09 Nov): 12 of this "
+        "experiment's 72 posts were x-thread-vs-single's test posts"
+    ) in morning
 
 
 def test_overlaps_in_json(demo: Retro) -> None:

@@ -39,9 +39,9 @@ def overlap_sentence(o: Overlap) -> str:
         text += "; its result may mix both changes"
         return f"{text}; {shared}" if shared else text
     if o.during_own_change is not None:
-        text = f"{o.other} ran on the same {place} across this change ({o.during_own_change:%d %b})"
+        text = f"{o.other} ran on {place} across this change ({o.during_own_change:%d %b})"
         if o.shared:
-            text += f": {o.shared} of this experiment's {o.posts} posts are {o.other}'s test posts"
+            text += f": {o.shared} of this experiment's {o.posts} posts were {o.other}'s test posts"
         return text + f"; part of the effect may come from {o.other}, not from this change"
     return f"{shared}; read both results with that in mind"
 
