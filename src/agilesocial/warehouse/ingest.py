@@ -42,6 +42,10 @@ Prepare = Callable[["duckdb.DuckDBPyConnection", Stage], None]
 CSV_SUFFIXES = (".csv", ".tsv")
 EXPORT_SUFFIXES = (*CSV_SUFFIXES, *WORKBOOK_SUFFIXES)
 
+#: DuckDB errors that only a query of ours can cause (a column or table we name that is not there, SQL that does not
+#: parse): ingest reports a file's data and I/O errors as that file's failure, but lets these fail loudly.
+OUR_SQL_BUGS = frozenset({"BinderException", "CatalogException", "ParserException"})
+
 
 @dataclass
 class FileResult:
@@ -266,6 +270,8 @@ def _ingest_file(
     except Exception as exc:
         tracker.stop()
         if not isinstance(exc, DataError) and not type(exc).__module__.startswith(("duckdb", "_duckdb")):
+            raise
+        if type(exc).__name__ in OUR_SQL_BUGS:  # no file makes our SQL unbindable: a bug, not a bad export
             raise
         shape = layout.shape
         return FileResult(
