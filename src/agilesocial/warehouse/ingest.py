@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agilesocial import __version__
-from agilesocial.errors import DataError
+from agilesocial.errors import DataError, is_input_error
 from agilesocial.warehouse.accounts import reingest_hint, settle_account
 from agilesocial.warehouse.attributes import derive_attributes
 from agilesocial.warehouse.coverage import record_coverage
@@ -41,10 +41,6 @@ if TYPE_CHECKING:
 Prepare = Callable[["duckdb.DuckDBPyConnection", Stage], None]
 CSV_SUFFIXES = (".csv", ".tsv")
 EXPORT_SUFFIXES = (*CSV_SUFFIXES, *WORKBOOK_SUFFIXES)
-
-#: DuckDB errors that only a query of ours can cause (a column or table we name that is not there, SQL that does not
-#: parse): ingest reports a file's data and I/O errors as that file's failure, but lets these fail loudly.
-OUR_SQL_BUGS = frozenset({"BinderException", "CatalogException", "ParserException"})
 
 
 @dataclass
@@ -269,9 +265,7 @@ def _ingest_file(
         return load(con, path, sha, layout, prepare=prepare)
     except Exception as exc:
         tracker.stop()
-        if not isinstance(exc, DataError) and not type(exc).__module__.startswith(("duckdb", "_duckdb")):
-            raise
-        if type(exc).__name__ in OUR_SQL_BUGS:  # no file makes our SQL unbindable: a bug, not a bad export
+        if not isinstance(exc, DataError) and not is_input_error(exc):  # a bug in our SQL or Python fails loudly
             raise
         shape = layout.shape
         return FileResult(

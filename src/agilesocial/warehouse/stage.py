@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from agilesocial.errors import DataError
+from agilesocial.errors import DataError, is_input_error
 from agilesocial.warehouse import sqlexpr as sx
 from agilesocial.warehouse.csvcheck import clear_rejects, count_rejects, csv_source, spaced_quote, structure_error
 from agilesocial.warehouse.datesample import seen_formats
@@ -309,7 +309,9 @@ def _materialize(con: duckdb.DuckDBPyConnection, stage: Stage, *, numbered: bool
         try:
             stage.materialize(con, numbered=numbered)
             return
-        except Exception as exc:  # duckdb.Error: the CSV itself is malformed
+        except Exception as exc:
+            if not is_input_error(exc):  # a bug in our SQL or Python is no malformed CSV
+                raise
             text = str(exc)
         if "Invalid unicode" in text and layout.encoding == "utf-8" and layout.ascii_head:
             # an ASCII head passed for UTF-8, but a later byte is not: a cp1252 file whose first accented
