@@ -170,6 +170,9 @@ def test_integers_are_exact_beyond_2_53(tmp_path: Path) -> None:
         ("0x10", "cannot read value"),
         ("1_000", "cannot read value"),
         ("1,23", "cannot read value"),
+        ("-5", "a negative count (counts cannot be below 0)"),
+        ("-1,234.0", "a negative count (counts cannot be below 0)"),
+        ("-9223372036854775809", "a negative count (counts cannot be below 0)"),
     ],
 )
 def test_bad_counts_are_refused_with_the_cell(tmp_path: Path, value: str, reason: str) -> None:
@@ -191,7 +194,7 @@ def test_bad_counts_are_refused_with_the_cell(tmp_path: Path, value: str, reason
         ("", None),
         ("NaN", None),
         (" 12 ", 12),
-        ("-3", -3),
+        ("-0", 0),
     ],
 )
 def test_count_texts_that_are_whole_numbers_or_missing(tmp_path: Path, value: str, stored: int | None) -> None:
@@ -214,3 +217,30 @@ def test_real_utc_offsets_are_read(tmp_path: Path, offset: str) -> None:
     text = f"{X_HEADER}\n{x_row('1001', time='2026-11-02 16:00 ' + offset)}\n"
     code, err = ingest(tmp_path, write(tmp_path, text))
     assert code == 0, err
+
+
+def test_negative_counts_are_refused_in_every_count_column_but_net_changes(tmp_path: Path) -> None:
+    """``-5`` loaded as a count; counts cannot be negative. YouTube's ``Subscribers`` is a net change and may be."""
+    text = "Content,Video title,Views,Subscribers,Likes\nabc,One,10,-2,3\ndef,Two,20,4,-5\n"
+    code, err = ingest(tmp_path, write(tmp_path, text, "Table data.csv"))
+    assert code == 2 and err.count("\n") == 1
+    assert "Table data.csv: row 2, column 'Likes': a negative count (counts cannot be below 0): '-5'" in err, err
+    assert "fix the cell, or pass --skip-bad-rows" in err
+    assert nothing_loaded(tmp_path)
+    code, err = ingest(tmp_path, write(tmp_path, text.replace("-5", "5"), "Table data.csv"))
+    assert code == 0, err
+    assert table(tmp_path, "SELECT post_id, subscribers, likes FROM post_metrics ORDER BY 1") == [
+        ("abc", -2, 3),
+        ("def", 4, 5),
+    ]
+
+
+def test_linkedin_new_followers_may_be_negative(tmp_path: Path) -> None:
+    text = "Date,Sponsored followers,Organic followers,Auto-invited followers,Total followers\n"
+    text += "12/01/2026,0,2,0,2\n12/02/2026,0,-1,0,-1\n"
+    code, err = ingest(tmp_path, write(tmp_path, text, "followers.csv"), "--account", "nw")
+    assert code == 0, err
+    assert table(tmp_path, "SELECT date::VARCHAR, new_followers FROM account_daily ORDER BY 1") == [
+        ("2026-12-01", 2),
+        ("2026-12-02", -1),
+    ]

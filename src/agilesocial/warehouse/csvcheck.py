@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import mmap
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from agilesocial.errors import DataError
@@ -104,15 +104,16 @@ def row_error(layout: Layout, line: int, column_idx: int, kind: str, message: st
 def structure_error(con: duckdb.DuckDBPyConnection, layout: Layout, text: str, params: dict[str, Any]) -> DataError:
     """The one-line error for a strict read that failed with DuckDB message ``text``."""
     if "invalid state" in text:
-        return diagnose(layout)
+        return diagnose(layout) or _unreadable(layout)
     clear_rejects(con)
     probe = "_agile_social_csv_probe"
     try:  # read again, leniently and every column (no pushdown), to learn the line, column and kind of the bad row
         con.execute(f"CREATE OR REPLACE TEMP TABLE {probe} AS SELECT * FROM {csv_source(layout, lenient=True)}", params)
         row = con.execute(f"SELECT csv_line FROM {REJECTS} ORDER BY line LIMIT 1").fetchone()
-        if row and str(row[0] or "")[:1] in ("\r", "\n"):  # the row starts with a line break: endings changed
-            return diagnose(layout)
         found = first_reject(con, layout)
+        if row and str(row[0] or "")[:1] in ("\r", "\n"):
+            # the row starts with a line break: the line endings may have changed (in a CRLF file it is only the LF)
+            found = diagnose(layout) or found
     except Exception:  # duckdb.Error
         found = None
     finally:
@@ -132,6 +133,8 @@ class _Lines:
         self.fh = fh
         self.number = 0
         self.ending = ""
+        #: the line the record being read starts on (set by the reader's loop)
+        self.start = 1
 
     def __iter__(self) -> Iterator[str]:
         for line in self.fh:
@@ -143,15 +146,31 @@ class _Lines:
 _ENDINGS = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
 
 
-def diagnose(layout: Layout) -> DataError:
-    """Read the file with the ``csv`` module to name the line DuckDB could not (it only said "invalid state")."""
+def diagnose(layout: Layout) -> DataError | None:
+    """Read the file with the ``csv`` module to name the line DuckDB could not (it only said "invalid state", or
+    its rejected row starts with a line break): mixed line endings, a stray quote, a row of the wrong width."""
+    return _scan(layout, stop=None)
+
+
+def mixed_head(layout: Layout) -> DataError | None:
+    """Line endings that change within the lines DuckDB skips (a caption, the header, a description row) or at the
+    first row. DuckDB's ``skip`` then drops rows without an error: a CRLF caption above LF rows lost the first row,
+    and with more rows every row."""
+    return _scan(layout, stop=layout.skip + 1)
+
+
+def _scan(layout: Layout, stop: int | None) -> DataError | None:
+    """The first fault the ``csv`` module sees in the first ``stop`` records (all when None): a change of line
+    ending, a malformed quote, and (whole-file scans only) a data row of the wrong width."""
     fix = "save the file again with one kind of line ending (or repair the quotes on that line), then ingest it"
+    width = len(layout.header)
     with open(layout.read_path, encoding="utf-8-sig", errors="replace", newline="") as fh:
         lines = _Lines(fh)
         reader = csv.reader(lines, delimiter=layout.delimiter, strict=True)
         first = ""
         try:
-            for _ in reader:
+            for index, cells in enumerate(reader):
+                start, lines.start = lines.start, lines.number + 1
                 if lines.ending and not first:
                     first = lines.ending
                 elif lines.ending and lines.ending != first:
@@ -162,16 +181,26 @@ def diagnose(layout: Layout) -> DataError:
                         line=lines.number,
                         hint=fix,
                     )
+                if stop is None and index >= layout.skip and cells and len(cells) != width:
+                    kind = "MISSING COLUMNS" if len(cells) < width else "TOO MANY COLUMNS"
+                    found = f"Expected Number of Columns: {width} Found: {len(cells)}"
+                    return row_error(layout, start, 0, kind, found)
+                if stop is not None and index + 1 >= stop:
+                    break
         except csv.Error as exc:
             return DataError(
                 f"line {lines.number}: malformed CSV ({exc})", path=layout.path, line=lines.number, hint=fix
             )
+    return None
+
+
+def _unreadable(layout: Layout) -> DataError:
+    fix = "save the file again with one kind of line ending (or repair the quotes on that line), then ingest it"
     return DataError("the file cannot be read as CSV (DuckDB: invalid parser state)", path=layout.path, hint=fix)
 
 
-def spaced_quote(layout: Layout, on_part: Callable[[float], object] | None = None) -> DataError | None:
-    """A cell whose quotes have spaces outside them (`` "ab"`` or ``"ab" ``), which DuckDB would read as ``ab``.
-    ``on_part`` hears the fraction of the scan done (progress)."""
+def spaced_quote(layout: Layout) -> DataError | None:
+    """A cell whose quotes have spaces outside them (`` "ab"`` or ``"ab" ``), which DuckDB would read as ``ab``."""
     delim = layout.delimiter.encode()
     with open(layout.read_path, "rb") as fh:
         try:
@@ -179,65 +208,39 @@ def spaced_quote(layout: Layout, on_part: Callable[[float], object] | None = Non
         except ValueError:  # an empty file
             return None
         with mm:
-            if not (_candidate(mm, delim, on_part)):
+            if not (_candidate(mm, delim)):
                 return None
     return _locate_spaced_quote(layout)
 
 
-_WINDOW = 1 << 26
-
-
-def _candidate(mm: mmap.mmap, delim: bytes, on_part: Callable[[float], object] | None = None) -> bool:
+def _candidate(mm: mmap.mmap, delim: bytes) -> bool:
     """Whether a space stands between a delimiter (or line start) and a quote, or a quote and a delimiter (or line
-    end), where the quote is not one of a doubled pair inside quoted text. Cheap: ``find`` runs at memory speed (in
-    windows of 64 MB, so progress can be told and memory stays bounded; a needle starting in a window is found in
-    that window)."""
+    end), where the quote is not one of a doubled pair inside quoted text. Cheap: ``find`` runs at memory speed."""
     size = len(mm)
     edges = (delim, b"\n", b"\r")
-    for k, (needle, before) in enumerate(((b' "', True), (b'" ', False))):
-        for start in range(0, size, _WINDOW):
-            if _window_hit(mm, needle, before, start, min(start + _WINDOW + len(needle) - 1, size), edges):
-                return True
-            _release(mm, start, min(_WINDOW, size - start))
-            if on_part is not None:
-                on_part((k * size + min(start + _WINDOW, size)) / (2 * size))
-    return False
-
-
-def _release(mm: mmap.mmap, start: int, length: int) -> None:
-    """Drop a scanned window's pages from this process (they stay in the page cache): a mapped file's pages count
-    in the process's memory, so without this, scanning a 1.7 GB export would hold 1.7 GB of RSS."""
-    advise = getattr(mm, "madvise", None)
-    flag = getattr(mmap, "MADV_DONTNEED", None)
-    if advise is not None and flag is not None and start % mmap.PAGESIZE == 0:
-        advise(flag, start, length)
-
-
-def _window_hit(mm: mmap.mmap, needle: bytes, before: bool, start: int, end: int, edges: tuple[bytes, ...]) -> bool:
-    """A candidate among the occurrences of ``needle`` that start in ``mm[start:end]``."""
-    size = len(mm)
-    at = mm.find(needle, start, end)
-    while at != -1:
-        if before:
-            i = at
-            while i > 0 and mm[i - 1 : i] == b" ":
-                i -= 1
-            j = at + 1
-            while j < size and mm[j : j + 1] == b'"':
-                j += 1
-            quotes, nxt = j - (at + 1), mm[j : j + 1]
-            if (i == 0 or mm[i - 1 : i] in edges) and (quotes % 2 == 1 or nxt in (*edges, b"")):
-                return True
-        else:
-            i = at
-            while i > 0 and mm[i - 1 : i] == b'"':
-                i -= 1
-            j = at + 1
-            while j < size and mm[j : j + 1] == b" ":
-                j += 1
-            if (at + 1 - i) % 2 == 1 and mm[j : j + 1] in (*edges, b""):
-                return True
-        at = mm.find(needle, at + 1, end)
+    for needle, before in ((b' "', True), (b'" ', False)):
+        at = mm.find(needle)
+        while at != -1:
+            if before:
+                i = at
+                while i > 0 and mm[i - 1 : i] == b" ":
+                    i -= 1
+                j = at + 1
+                while j < size and mm[j : j + 1] == b'"':
+                    j += 1
+                quotes, nxt = j - (at + 1), mm[j : j + 1]
+                if (i == 0 or mm[i - 1 : i] in edges) and (quotes % 2 == 1 or nxt in (*edges, b"")):
+                    return True
+            else:
+                i = at
+                while i > 0 and mm[i - 1 : i] == b'"':
+                    i -= 1
+                j = at + 1
+                while j < size and mm[j : j + 1] == b" ":
+                    j += 1
+                if (at + 1 - i) % 2 == 1 and mm[j : j + 1] in (*edges, b""):
+                    return True
+            at = mm.find(needle, at + 1)
     return False
 
 
@@ -265,11 +268,14 @@ def _locate_spaced_quote(layout: Layout) -> DataError | None:
     return None
 
 
-def explain_cell(value: str, *, count: bool, decimal: str = ".") -> str:
-    """Why a cell could not be read (for the one-line error; the value itself is quoted)."""
+def explain_cell(value: str, *, count: bool, decimal: str = ".", signed: bool = False) -> str:
+    """Why a cell could not be read (for the one-line error; the value itself is quoted). ``signed``: the count may
+    be negative (a net change such as YouTube's ``Subscribers``)."""
     text = value.strip()
     if not text:
         return "empty, but every row needs a value here"
+    if count and not signed and re.fullmatch(r"-\s*[0-9][0-9.,\s\u00a0\u202f']*", text):
+        return f"a negative count (counts cannot be below 0): {value!r}"
     if count:
         if "%" in text:
             return f"a percentage where a count belongs: {value!r}"

@@ -80,7 +80,11 @@ def transcode(path: Path, encoding: str) -> Path:
                 dst.write(chunk)
     except UnicodeDecodeError as exc:
         Path(name).unlink(missing_ok=True)
-        raise DataError(f"cannot decode the file as {encoding}: {exc.reason}", path=path) from None
+        raise DataError(
+            f"cannot decode the file as {encoding}: {exc.reason}",
+            path=path,
+            hint="download the export again; a file cut short or saved in another encoding cannot be read",
+        ) from None
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise

@@ -11,12 +11,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from agilesocial.errors import DataError, is_input_error
+from agilesocial.errors import DataError
 from agilesocial.warehouse import sqlexpr as sx
-from agilesocial.warehouse.csvcheck import clear_rejects, count_rejects, csv_source, spaced_quote, structure_error
+from agilesocial.warehouse.csvcheck import (
+    clear_rejects,
+    count_rejects,
+    csv_source,
+    mixed_head,
+    spaced_quote,
+    structure_error,
+)
 from agilesocial.warehouse.datesample import seen_formats
 from agilesocial.warehouse.idrepair import repair_mangled_ids
 from agilesocial.warehouse.profiles import ROW_DATE, Col, Shape, metric_from_title, resolve_columns
@@ -31,6 +37,9 @@ STAGE = "_agile_social_stage"
 
 
 _SUMMARY_WORDS = ("total", "totals", "grand total", "summary")
+#: Count fields that are net changes and may be negative (YouTube's net ``Subscribers``, LinkedIn's day of new
+#: followers, -1 on a day more left than came). Every other count is refused when negative, with the cell named.
+SIGNED_COUNTS = frozenset({"subscribers", "new_followers"})
 
 
 @dataclass
@@ -52,6 +61,10 @@ class Stage:
     first_bad: tuple[int, str, str] = (0, "", "")
     #: header names of the columns read as counts (their bad cells get a precise reason)
     count_columns: set[str] = field(default_factory=set)
+    #: header names of the count columns that may be negative (:data:`SIGNED_COUNTS`)
+    signed_columns: set[str] = field(default_factory=set)
+    #: why a "column" that is not one cell is bad (the engagements sum): column -> reason
+    reasons: dict[str, str] = field(default_factory=dict)
     decimal: str = "."
     ignored: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
@@ -121,7 +134,10 @@ def _convert(
         return sx.duration(v, decimal, col.scale)
     if col.conv == "number" or fld == "watch_time_seconds":
         return sx.decimal_value(v, decimal, col.scale)
-    return sx.count(v, decimal, col.scale)
+    value = sx.count(v, decimal, col.scale)
+    if fld in SIGNED_COUNTS:
+        return value
+    return f"nullif(greatest({value}, -1), -1)"  # a negative count is NULL, so the check pass names the cell
 
 
 def build_stage(
@@ -133,17 +149,14 @@ def build_stage(
     tz: str,
     snapshot: date,
     skip_bad_rows: bool = False,
-    on_progress: Callable[[str, float], object] | None = None,
+    on_parsed: Callable[[], object] | None = None,
 ) -> Stage:
     """Read and convert the file into the temp table ``STAGE``; count rows and bad rows. ``skip_bad_rows``: set
-    malformed rows aside instead of refusing the file. ``on_progress(milestone, fraction)`` hears the structure scan
-    (``"scan"``, ``"scanned"``), ``"parsed"`` when the format sample is done and the converting read starts, and
-    ``"staged"`` when the converted rows are in ``STAGE``."""
-    spaced = spaced_quote(layout, None if on_progress is None else partial(on_progress, "scan"))
-    if on_progress is not None:
-        on_progress("scanned", 1.0)
-    if spaced is not None:
-        raise spaced
+    malformed rows aside instead of refusing the file. ``on_parsed`` is called when the structure and format checks
+    are done and the converting read starts (progress)."""
+    fault = spaced_quote(layout) or mixed_head(layout)
+    if fault is not None:
+        raise fault
     shape = layout.shape
     assert shape is not None
     if shape.delimiter is None and layout.delimiter == ";":
@@ -215,15 +228,17 @@ def build_stage(
     stage.account = fixed_account
     stage.lenient = skip_bad_rows
     stage.count_columns = {layout.header[pos] for pos, col in used.values() if col.conv == "count"}
+    stage.signed_columns = {layout.header[pos] for f, (pos, col) in used.items() if f in SIGNED_COUNTS}
+    stage.reasons = {k.header: k.reason for k in checks if k.reason}
     stage.decimal = _decimal(shape)
     stage.inner = inner
     stage.select = (
         f"{', '.join(sx.quote_ident(f) for f in fields)}, {bad_field} AS _bad_field, {bad_value} AS _bad_value"
     )
     stage.where = f"{not_summary} AND coalesce({used_refs}) IS NOT NULL"
-    if on_progress is not None:
-        on_progress("parsed", 0.0)
-    _check(con, stage, year, on_progress)
+    if on_parsed is not None:
+        on_parsed()
+    _check(con, stage, year)
     return stage
 
 
@@ -236,12 +251,7 @@ def _key_position(shape: Shape, used: dict[str, tuple[int, Col]]) -> int:
     return 0
 
 
-def _check(
-    con: duckdb.DuckDBPyConnection,
-    stage: Stage,
-    year: int | None,
-    on_progress: Callable[[str, float], object] | None = None,
-) -> None:
+def _check(con: duckdb.DuckDBPyConnection, stage: Stage, year: int | None) -> None:
     """Materialise the converted file (one pass over the CSV), then check it: counts, bad rows, mangled ids,
     year-less dates, unique keys and overlap with the warehouse. Row numbers cost a window over the whole file, so
     the file is read a second time, numbered, only when something needs them (bad rows, mangled ids, repeated keys).
@@ -262,8 +272,6 @@ def _check(
         f" count(*) FILTER (WHERE {mangled}), count(*) FILTER (WHERE {overlap}), {daily} FROM {STAGE}"
     )
     _materialize(con, stage, numbered=stage.needs_rows)
-    if on_progress is not None:
-        on_progress("staged", 0.0)
     row = con.execute(quick, extra).fetchone()
     assert row is not None
     if row[3]:  # mangled ids: taken from the permalinks when they are unique, else the file is refused
@@ -320,9 +328,7 @@ def _materialize(con: duckdb.DuckDBPyConnection, stage: Stage, *, numbered: bool
         try:
             stage.materialize(con, numbered=numbered)
             return
-        except Exception as exc:
-            if not is_input_error(exc):  # a bug in our SQL or Python is no malformed CSV
-                raise
+        except Exception as exc:  # duckdb.Error: the CSV itself is malformed
             text = str(exc)
         if "Invalid unicode" in text and layout.encoding == "utf-8" and layout.ascii_head:
             # an ASCII head passed for UTF-8, but a later byte is not: a cp1252 file whose first accented

@@ -26,6 +26,8 @@ class Check:
     cond: str
     header: str
     raw: str
+    #: why the row is bad, when the cell's text does not say it (a sum of several cells)
+    reason: str = ""
 
 
 def post_fields(
@@ -63,12 +65,7 @@ def post_fields(
     if "text" in exprs:
         exprs["hashtags"] = sx.hashtags(exprs["text"])
     if "engagements" not in exprs:
-        parts = [exprs[f] for f in shape.engagements_sum if f in exprs]
-        if parts:
-            total = " + ".join(f"coalesce({p}, 0)" for p in parts)
-            exprs["engagements"] = (
-                f"CASE WHEN {' AND '.join(f'({p}) IS NULL' for p in parts)} THEN NULL ELSE {total} END"
-            )
+        _engagements_sum(shape, used, exprs, checks, layout)
     snap = params.add(snapshot)
     if ROW_DATE in exprs:
         day = exprs[ROW_DATE]
@@ -79,6 +76,29 @@ def post_fields(
         exprs[ROW_DATE] = f"{snap}::DATE"
     post = ("account", "post_id", "published_at", "post_type", "text", "permalink", "labels", "hashtags", "duration_s")
     return [*post, "kind", ROW_DATE, *METRIC_FIELDS]
+
+
+def _engagements_sum(
+    shape: Shape, used: dict[str, tuple[int, Col]], exprs: dict[str, str], checks: list[Check], layout: Layout
+) -> None:
+    """``engagements`` as the sum of the shape's parts (NULL when all are missing), exact: a sum beyond BIGINT is a
+    bad row naming the columns added (DuckDB would fail the whole file with an overflow and no row)."""
+    parts = [f for f in shape.engagements_sum if f in exprs and f in used]
+    if not parts:
+        return
+    none = " AND ".join(f"({exprs[f]}) IS NULL" for f in parts)
+    total = " + ".join(f"coalesce({exprs[f]}, 0)::HUGEINT" for f in parts)
+    exprs["engagements"] = f"CASE WHEN {none} THEN NULL ELSE TRY_CAST({total} AS BIGINT) END"
+    any_part = " OR ".join(f"{sx.quote_ident(f)} IS NOT NULL" for f in parts)
+    checks.append(
+        Check(
+            exprs["engagements"],
+            f"({{E}} IS NULL AND ({any_part}))",
+            f"engagements ({' + '.join(layout.header[used[f][0]] for f in parts)})",
+            f"c{used[parts[0]][0]}",
+            reason="the sum is beyond the 64-bit integer range",
+        )
+    )
 
 
 def account_fields(

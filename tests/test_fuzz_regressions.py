@@ -1,0 +1,141 @@
+"""What the ingest fuzz suite (test_fuzz_ingest.py) found, each as a focused test through the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from agilesocial.cli.app import app
+
+runner = CliRunner()
+
+
+def ingest(tmp_path: Path, name: str, raw: bytes, *extra: str) -> tuple[int, str]:
+    path = tmp_path / name
+    path.write_bytes(raw)
+    res = runner.invoke(app, ["ingest", str(path), "--db", str(tmp_path / "w.duckdb"), "--quiet", *extra])
+    assert "Traceback" not in res.output
+    return res.exit_code, res.stderr
+
+
+def rows(tmp_path: Path, sql: str) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def nothing_loaded(tmp_path: Path) -> bool:
+    return rows(tmp_path, "SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM ingests)") == [(0,)]
+
+
+@pytest.mark.parametrize("eol", ["\r\n", "\n"])
+def test_a_short_row_in_a_crlf_file_names_its_line(tmp_path: Path, eol: str) -> None:
+    """In a CRLF file DuckDB's rejected line starts with the LF of the line before, which was taken for a change of
+    line endings; the csv module then found none and the error said only "invalid parser state", with no line."""
+    lines = ['"Content","Video title","Views","Likes"', '"abc","One","10","1"', '"def","Two"', '"ghi","Three","5","0"']
+    code, err = ingest(tmp_path, "Table data.csv", (eol.join(lines) + eol).encode())
+    assert code == 2 and err.count("\n") == 1, err
+    assert "Table data.csv:3: line 3, column 'Views' and after missing: the row has 2 of 4 values" in err, err
+    assert "--skip-bad-rows" in err
+    assert nothing_loaded(tmp_path)
+
+
+def test_a_short_row_after_a_carriage_return_inside_quotes(tmp_path: Path) -> None:
+    """A CR inside quoted text is data; the short row after it is the fault, and its line is named."""
+    raw = b'Content,Video title,Views,Likes\r\nabc,"a\rb",10,1\r\ndef,Two\r\n'
+    code, err = ingest(tmp_path, "Table data.csv", raw)
+    assert code == 2 and "line 4, column 'Views' and after missing: the row has 2 of 4 values" in err, err
+    raw = b'Content,Video title,Views,Likes\r\nabc,"a\rb",10,1\r\ndef,Two,20,2\r\n'
+    code, err = ingest(tmp_path, "Table data.csv", raw)
+    assert code == 0, err
+    assert rows(tmp_path, "SELECT post_id, text FROM posts ORDER BY 1") == [("abc", "a\rb"), ("def", "Two")]
+
+
+def test_a_utf16_file_cut_mid_character_says_what_to_do(tmp_path: Path) -> None:
+    raw = "Content,Video title,Views\nabc,One,10\n".encode("utf-16")[:-1]
+    code, err = ingest(tmp_path, "Table data.csv", raw)
+    assert code == 2 and err.count("\n") == 1, err
+    assert "cannot decode the file as utf-16: truncated data (download the export again" in err, err
+    assert nothing_loaded(tmp_path)
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
+def test_youtube_total_rows_mid_file_with_content_not_first(tmp_path: Path, eol: str) -> None:
+    """Summary rows are found by the id column wherever it stands and wherever the row is; their cells (which
+    need not be numbers) are never read."""
+    lines = [
+        "Video title,Content,Views,Subscribers",
+        "Chemex,abc,1000,-2",
+        ",Total,1500,oops",
+        "V60,def,500,3",
+        "All,  totals ,x,y",
+        ",,,",
+        "Aeropress,ghi,7,0",
+    ]
+    code, err = ingest(tmp_path, "Table data.csv", (eol.join(lines) + eol).encode())
+    assert code == 0, err
+    assert rows(tmp_path, "SELECT post_id, video_views, subscribers FROM post_metrics ORDER BY 1") == [
+        ("abc", 1000, -2),
+        ("def", 500, 3),
+        ("ghi", 7, 0),
+    ]
+    assert rows(tmp_path, "SELECT rows_read, rows_loaded FROM ingests") == [(3, 3)]
+
+
+@pytest.mark.parametrize(
+    ("ends", "line", "kind", "first"),
+    [
+        (["\r\n", "\r\n", "\r", "\r\n"], 3, "CR", "CRLF"),
+        (["\n", "\n", "\n", "\r"], 4, "CR", "LF"),
+        (["\r", "\r", "\n", "\r"], 3, "LF", "CR"),
+        (["\n", "\r\n", "\r\n", "\r\n"], 2, "CRLF", "LF"),
+    ],
+)
+def test_mixed_line_endings_anywhere_are_refused(
+    tmp_path: Path, ends: list[str], line: int, kind: str, first: str
+) -> None:
+    lines = ["Content,Video title,Views", "1002,First,10", "1003,Second,20", "1004,Third,30"]
+    raw = "".join(text + end for text, end in zip(lines, ends, strict=True)).encode()
+    code, err = ingest(tmp_path, "Table data.csv", raw)
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"line {line}: the row ends with {kind} but the file's first line with {first}: mixed line endings" in err
+    assert nothing_loaded(tmp_path)
+
+
+def test_an_engagements_sum_beyond_64_bits_is_a_bad_row_not_a_crash(tmp_path: Path) -> None:
+    """YouTube has no engagements column: likes + comments + shares. Two huge (valid) counts overflowed DuckDB's
+    addition and the whole file failed with "Overflow in addition of INT64" and no row."""
+    big = "9223372036854775807"
+    raw = f"Content,Video title,Views,Likes,Comments added,Shares\nabc,One,10,{big},0,-\ndef,Two,10,{big},1,\n"
+    code, err = ingest(tmp_path, "Table data.csv", raw.encode())
+    assert code == 2 and err.count("\n") == 1, err
+    assert (
+        "row 2, column 'engagements (Likes + Comments added + Shares)': the sum is beyond the 64-bit integer range"
+        in err
+    ), err
+    assert nothing_loaded(tmp_path)
+    code, err = ingest(tmp_path, "Table data.csv", raw.encode(), "--skip-bad-rows")
+    assert code == 1, err
+    assert rows(tmp_path, "SELECT post_id, likes, engagements FROM post_metrics") == [("abc", int(big), int(big))]
+
+
+@pytest.mark.parametrize(("caption", "rest"), [("\r\n", "\n"), ("\n", "\r\n"), ("\r", "\n")])
+def test_line_endings_changing_after_the_caption_are_refused(tmp_path: Path, caption: str, rest: str) -> None:
+    """LinkedIn's caption line ending CRLF above LF rows: DuckDB's ``skip`` silently lost every row (exit 0, 0 rows);
+    with the header CRLF too, only the first row. Now refused like mixed endings anywhere else."""
+    link = "https://www.linkedin.com/feed/update/urn:li:activity:726000000000000000"
+    lines = [f"One,{link}1,11/02/2026,100,5", f"Two,{link}2,11/03/2026,200,6"]
+    raw = f"All posts: Northwind, 11/01/2026 - 11/30/2026{caption}Post title,Post link,Created date,Impressions,Likes"
+    raw += rest + rest.join(lines) + rest
+    code, err = ingest(tmp_path, "linkedin_content.csv", raw.encode())
+    assert code == 2 and err.count("\n") == 1, err
+    assert "line 2: the row ends with" in err and "mixed line endings" in err, err
+    assert nothing_loaded(tmp_path)
+    code, err = ingest(tmp_path, "linkedin_content.csv", raw.replace(caption, rest, 1).encode())
+    assert code == 0, err
+    assert rows(tmp_path, "SELECT count(*) FROM post_metrics") == [(2,)]
