@@ -12,7 +12,7 @@ from agilesocial.analysis.selection import project_zone, variant_sql
 from agilesocial.analysis.sufficient import fetch_all_sums, fetch_sums, metric_fields
 from agilesocial.plan.experiment import Experiment
 from agilesocial.plan.metrics import BUILTIN_METRICS
-from agilesocial.stats import permutation
+from agilesocial.stats import draws, permutation
 from agilesocial.warehouse.connection import warehouse
 from test_analysis_support import make_warehouse, post, split_posts
 
@@ -52,17 +52,17 @@ def test_one_query_returns_what_each_experiments_own_query_returns(tmp_path: Pat
 def test_draws_are_the_seeded_shuffles_whether_drawn_or_reused() -> None:
     n, n_v, resamples, seed = 300, 120, 999, 42
     rng = np.random.default_rng(seed)
-    step = max(1, permutation.CHUNK_CELLS // n)
+    step = max(1, draws.CHUNK_CELLS // n)
     pattern = (np.arange(n) < n_v).astype(float)
     expected, done = [], 0
     while done < resamples:  # the draws as the test has always made them
         rows = min(step, resamples - done)
         expected.append(rng.permuted(np.tile(pattern, (rows, 1)), axis=1))
         done += rows
-    permutation._DRAWN.clear()
-    fresh = list(permutation._masks(n, n_v, resamples, seed))
-    assert (n, n_v, resamples, seed) in permutation._DRAWN
-    reused = list(permutation._masks(n, n_v, resamples, seed))
+    draws._DRAWN.clear()
+    fresh = list(draws.masks(n, n_v, resamples, seed))
+    assert (n, n_v, resamples, seed) in draws._DRAWN
+    reused = list(draws.masks(n, n_v, resamples, seed))
     for got in (fresh, reused):
         assert len(got) == len(expected)
         assert all(np.array_equal(g, e) and g.dtype == e.dtype for g, e in zip(got, expected, strict=True))
@@ -72,7 +72,7 @@ def test_guardrail_reusing_the_draws_gets_the_same_result_as_a_fresh_run() -> No
     rng = np.random.default_rng(3)
     xc, xv = rng.integers(100, 900, 40).astype(float), rng.integers(100, 900, 45).astype(float)
     yc, yv = rng.poisson(xc * 0.04).astype(float), rng.poisson(xv * 0.05).astype(float)
-    permutation._DRAWN.clear()
+    draws._DRAWN.clear()
     fresh = permutation.permutation_test(yc, xc, yv, xv, seed=11)
     permutation.permutation_test(yc, None, yv, None, seed=11)  # another metric on the same posts: same draws
     reused = permutation.permutation_test(yc, xc, yv, xv, seed=11)
@@ -87,3 +87,42 @@ def test_exact_enumeration_sums_every_split_once() -> None:
     want = sorted(sum(y[list(i)]) for i in combinations(range(9), 5))
     w = res.sums[permutation._U] + res.sums[permutation._W]  # every post's y in the variant group
     assert sorted(w[1:]) == want and w[0] == y[4:].sum()
+
+
+def _reference(key: tuple[int, int, int, int]) -> list[np.ndarray]:
+    n, n_v, resamples, seed = key
+    rng = np.random.default_rng(seed)
+    step = max(1, draws.CHUNK_CELLS // n)
+    pattern = (np.arange(n) < n_v).astype(float)
+    out, done = [], 0
+    while done < resamples:
+        rows = min(step, resamples - done)
+        out.append(rng.permuted(np.tile(pattern, (rows, 1)), axis=1))
+        done += rows
+    return out
+
+
+def test_draws_made_ahead_are_the_same_draws_and_nobody_waits_for_keys_never_asked() -> None:
+    keys = [(7000, 3000, 999, 1), (300, 150, 999, 2), (12, 6, 999, 3), (5000, 40, 999, 4), (800, 400, 999, 5)]
+    draws._DRAWN.clear()
+    with draws.drawing_ahead(keys):
+        for key in (keys[1], keys[4], keys[0]):  # out of order, the enumerable one and keys[3] never asked
+            got = list(draws.masks(*key))
+            want = _reference(key)
+            assert len(got) == len(want) and all(np.array_equal(g, w) for g, w in zip(got, want, strict=True))
+    assert draws._AHEAD is None  # the thread is gone with the block
+
+
+def test_a_test_inside_drawing_ahead_gives_the_result_of_one_outside() -> None:
+    rng = np.random.default_rng(8)
+    arms = []
+    for _ in range(3):
+        xc, xv = rng.integers(100, 900, 60).astype(float), rng.integers(100, 900, 50).astype(float)
+        arms.append((rng.poisson(xc * 0.04).astype(float), xc, rng.poisson(xv * 0.05).astype(float), xv))
+    draws._DRAWN.clear()
+    alone = [permutation.permutation_test(*a, seed=s) for s, a in enumerate(arms)]
+    draws._DRAWN.clear()
+    keys = [(a[0].size + a[2].size, a[2].size, permutation.DEFAULT_RESAMPLES, s) for s, a in enumerate(arms)]
+    with draws.drawing_ahead(keys):
+        ahead = [permutation.permutation_test(*a, seed=s) for s, a in enumerate(arms)]
+    assert ahead == alone

@@ -94,3 +94,44 @@ def test_a_bug_in_our_own_sql_is_not_passed_off_as_missing_data(
     assert isinstance(res.exception, duckdb.Error), (res.exit_code, res.output)
     assert "impressions" in str(res.exception)
     assert "ingest" not in res.output and "cannot read the warehouse" not in res.output
+
+
+def test_ingest_reports_a_bad_file_but_lets_a_bug_in_our_sql_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    from agilesocial.warehouse import ingest
+
+    fixtures = Path(__file__).parent / "fixtures" / "exports"
+    bad = tmp_path / "facebook_posts.csv"
+    bad.write_text("Post ID,Publish time,Reach,Permalink\n1,not a date at all,10,https://facebook.com/1\n")
+    report = ingest.ingest_paths([bad], db=tmp_path / "a.duckdb")
+    assert report.files[0].error  # the export's own problem: that file's one-line error, the run goes on
+
+    def broken(con: duckdb.DuckDBPyConnection, *args: object, **kwargs: object) -> None:
+        con.execute("SELECT no_such_column FROM posts")  # what a typo in our SQL does
+
+    monkeypatch.setattr(ingest, "load_staged", broken)
+    with pytest.raises(duckdb.BinderException, match="no_such_column"):
+        ingest.ingest_paths([fixtures / "instagram_posts.csv"], db=tmp_path / "b.duckdb")
+
+
+def test_a_bug_while_reading_a_csv_is_no_malformed_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import duckdb
+
+    from agilesocial.errors import is_input_error
+    from agilesocial.warehouse import stage
+    from agilesocial.warehouse.ingest import ingest_paths
+
+    def broken(self: object, con: duckdb.DuckDBPyConnection, *, numbered: bool) -> None:
+        con.execute("SELECT * FROM no_such_stage_table")
+
+    monkeypatch.setattr(stage.Stage, "materialize", broken)
+    with pytest.raises(duckdb.CatalogException):
+        ingest_paths([Path(__file__).parent / "fixtures" / "exports" / "instagram_posts.csv"], db=tmp_path / "w.duckdb")
+    # what the input can cause is still the file's own error
+    assert is_input_error(duckdb.ConversionException("Could not convert string 'x' to INT64"))
+    assert is_input_error(duckdb.InvalidInputException("CSV Error on Line: 3"))
+    assert not is_input_error(duckdb.BinderException("Referenced column not found"))
+    assert not is_input_error(TypeError("a bug in our Python"))

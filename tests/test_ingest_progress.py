@@ -167,3 +167,20 @@ class _Buffer:
 
     def flush(self) -> None:
         pass
+
+
+@pytest.mark.parametrize("window", [1, 2, 3, 5, 8, 1 << 26])
+def test_the_windowed_structure_scan_finds_a_spaced_quote_across_window_edges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    from agilesocial.warehouse import csvcheck
+
+    monkeypatch.setattr(csvcheck, "_WINDOW", window)
+    for pad in range(6):  # the ' "' pair lands on every offset against the window edges
+        mm = ("id,text\n" + "1," + "a" * pad + "\n2," + ' "x"' + "\n").encode()
+        parts: list[float] = []
+        assert csvcheck._candidate(mm, b",", parts.append)  # type: ignore[arg-type]  # bytes finds like mmap, (window, pad)
+        clean = ("id,text\n1," + "a" * pad + '\n2,"x"\n').encode()
+        parts.clear()
+        assert not csvcheck._candidate(clean, b",", parts.append)  # type: ignore[arg-type]
+        assert parts == sorted(parts) and parts[-1] == 1.0

@@ -36,7 +36,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 def _analysis(db: str) -> dict[str, Any]:
     res = _run("analyze", "--db", db, "--format", "json")
-    assert res.exit_code in (0, 1), res.output
+    assert res.exit_code == 0, res.output  # the demo's plans are valid and every experiment has data
     return _strip(json.loads(res.output))
 
 

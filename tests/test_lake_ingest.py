@@ -75,7 +75,7 @@ def _copy_base(project: Path, name: str) -> Path:
 
 def _analysis(db: str) -> Any:
     res = _run("analyze", "--db", db, "--format", "json")
-    assert res.exit_code in (0, 1), res.output
+    assert res.exit_code == 0, res.output  # valid plans, every experiment with data
     report = json.loads(res.output)
     report.pop("generated_at", None)
     return report

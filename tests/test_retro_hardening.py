@@ -37,7 +37,7 @@ def test_stopped_with_learnings_but_no_five_whys_still_prompts(project: Project)
 
 
 def _no_posts(retro: Retro) -> Retro:
-    return replace(retro, top_posts=TopPosts(100, (), ()))
+    return replace(retro, top_posts=TopPosts(()))
 
 
 def test_sprint_without_posts_says_so_instead_of_empty_tables(project: Project) -> None:
@@ -49,7 +49,7 @@ def test_sprint_without_posts_says_so_instead_of_empty_tables(project: Project) 
     assert "No posts were published in this sprint" in text
     assert "impressions" not in text
     html = render(retro, "html")
-    assert "No posts were published in this sprint" in html and 'class="top_by_rate"' not in html
+    assert "No posts were published in this sprint" in html and 'class="top_posts_' not in html
 
 
 def test_markdown_headings_are_separated_when_nothing_was_analysed(project: Project) -> None:
@@ -109,6 +109,7 @@ def test_objective_forecast_is_never_negative_and_ignores_the_running_week(
         return [WeekRow(week, 10, v * 1000, 1000.0) for week, v in sorted(values.items())]
 
     monkeypatch.setattr(tracking, "weekly_series", fake_series)
+    monkeypatch.setattr(tracking, "accounts_in", lambda con, **kw: [("facebook", "Northwind Coffee")])
     until = dt.date(2026, 11, 25)  # Wednesday of the week starting 23 Nov
     progress = tracking.objective_progress(
         None,  # type: ignore[arg-type]
@@ -122,7 +123,8 @@ def test_objective_forecast_is_never_negative_and_ignores_the_running_week(
     assert progress.current == pytest.approx(0.09)  # 'now' is still the latest week ...
     assert progress.slope_per_week == pytest.approx(-0.005)  # ... but the trend uses the complete weeks only
     assert progress.forecast == 0.0  # the line crosses zero long before the deadline: floored, not negative
-    assert progress.status == "at_risk" and "only reaches 0.00 %" in progress.reason
+    assert progress.status == "at_risk" and "it ends at 0.00 % by 30 Jun 2027, short of" in progress.reason
+    assert progress.status_why == "ahead now, but ends at 0.00 %"
 
 
 def test_key_results_as_of_a_past_day_count_only_posts_up_to_that_day(project: Project) -> None:

@@ -32,9 +32,15 @@ BIDI = "\u202e"
 
 
 def hostile_retro(retro: Retro, text: str) -> Retro:
-    top = retro.top_posts
-    posts = tuple(dataclasses.replace(p, text=text) for p in top.by_rate)
-    return dataclasses.replace(retro, top_posts=dataclasses.replace(top, by_rate=posts, by_volume=posts))
+    platforms = tuple(
+        dataclasses.replace(
+            t,
+            by_rate=tuple(dataclasses.replace(p, text=text) for p in t.by_rate),
+            by_volume=tuple(dataclasses.replace(p, text=text) for p in t.by_volume),
+        )
+        for t in retro.top_posts.platforms
+    )
+    return dataclasses.replace(retro, top_posts=dataclasses.replace(retro.top_posts, platforms=platforms))
 
 
 @pytest.fixture
@@ -87,7 +93,7 @@ def test_renderers_show_no_escape_sequence_or_raw_bidi(retro: Retro, fmt: str) -
     out = render(retro, fmt)
     if fmt == "json":  # the data contract keeps the text as it is; JSON escapes every control character
         assert "\x1b" not in out and "\x9b" not in out and BIDI not in out and "\\u202e" in out
-        assert json.loads(out)["top_posts"]["by_engagements"][0]["text"] == HOSTILE
+        assert json.loads(out)["top_posts"]["platforms"][0]["by_engagements"][0]["text"] == HOSTILE
         return
     assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out and BIDI not in out
     assert "U+202E" in out

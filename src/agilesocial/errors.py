@@ -73,3 +73,15 @@ class DataError(AgileSocialError):
     """Input data (an export, the warehouse) that cannot be used (exit 2)."""
 
     exit_code = EXIT_USAGE
+
+
+#: DuckDB errors that only a query of ours can cause — a column or table we name that is not there, SQL that does not
+#: parse — whatever the input: bugs to fail loudly on, never to report as a problem of the user's file or warehouse.
+OUR_SQL_BUGS = frozenset({"BinderException", "CatalogException", "ParserException"})
+
+
+def is_input_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is a DuckDB error bad input can cause (a value that does not convert, a malformed CSV, an
+    unreadable file), as opposed to a bug in our SQL (:data:`OUR_SQL_BUGS`) or in our Python."""
+    kind = type(exc)
+    return kind.__module__.startswith(("duckdb", "_duckdb")) and kind.__name__ not in OUR_SQL_BUGS

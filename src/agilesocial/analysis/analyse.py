@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from agilesocial.analysis.checks import check_posts, missing_note
 from agilesocial.analysis.methods import (
     CONTRAST_ONLY,
+    RESAMPLES,
     Choice,
     _degenerate,
     choose_method,
@@ -23,7 +24,7 @@ from agilesocial.analysis.sufficient import ExperimentSums, fetch_sums, fetch_va
 from agilesocial.analysis.sufficient import metric_fields as fields_of
 from agilesocial.analysis.verdict import FINISHED, decide_experiment
 from agilesocial.errors import DataError
-from agilesocial.plan.experiment import Experiment
+from agilesocial.plan.experiment import Experiment, Method
 from agilesocial.plan.loader import Document
 from agilesocial.plan.metrics import BUILTIN_METRICS, Metric, available_metrics, exports_lack, missing_fields
 
@@ -69,6 +70,24 @@ class _Row:
 def selection_of(exp: Experiment, metrics: list[Metric], settings: Settings) -> VariantSql:
     """The experiment's variant-assignment query over ``settings.source``."""
     return variant_sql(exp, settings.zone, settings.source, fields_of(metrics))
+
+
+def draw_keys(exp: Experiment, metrics: list[Metric], sums: ExperimentSums) -> list[tuple[int, int, int, int]]:
+    """The seeded shuffles the experiment's randomisation tests will ask for, in order (posts, variant posts,
+    resamples, seed), from its sufficient statistics: ``analyze`` draws them ahead (see
+    :func:`agilesocial.stats.draws.drawing_ahead`)."""
+    if exp.design != "split":
+        return []
+    keys = []
+    for metric in metrics:
+        choices = _deciding_and_contrast(exp, metric, choose_method(exp, metric))
+        if not any(c.method == Method.permutation for c in choices):
+            continue
+        per = sums.sums[metric.name]
+        for vi in range(1, len(per)):
+            if per[0].n >= 2 and per[vi].n >= 2:
+                keys.append((per[0].n + per[vi].n, per[vi].n, RESAMPLES, seed_for(exp.id)))
+    return keys
 
 
 def _srm(exp: Experiment, posts: tuple[int, ...]) -> Srm | None:

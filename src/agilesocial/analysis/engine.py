@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agilesocial.analysis.analyse import Settings, analyse_experiment, selection_of, without_data
+from agilesocial.analysis.analyse import Settings, analyse_experiment, draw_keys, selection_of, without_data
 from agilesocial.analysis.calibrate import with_calibration
 from agilesocial.analysis.model import AnalysisReport, ExperimentAnalysis
 from agilesocial.analysis.scope import keep_competitors_out
@@ -200,16 +200,25 @@ def run_analysis(
         calibrations = CalibrationLookup(con)  # one query for every experiment's calibration note
         analyses: list[ExperimentAnalysis] = []
         missing: list[str] = []
-        for (doc, metrics), sel, sums in zip(planned, selections, all_sums, strict=True):
-            try:
-                analysed = analyse_experiment(con, doc, metrics, settings, sprint_end=sprint_end, fetched=(sel, sums))
-                analyses.append(with_calibration(calibrations, doc.model, analysed))
-            except DataError as exc:
-                if len(planned) == 1 and not partial:
-                    raise
-                # the run goes on with the other experiments; the CLI still exits 2 for this one
-                analyses.append(without_data(doc.model, exc))
-                missing.append(str(exc))
+        from agilesocial.stats.draws import drawing_ahead
+
+        keys = [
+            k
+            for (doc, metrics), sums in zip(planned, all_sums, strict=True)
+            for k in draw_keys(doc.model, metrics, sums)
+        ]
+        with drawing_ahead(keys):  # the next experiments' shuffles are drawn while this one is tested
+            for (doc, metrics), sel, sums in zip(planned, selections, all_sums, strict=True):
+                try:
+                    fetched = (sel, sums)
+                    analysed = analyse_experiment(con, doc, metrics, settings, sprint_end=sprint_end, fetched=fetched)
+                    analyses.append(with_calibration(calibrations, doc.model, analysed))
+                except DataError as exc:
+                    if len(planned) == 1 and not partial:
+                        raise
+                    # the run goes on with the other experiments; the CLI still exits 2 for this one
+                    analyses.append(without_data(doc.model, exc))
+                    missing.append(str(exc))
         report = AnalysisReport(
             generated, tuple(analyses), correction, sprint, tuple(report_warnings), missing_data=tuple(missing)
         )

@@ -225,6 +225,7 @@ class TopPost:
     engagements: int
     shares: int
     engagement_rate: float | None
+    tests: tuple[str, ...] = ()  # the experiments and arms that selected it ("fb-reels-vs-photos: reels")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -239,4 +240,5 @@ class TopPost:
             "engagements": self.engagements,
             "shares": self.shares,
             "engagement_rate": self.engagement_rate,
+            "experiments": list(self.tests),
         }

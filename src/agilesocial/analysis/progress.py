@@ -102,6 +102,24 @@ def first_post_day(
     return row[0] if row else None
 
 
+def accounts_in(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    platforms: Sequence[str] = (),
+    start: dt.date,
+    end: dt.date,
+    timezone: str = "UTC",
+) -> list[tuple[str, str | None]]:
+    """The (platform, account) pairs with posts published from ``start`` to ``end`` on ``platforms`` (all when
+    empty): what a weekly figure over those platforms counts."""
+    rows = con.execute(
+        f"""SELECT DISTINCT platform, account FROM post_latest
+            WHERE {_PLATFORM_FILTER} AND {_LOCAL_DAY} BETWEEN $start AND $end ORDER BY platform, account""",
+        {"tz": timezone, "platforms": list(platforms), "start": start, "end": end},
+    ).fetchall()
+    return [(str(r[0]), r[1]) for r in rows]
+
+
 def default_min_impressions(
     con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, timezone: str = "UTC"
 ) -> int:
@@ -162,4 +180,84 @@ def top_posts(
             engagement_rate=float(r[10]) if r[10] is not None else None,
         )
         for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class PlatformPosts:
+    """One platform's posts of the period: how many, the median post's impressions, the cut-off for ranking by
+    rate, and its top posts by engagement rate (at or above the cut-off) and by engagements."""
+
+    platform: str
+    posts: int
+    median_impressions: int
+    min_impressions: int
+    by_rate: tuple[TopPost, ...]
+    by_volume: tuple[TopPost, ...]
+
+
+def top_posts_by_platform(
+    con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, limit: int = 3, timezone: str = "UTC"
+) -> list[PlatformPosts]:
+    """Per platform (rates of different platforms are not comparable): the top ``limit`` posts by engagement rate
+    among posts with at least the platform's median impressions (and at least :data:`MIN_IMPRESSIONS_FLOOR`), and the
+    top ``limit`` by engagements. One query; platforms in name order."""
+    sql = f"""
+        WITH p AS (
+            SELECT platform, account, post_id, {_LOCAL_DAY} AS day, post_type, coalesce(text, '') AS text, permalink,
+                coalesce(impressions, 0) AS impressions, coalesce(engagements, 0) AS engagements,
+                coalesce(shares, 0) AS shares,
+                CASE WHEN coalesce(impressions, 0) > 0 THEN engagements / impressions END AS engagement_rate
+            FROM post_latest
+            WHERE {_LOCAL_DAY} BETWEEN $start AND $end
+        ), m AS (
+            SELECT platform, count(*) AS posts, coalesce(round(median(impressions)), 0)::BIGINT AS med
+            FROM p GROUP BY platform
+        ), r AS (
+            SELECT p.*, m.posts, m.med, greatest(m.med, $floor) AS cut,
+                row_number() OVER (PARTITION BY p.platform ORDER BY (p.impressions >= greatest(m.med, $floor)) DESC,
+                    p.engagement_rate DESC NULLS LAST, p.engagements DESC, p.post_id) AS rate_rank,
+                row_number() OVER (PARTITION BY p.platform ORDER BY p.engagements DESC, p.impressions DESC, p.post_id)
+                    AS volume_rank
+            FROM p JOIN m USING (platform)
+        )
+        SELECT platform, account, post_id, day, post_type, text, permalink, impressions, engagements, shares,
+            engagement_rate, posts, med, cut,
+            rate_rank <= $limit AND impressions >= cut AND engagement_rate IS NOT NULL AS top_rate,
+            volume_rank <= $limit AS top_volume, rate_rank, volume_rank
+        FROM r
+        WHERE (rate_rank <= $limit AND impressions >= cut) OR volume_rank <= $limit
+        ORDER BY platform
+    """
+    params = {"tz": timezone, "start": start, "end": end, "limit": limit, "floor": MIN_IMPRESSIONS_FLOOR}
+    found: dict[str, tuple[list[tuple[int, TopPost]], list[tuple[int, TopPost]], tuple[int, int, int]]] = {}
+    for r in con.execute(sql, params).fetchall():
+        post = TopPost(
+            platform=r[0],
+            account=r[1],
+            post_id=r[2],
+            published=r[3],
+            post_type=r[4],
+            text=r[5],
+            permalink=r[6],
+            impressions=int(r[7]),
+            engagements=int(r[8]),
+            shares=int(r[9]),
+            engagement_rate=float(r[10]) if r[10] is not None else None,
+        )
+        rate, volume, _ = found.setdefault(r[0], ([], [], (int(r[11]), int(r[12]), int(r[13]))))
+        if r[14]:
+            rate.append((int(r[16]), post))
+        if r[15]:
+            volume.append((int(r[17]), post))
+    return [
+        PlatformPosts(
+            platform,
+            counts[0],
+            counts[1],
+            counts[2],
+            tuple(p for _, p in sorted(rate, key=lambda x: x[0])),
+            tuple(p for _, p in sorted(volume, key=lambda x: x[0])),
+        )
+        for platform, (rate, volume, counts) in found.items()
     ]

@@ -71,17 +71,28 @@ def retro_tables(retro: Retro) -> dict[str, tuple[list[str], list[list[Any]]]]:
     ]
     experiments = result_rows((e.id, e.action, e.reason, e.results) for e in retro.experiments)
     posts = [
-        [ranking, i, p.platform, p.account, p.post_id, p.published, p.post_type, p.text, p.permalink,
-         p.impressions, p.engagements, p.shares, p.engagement_rate]
-        for ranking, items in (("engagement_rate", retro.top_posts.by_rate), ("engagements", retro.top_posts.by_volume))
+        [top.platform, ranking, i, top.min_impressions if ranking == "engagement_rate" else None, p.account,
+         p.post_id, p.published, p.post_type, p.text, p.permalink, p.impressions, p.engagements, p.shares,
+         p.engagement_rate, "; ".join(p.tests)]
+        for top in retro.top_posts.platforms
+        for ranking, items in (("engagement_rate", top.by_rate), ("engagements", top.by_volume))
         for i, p in enumerate(items, 1)
     ]  # fmt: skip
     n = retro.next_sprint
     nxt = [
         [kind, i.experiment, i.what, i.posts_needed]
-        for kind, items in (("scale", n.scale), ("rerun", n.rerun), ("do_not_repeat", n.do_not_repeat))
+        for kind, items in (("scale", n.scale), ("rerun", n.rerun), ("stopped", n.stopped))
         for i in items
     ]
+    nxt += [
+        ["objective", f.objective, f"{f.status}: " + ", ".join(t.experiment for t in f.experiments), None]
+        for f in n.objectives
+    ]
+    overlaps = [
+        [o.experiment, o.other, o.platform, o.account, o.posts, o.shared, o.change, o.during_own_change,
+         "; ".join(f"{a.arm} {a.after}/{a.posts}" for a in o.arms)]
+        for o in retro.overlaps
+    ]  # fmt: skip
     return {
         "objectives": (
             ["objective", "metric", "baseline", "target", "deadline", "week_start", "week_end", "posts", "actual",
@@ -94,11 +105,16 @@ def retro_tables(retro: Retro) -> dict[str, tuple[list[str], list[list[Any]]]]:
         ),
         "experiments": (RESULT_HEADER, experiments),
         "top_posts": (
-            ["ranking", "rank", "platform", "account", "post_id", "published", "post_type", "text", "permalink",
-             "impressions", "engagements", "shares", "engagement_rate"],
+            ["platform", "ranking", "rank", "min_impressions", "account", "post_id", "published", "post_type", "text",
+             "permalink", "impressions", "engagements", "shares", "engagement_rate", "experiments"],
             posts,
         ),
         "next_sprint": (["kind", "experiment", "what", "posts_needed"], nxt),
+        "overlaps": (
+            ["experiment", "other", "platform", "account", "posts", "shared_posts", "other_change", "own_change",
+             "arms_after_change"],
+            overlaps,
+        ),
     }  # fmt: skip
 
 

@@ -104,6 +104,24 @@ def pvalue(p: float | None) -> str:
     return f"{p:.3f}"
 
 
+#: The multiple-testing corrections in plain words (the footer of every retro and analysis).
+CORRECTION_METHODS = {
+    "holm": "Holm's method",
+    "hochberg": "Hochberg's method",
+    "hommel": "Hommel's method",
+    "bonferroni": "Bonferroni: multiplied by their number",
+    "bh": "Benjamini-Hochberg: limits the share of false finds",
+    "by": "Benjamini-Yekutieli: limits the share of false finds",
+}
+
+
+def correction_words(name: str) -> str:
+    """``holm`` -> "p-values adjusted for testing several metrics at once (Holm's method)"."""
+    if name == "none":
+        return "p-values not adjusted for testing several metrics at once (correction: none)"
+    return f"p-values adjusted for testing several metrics at once ({CORRECTION_METHODS.get(name, name)})"
+
+
 def count(n: int | None) -> str:
     return DASH if n is None else _group(f"{n:,}")
 
@@ -123,7 +141,13 @@ ACTION_LABELS = {
     "keep_running": "KEEP RUNNING",
     "inconclusive": "INCONCLUSIVE",
 }
-TRACK_LABELS = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track", "no_data": "no data"}
+TRACK_LABELS = {
+    "met": "met",
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "off track",
+    "no_data": "no data",
+}
 STATUS_MARKS = {"met": "met", "missed": "missed", "in_progress": "running", "pending": "pending", "no_data": "no data"}
 #: How every renderer words a result (``MetricResult.outcome``): by the metric's direction, primary or guardrail.
 OUTCOME_LABELS = {"better": "better", "worse": "WORSE", "inconclusive": "inconclusive", "none": DASH}

@@ -13,10 +13,22 @@ from typing import Any, Literal
 
 from agilesocial.analysis.model import MetricResult as LiftRow  # one record per variant x metric, as analysed
 from agilesocial.analysis.standing import Standing
+from agilesocial.retro.records import (
+    ArmCount,
+    ObjectiveFollowUp,
+    Overlap,
+    Scope,
+    ScopeNote,
+    Targeting,
+    scope_dicts,
+    scope_platforms,
+    scope_words,
+)
 from agilesocial.retro.sections import (
     Failure,
     NextItem,
     NextSprint,
+    PlatformTop,
     TopPost,
     TopPosts,
     TrendPoint,
@@ -27,23 +39,33 @@ SCHEMA_VERSION = 1
 
 __all__ = [
     "SCHEMA_VERSION",
+    "ArmCount",
     "ExperimentRetro",
     "Failure",
     "KeyResultProgress",
     "LiftRow",
     "NextItem",
     "NextSprint",
+    "ObjectiveFollowUp",
     "ObjectiveProgress",
+    "Overlap",
+    "PlatformTop",
     "Retro",
+    "Scope",
+    "ScopeNote",
+    "Targeting",
     "TopPost",
     "TopPosts",
     "TrendPoint",
     "WeekValue",
+    "scope_dicts",
+    "scope_platforms",
+    "scope_words",
     "sparkline",
     "trend_point_from_dict",
 ]
 
-Track = Literal["on_track", "at_risk", "off_track", "no_data"]
+Track = Literal["met", "on_track", "at_risk", "off_track", "no_data"]
 WeekStatus = Literal["met", "missed", "in_progress", "pending", "no_data"]
 
 SPARK_CHARS = "▁▂▃▄▅▆▇█"
@@ -113,8 +135,12 @@ class ObjectiveProgress:
     slope_per_week: float | None  # current trend (least squares over the recent weeks)
     forecast: float | None  # value at the deadline if the trend continues
     status: Track
-    reason: str
+    reason: str  # the sentence that explains the status with the numbers beside it
     unit: str = "count"
+    scope: Scope = ()  # the (platform, account) pairs the figures count
+    level: float | None = None  # post-weighted mean of the last ``level_weeks`` complete weeks
+    level_weeks: int = 0
+    status_why: str = ""  # the status in a few words for the table ("ahead now, but ends at 4.86 %")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -135,8 +161,12 @@ class ObjectiveProgress:
             "planned_now": self.planned_now,
             "slope_per_week": self.slope_per_week,
             "forecast": self.forecast,
+            "level": self.level,
+            "level_weeks": self.level_weeks,
             "status": self.status,
+            "status_why": self.status_why,
             "reason": self.reason,
+            "scope": scope_dicts(self.scope),
         }
 
 
@@ -150,6 +180,7 @@ class KeyResultProgress:
     direction: Literal["higher", "lower"]
     weeks: tuple[WeekValue, ...]
     unit: str = "count"
+    scope: Scope = ()  # the (platform, account) pairs the figures count
 
     @property
     def met(self) -> int:
@@ -178,6 +209,7 @@ class KeyResultProgress:
             "met": self.met,
             "judged": self.judged,
             "sparkline": self.spark,
+            "scope": scope_dicts(self.scope),
         }
 
 
@@ -255,6 +287,11 @@ class Retro:
     missing_data: tuple[str, ...] = ()  # experiments without posts to analyse: what to ingest, one line each
     units: dict[str, str] = field(default_factory=dict)  # metric name -> unit (the catalogue's; not serialised)
     standings: tuple[Standing, ...] = ()  # "Against the best": benchmarks and competitors
+    scope_notes: tuple[ScopeNote, ...] = ()  # objective vs key result on the same metric (scopes, targets)
+    overlaps: tuple[Overlap, ...] = ()  # experiments overlapping each other (both sides listed)
+
+    def overlaps_of(self, experiment: str) -> tuple[Overlap, ...]:
+        return tuple(o for o in self.overlaps if o.experiment == experiment)
 
     def unit(self, metric: str | None) -> str:
         """The unit of ``metric`` (``count`` when unknown)."""
@@ -310,6 +347,8 @@ class Retro:
             "top_posts": self.top_posts.to_dict(),
             "trend": [t.to_dict() for t in self.trend],
             "against_the_best": [s.to_dict() for s in self.standings],
+            "scope_notes": [n.to_dict() for n in self.scope_notes],
+            "overlaps": [o.to_dict() for o in self.overlaps],
             "warnings": list(self.warnings),
             "missing_data": list(self.missing_data),
         }

@@ -1,5 +1,5 @@
-"""Experiments in the document: the one result table (shared by ``retro`` and ``analyze``), decisions, what failed,
-the next sprint and the top posts."""
+"""Experiments in the document: the one result table (shared by ``retro`` and ``analyze``), decisions and what
+failed (the next sprint and the top posts are in :mod:`.page_review`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from agilesocial.analysis.model import MetricResult
 from agilesocial.retro import fmt
 from agilesocial.retro.blocks import Block, Cell, Chart, Column, Document, Heading, Items, Para, Section, Table, Tone
 from agilesocial.retro.glossary import GLOSSARY
-from agilesocial.retro.model import ExperimentRetro, Retro, TopPost
+from agilesocial.retro.model import ExperimentRetro, Retro
 
 if TYPE_CHECKING:
     from agilesocial.analysis.model import AnalysisReport
@@ -143,11 +143,13 @@ def _experiment(e: ExperimentRetro) -> list[Block]:
 
 
 def experiments_section(retro: Retro) -> Section:
+    from agilesocial.retro.page_review import EXPERIMENTS_LEGEND, overlap_blocks
+
     if not retro.experiments:
         return Section("experiments", "Experiments", (Para("No experiments were analysed for this sprint."),))
-    blocks: list[Block] = []
+    blocks: list[Block] = [Para(EXPERIMENTS_LEGEND, lead="How to read the tables")]
     for e in retro.experiments:
-        blocks += _experiment(e)
+        blocks += _experiment(e) + overlap_blocks(retro, e.id)
     return Section("experiments", "Experiments", tuple(blocks))
 
 
@@ -165,65 +167,6 @@ def failures_section(retro: Retro) -> Section:
         if f.prompt:
             blocks.append(Para(f.prompt, lead="to do", tone="bad"))
     return Section("failures", "What failed and why", tuple(blocks))
-
-
-def next_section(retro: Retro) -> Section:
-    n = retro.next_sprint
-    blocks: list[Block] = []
-    for title, items, tone in (
-        ("Scale", n.scale, "good"),
-        ("Re-run", n.rerun, "info"),
-        ("Do not repeat", n.do_not_repeat, "bad"),
-    ):
-        if not items:
-            blocks.append(Para("nothing", lead=title, tone=tone))  # type: ignore[arg-type]
-            continue
-        blocks.append(Para("", lead=title, tone=tone))  # type: ignore[arg-type]
-        blocks.append(Items(tuple(Para(i.what, lead=i.experiment) for i in items)))
-    return Section("next-sprint", "Next sprint", tuple(blocks))
-
-
-POST_COLUMNS = (
-    Column("platform"),
-    Column("date", num=True),
-    Column("post", wide=True),
-    Column("impressions", num=True),
-    Column("engagements", num=True),
-    Column("eng. rate", num=True),
-)
-
-
-def _post_row(p: TopPost) -> tuple[Cell, ...]:
-    return (
-        Cell(p.platform),
-        Cell(
-            p.published.strftime("%d %b") if p.published else fmt.DASH,
-            raw=p.published.isoformat() if p.published else None,
-        ),
-        Cell(fmt.clip(p.text, 120) or p.post_id, href=p.permalink, raw=p.text),
-        Cell(fmt.count(p.impressions), raw=p.impressions),
-        Cell(fmt.count(p.engagements), raw=p.engagements),
-        Cell(fmt.value(p.engagement_rate, "percent"), raw=p.engagement_rate),
-    )
-
-
-def top_posts_section(retro: Retro) -> Section:
-    t = retro.top_posts
-    if not t.by_rate and not t.by_volume:
-        note = "No posts were published in this sprint (or none are ingested yet)."
-        return Section("top-posts", "Top posts", (Para(note),))
-    blocks: list[Block] = []
-    for name, title, posts in (
-        (
-            "top_by_rate",
-            f"By engagement rate (posts with at least {fmt.count(t.min_impressions)} impressions)",
-            t.by_rate,
-        ),
-        ("top_by_volume", "By engagements (volume)", t.by_volume),
-    ):
-        if posts:
-            blocks.append(Table(name, POST_COLUMNS, tuple(_post_row(p) for p in posts), title=title))
-    return Section("top-posts", "Top posts", tuple(blocks))
 
 
 def analysis_document(report: AnalysisReport) -> Document:
@@ -247,7 +190,7 @@ def analysis_document(report: AnalysisReport) -> Document:
     title = f"Analysis of sprint {report.sprint}" if report.sprint else "Analysis"
     lines = tuple(f"note: {w}" for w in report.warnings)
     footer: tuple[str, ...] = (
-        f"Multiple-testing correction: {report.correction}. Lifts and intervals are relative to the control.",
+        f"{fmt.correction_words(report.correction)}. Lifts and intervals are relative to the control.",
     )
     if any(e.design == "before_after" for e in report.experiments):
         footer += (

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agilesocial.analysis.model import TopPost
+from agilesocial.retro.records import ObjectiveFollowUp
 
 
 @dataclass(frozen=True)
@@ -48,32 +49,59 @@ class NextItem:
 
 @dataclass(frozen=True)
 class NextSprint:
+    """What to scale, what to keep testing, what stopped experiments taught, and what to do about objectives at
+    risk or off track."""
+
     scale: tuple[NextItem, ...]
     rerun: tuple[NextItem, ...]
-    do_not_repeat: tuple[NextItem, ...]
+    stopped: tuple[NextItem, ...]  # stopped experiments: what each taught (a learning, not a ban)
+    objectives: tuple[ObjectiveFollowUp, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "scale": [i.to_dict() for i in self.scale],
             "rerun": [i.to_dict() for i in self.rerun],
-            "do_not_repeat": [i.to_dict() for i in self.do_not_repeat],
+            "stopped": [i.to_dict() for i in self.stopped],
+            "objectives": [o.to_dict() for o in self.objectives],
         }
 
 
 @dataclass(frozen=True)
-class TopPosts:
-    """Top posts by engagement rate (only posts with at least ``min_impressions``) and by volume."""
+class PlatformTop:
+    """One platform's top posts: by engagement rate among posts with at least ``min_impressions`` (the platform's
+    median post, at least 100), and by engagements (volume). Rates of different platforms are not comparable, so
+    there is one list per platform."""
 
+    platform: str
+    posts: int  # the platform's posts in the period
+    median_impressions: int
     min_impressions: int
     by_rate: tuple[TopPost, ...]
     by_volume: tuple[TopPost, ...]
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "platform": self.platform,
+            "posts": self.posts,
+            "median_impressions": self.median_impressions,
             "min_impressions": self.min_impressions,
             "by_engagement_rate": [p.to_dict() for p in self.by_rate],
             "by_engagements": [p.to_dict() for p in self.by_volume],
         }
+
+
+@dataclass(frozen=True)
+class TopPosts:
+    """Top posts, one :class:`PlatformTop` per platform with posts in the period."""
+
+    platforms: tuple[PlatformTop, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not any(p.by_rate or p.by_volume for p in self.platforms)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"platforms": [p.to_dict() for p in self.platforms]}
 
 
 @dataclass(frozen=True)

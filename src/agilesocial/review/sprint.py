@@ -18,8 +18,7 @@ from agilesocial.plan.workspace import Workspace
 from agilesocial.retro.model import (
     ExperimentRetro,
     Failure,
-    NextItem,
-    NextSprint,
+    PlatformTop,
     Retro,
     TopPost,
     TopPosts,
@@ -29,7 +28,7 @@ from agilesocial.review.workspace import checked_workspace, default_sprint, hypo
 if TYPE_CHECKING:
     import duckdb
 
-TOP_POSTS = 5
+TOP_POSTS = 3  # per platform and ranking
 
 
 def _experiment(e: ExperimentAnalysis, doc: Document[Experiment] | None, root: Path) -> ExperimentRetro:
@@ -76,44 +75,44 @@ def _failures(experiments: tuple[ExperimentRetro, ...]) -> tuple[Failure, ...]:
     return tuple(out)
 
 
-def _winner(e: ExperimentRetro) -> str | None:
-    wins = [r for r in e.primary if r.significant and r.rel_lift is not None]
-    return max(wins, key=lambda r: abs(r.rel_lift or 0.0)).variant if wins else None
+def _top_posts(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, tz: str) -> TopPosts:
+    """One list per platform, each post marked with the experiments and arms that selected it (after
+    :func:`~agilesocial.review.overlaps.select_experiment_posts`)."""
+    from agilesocial.analysis.progress import top_posts_by_platform
+    from agilesocial.review.overlaps import post_marks
+
+    found = top_posts_by_platform(con, start=start, end=end, limit=TOP_POSTS, timezone=tz)
+    keys = [(p.platform, p.account, p.post_id) for f in found for p in (*f.by_rate, *f.by_volume)]
+    marks = post_marks(con, keys)
+
+    def marked(posts: tuple[TopPost, ...]) -> tuple[TopPost, ...]:
+        return tuple(replace(p, tests=marks.get((p.platform, p.account, p.post_id), ())) for p in posts)
+
+    return TopPosts(
+        tuple(
+            PlatformTop(
+                f.platform, f.posts, f.median_impressions, f.min_impressions, marked(f.by_rate), marked(f.by_volume)
+            )
+            for f in found
+        )
+    )
 
 
-def _next_sprint(experiments: tuple[ExperimentRetro, ...], ws: Workspace, sprint: str) -> NextSprint:
-    scale, rerun, stop = [], [], []
-    for e in experiments:
-        if e.action == "scale":
-            winner = _winner(e)
-            scale.append(NextItem(e.id, f"Scale '{winner}': {e.reason}" if winner else e.reason))
-        elif e.action == "keep_running":
-            need = f"{e.posts_needed} more posts per variant" if e.posts_needed else "more posts"
-            rerun.append(NextItem(e.id, f"Re-run with {need}: {e.reason}", e.posts_needed))
-        elif e.action == "iterate":
-            rerun.append(NextItem(e.id, f"Change the variant and test again: {e.reason}"))
-        elif e.action == "inconclusive":
-            rerun.append(NextItem(e.id, f"Re-run it bigger or bolder: {e.reason}"))
-        elif e.action == "stop":
-            stop.append(NextItem(e.id, e.learnings[0] if e.learnings else e.reason))
-    seen = {e.id for e in experiments}
+def _overlap_candidates(
+    ws: Workspace, shown: tuple[ExperimentRetro, ...], start: dt.date, end: dt.date
+) -> list[Experiment]:
+    """The retro's experiments, and others that ran (running, completed, scaled) in a window touching the sprint."""
+    ids = {e.id for e in shown}
+    out = []
     for doc in ws.experiments:
         x = doc.model
-        if x.status.value == "stopped" and x.id not in seen and x.sprint != sprint:
-            stop.append(NextItem(x.id, x.learnings[0] if x.learnings else "stopped in an earlier sprint"))
-    return NextSprint(tuple(scale), tuple(rerun), tuple(stop))
-
-
-def _top_posts(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, tz: str) -> TopPosts:
-    from agilesocial.analysis.progress import default_min_impressions, top_posts
-
-    floor = default_min_impressions(con, start=start, end=end, timezone=tz)
-
-    def convert(by: str) -> tuple[TopPost, ...]:
-        rows = top_posts(con, start=start, end=end, by=by, min_impressions=floor, limit=TOP_POSTS, timezone=tz)  # type: ignore[arg-type]
-        return tuple(rows)
-
-    return TopPosts(floor, convert("rate"), convert("volume"))
+        if x.id in ids:
+            out.append(x)
+        elif x.status.value in ("running", "completed", "scaled") and x.window is not None:
+            w = x.window
+            if (w.start is None or w.start <= end) and (w.end is None or w.end >= start):
+                out.append(x)
+    return out
 
 
 def build_retro(
@@ -128,8 +127,11 @@ def build_retro(
 ) -> Retro:
     """The retrospective of ``sprint``; runs the analysis when ``analysis`` is None and stores a snapshot when
     ``store`` (so later retros show the trend)."""
+    from agilesocial.analysis.selection import project_zone
+    from agilesocial.review.followup import next_sprint
     from agilesocial.review.history import previous_sprints, store_snapshot
-    from agilesocial.review.tracking import key_result_progress, objective_progress
+    from agilesocial.review.overlaps import find_overlaps, select_experiment_posts
+    from agilesocial.review.tracking import key_result_progress, objective_progress, scope_notes
     from agilesocial.warehouse.connection import warehouse
 
     today = today or dt.date.today()
@@ -167,6 +169,9 @@ def build_retro(
                 warnings.append(f"key result metric {kr.metric!r} is not in the metric catalog; skipped")
                 continue
             key_results.append(key_result_progress(con, kr, metric, sp, today=today, timezone=tz))
+        candidates = _overlap_candidates(ws, experiments, sp.start, sp.end)
+        select_experiment_posts(con, candidates, project_zone(tz))
+        overlaps = tuple(o for o in find_overlaps(con, candidates) if o.experiment in {e.id for e in experiments})
         top = _top_posts(con, sp.start, sp.end, tz)
         standings = against_the_best(
             con, [d.model for d in ws.plans], [d.model for d in ws.sprints], sp, project.config
@@ -187,13 +192,15 @@ def build_retro(
             key_results=tuple(key_results),
             experiments=experiments,
             failures=_failures(experiments),
-            next_sprint=_next_sprint(experiments, ws, sprint),
+            next_sprint=next_sprint(experiments, ws, sprint, objectives),
             top_posts=top,
             trend=(),
             warnings=tuple(warnings),
             units={name: m.unit for name, m in catalog.items()},
             missing_data=analysis.missing_data,
             standings=standings,
+            scope_notes=tuple(scope_notes(objectives, key_results)),
+            overlaps=overlaps,
         )
         retro = replace(retro, trend=(*history, retro.trend_point()))
         if store:

@@ -21,14 +21,13 @@ per step.
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from itertools import combinations
 from typing import Literal
 
 import numpy as np
 
+from agilesocial.stats.draws import masks
 from agilesocial.stats.result import (
     DEFAULT_MIN_N,
     TestResult,
@@ -39,7 +38,6 @@ from agilesocial.stats.result import (
 from agilesocial.stats.sufficient import as_array, check_alpha, check_positive_int
 
 DEFAULT_RESAMPLES = 4999  # p-values on a grid of 1/5000: alpha (B + 1) is an integer for alpha = 0.05, 0.01, 0.1
-CHUNK_CELLS = 2_000_000  # assignment-matrix cells per block (16 MB of float64)
 TIE = 1e-9  # relative tolerance for "as extreme as observed" (exactly mirrored assignments tie)
 MAX_FACTOR = 1e6  # a bound beyond 10^6 times the estimate is reported as unbounded
 BISECTIONS = 60
@@ -71,8 +69,9 @@ class _Resamples:
             sums = cols[idx.reshape(total_assignments, n_v)].sum(axis=1)
             self.count = total_assignments
         else:
+            # einsum, not BLAS: multi-threaded BLAS on small products thrashes on a busy machine
             sums = np.concatenate(
-                [np.einsum("ij,jk->ik", m, cols, optimize=False) for m in _masks(n, n_v, resamples, seed)]
+                [np.einsum("ij,jk->ik", m, cols, optimize=False) for m in masks(n, n_v, resamples, seed)]
             )
             self.count = resamples
         # column 0: the observed assignment; then every counted one. Transposed so each sum is contiguous.
@@ -100,46 +99,6 @@ class _Resamples:
         if self.exact:
             return k / self.count
         return (1 + k) / (self.count + 1)
-
-
-#: Recently drawn assignments, bit-packed, keyed by (posts, variant posts, resamples, seed): the guardrails of an
-#: experiment re-split the same posts with the same seed, so they reuse the primary metric's draws instead of
-#: shuffling again (the shuffles are most of a test's time). Identical draws either way.
-_DRAWN: OrderedDict[tuple[int, int, int, int], list[np.ndarray]] = OrderedDict()
-_DRAWN_LOCK = threading.Lock()
-MAX_DRAWN_BYTES = 128_000_000  # packed bits kept at most
-
-
-def _masks(n: int, n_v: int, resamples: int, seed: int) -> Iterator[np.ndarray]:
-    """The 0/1 assignment rows (``n_v`` ones each) of ``resamples`` seeded shuffles, in blocks of about
-    ``CHUNK_CELLS`` cells: drawn with the seed's generator, or unpacked from :data:`_DRAWN` when drawn recently."""
-    key = (n, n_v, resamples, seed)
-    with _DRAWN_LOCK:
-        packed = _DRAWN.get(key)
-        if packed is not None:
-            _DRAWN.move_to_end(key)
-    if packed is not None:
-        for block in packed:
-            yield np.unpackbits(block, axis=1, count=n).astype(float)
-        return
-    rng = np.random.default_rng(seed)
-    step = max(1, CHUNK_CELLS // n)
-    pattern = (np.arange(n) < n_v).astype(float)  # n_v ones: the posts labelled "variant"
-    keep = resamples * ((n + 7) // 8) <= MAX_DRAWN_BYTES // 2
-    blocks: list[np.ndarray] = []
-    done = 0
-    while done < resamples:
-        rows = min(step, resamples - done)
-        mask = rng.permuted(np.tile(pattern, (rows, 1)), axis=1)  # each row an independent shuffle
-        if keep:
-            blocks.append(np.packbits(mask.astype(bool), axis=1))
-        yield mask
-        done += rows
-    if keep:
-        with _DRAWN_LOCK:
-            _DRAWN[key] = blocks
-            while sum(b.nbytes for v in _DRAWN.values() for b in v) > MAX_DRAWN_BYTES:
-                _DRAWN.popitem(last=False)
 
 
 def _group(s: np.ndarray, a: float, b: float, n: int) -> tuple[np.ndarray, ...]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agilesocial import __version__
-from agilesocial.errors import DataError
+from agilesocial.errors import DataError, is_input_error
 from agilesocial.warehouse.accounts import reingest_hint, settle_account
 from agilesocial.warehouse.attributes import derive_attributes
 from agilesocial.warehouse.coverage import record_coverage
@@ -230,7 +230,7 @@ def _ingest_file(
     prepare: Prepare | None = None,
 ) -> FileResult:
     """Load one export; ``source`` is the CSV actually read when ``path`` is only its name (a workbook's sheet)."""
-    parse = tracker.begin("parse", 2, path=path)
+    parse = tracker.begin("parse", 3, path=path)  # checksum, structure scan, format sample
     sha = sha or file_sha256(path, parse.part)
     parse.step()
     seen = con.execute(
@@ -265,7 +265,7 @@ def _ingest_file(
         return load(con, path, sha, layout, prepare=prepare)
     except Exception as exc:
         tracker.stop()
-        if not isinstance(exc, DataError) and not type(exc).__module__.startswith(("duckdb", "_duckdb")):
+        if not isinstance(exc, DataError) and not is_input_error(exc):  # a bug in our SQL or Python fails loudly
             raise
         shape = layout.shape
         return FileResult(
@@ -307,7 +307,7 @@ def _load(
         tz=shape.timezone or tz,
         snapshot=snapshot_date(shape, path, date.today()),
         skip_bad_rows=skip_bad_rows,
-        on_parsed=partial(tracker.next, "convert", poll=True),
+        on_progress=tracker.milestone,
     )
     tracker.end()
     result = FileResult(
@@ -339,7 +339,7 @@ def _load(
     result.rows_read = stage.rows_read + stage.malformed
     result.rows_rejected = stage.bad_rows + stage.malformed
     result.rows_loaded = stage.rows_read - stage.bad_rows
-    load = tracker.begin("load", 3, poll=True)
+    load = tracker.begin("load", 5, poll=True)
     con.execute("BEGIN TRANSACTION")
     try:
         if prepare is not None:  # a lake: bring in the stored rows this file's keys may replace
@@ -365,12 +365,12 @@ def _load(
             },
         ).fetchone()
         assert ingest_id is not None
-        fresh = load_staged(con, stage, int(ingest_id[0]))
-        load.step()
+        fresh = load_staged(con, stage, int(ingest_id[0]), load.step)
         if shape.target == "posts":
             if not fresh:  # fresh posts were written with their attributes and current rows
                 derive_attributes(con, ingest_id=int(ingest_id[0]))
                 refresh_current(con, int(ingest_id[0]))
+            load.reach(3)
             if not fixed_account:
                 result.account, note = settle_account(con, int(ingest_id[0]))
                 result.notes.extend([note] if note else [])

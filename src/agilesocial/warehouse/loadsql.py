@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,7 +74,9 @@ def _upsert(
     con.execute(f"DROP TABLE {STAGE}_merge")
 
 
-def load_staged(con: duckdb.DuckDBPyConnection, stage: Stage, ingest_id: int) -> bool:
+def load_staged(
+    con: duckdb.DuckDBPyConnection, stage: Stage, ingest_id: int, step: Callable[[], None] = lambda: None
+) -> bool:
     """Upsert the good rows (inside the caller's transaction). The last row of a key in a file wins.
 
     Rows come from the materialised stage; when the check pass found no overlap with the warehouse, each target
@@ -81,6 +84,7 @@ def load_staged(con: duckdb.DuckDBPyConnection, stage: Stage, ingest_id: int) ->
     file): then the posts were written with their derived attributes and their ``post_current`` rows too, each
     in one streaming pass over the stage, so the caller neither updates attributes nor refreshes ``post_current``
     (an UPDATE and a join over millions of rows just written are what made large ingests slow and memory-hungry).
+    ``step`` is called after each table is written (progress).
     """
     find_unique_keys(con, stage)
     p: dict[str, Any] = {"platform": stage.shape.platform, "iid": ingest_id}
@@ -95,7 +99,7 @@ def load_staged(con: duckdb.DuckDBPyConnection, stage: Stage, ingest_id: int) ->
     sel = ", ".join(c if c in stage.fields else f"NULL AS {c}" for c in POST_COLUMNS)
     metrics = [f for f in METRIC_FIELDS if f in stage.fields]
     if new_only and "post_id" in stage.unique_keys:
-        _insert_fresh(con, stage, sel, metrics, p)
+        _insert_fresh(con, stage, sel, metrics, p, step)
         return True
     # a post's attributes come from its latest row; without row numbers (keys unique) 'lifetime' wins a tie
     last = "_row DESC" if stage.numbered else "kind DESC"
@@ -103,6 +107,7 @@ def load_staged(con: duckdb.DuckDBPyConnection, stage: Stage, ingest_id: int) ->
     source = f"(SELECT post_id, {sel} FROM {posts})"
     merge = {c: f"coalesce(n.{c}, o.{c})" for c in POST_COLUMNS}  # a newer export wins where it has a value
     _upsert(con, "posts", ("post_id",), ["post_id", *POST_COLUMNS], source, merge, p, new_only=new_only)
+    step()
     if not metrics:
         return False
     source = _good_rows(stage, f"post_id, kind, {ROW_DATE}", "_row DESC")
@@ -113,6 +118,7 @@ def load_staged(con: duckdb.DuckDBPyConnection, stage: Stage, ingest_id: int) ->
     # lifetime totals only grow, so the larger value of each metric is the later snapshot's. Daily rows: newest wins.
     lifetime = {f: f"CASE WHEN n.kind = 'lifetime' THEN greatest(n.{f}, o.{f}) ELSE n.{f} END" for f in metrics}
     _upsert(con, "post_metrics", ("post_id", "kind", "metric_date"), cols, source, lifetime, p, keep, new_only=new_only)
+    step()
     return False
 
 
@@ -121,7 +127,12 @@ POST_COLUMNS = ("account", "published_at", "post_type", "text", "permalink", "la
 
 
 def _insert_fresh(
-    con: duckdb.DuckDBPyConnection, stage: Stage, sel: str, metrics: list[str], p: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    stage: Stage,
+    sel: str,
+    metrics: list[str],
+    p: dict[str, Any],
+    step: Callable[[], None],
 ) -> None:
     """Posts new to the warehouse, one row each: posts (with derived attributes), post_metrics and post_current
     are plain INSERTs streamed from the stage. A post's current row is its only metric row (lifetime, or the one
@@ -138,12 +149,14 @@ def _insert_fresh(
         f" FROM ({derive_from(source, post_cols, distinct_tags=True)})",
         p,
     )
+    step()
     if not metrics:
         return
     cols = ", ".join(("post_id", "kind", "metric_date", *metrics))
     con.execute(
         f"INSERT INTO post_metrics (platform, {cols}, ingest_id) SELECT $platform, {cols}, $iid FROM {source}", p
     )
+    step()
     current = [c for c in CURRENT_POST_COLUMNS if c not in DERIVED]
     keep = ", ".join([*current, "metric_date AS as_of", *metrics])
     # file order: one file is one platform (and mostly one account) in the export's date order

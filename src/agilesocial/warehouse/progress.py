@@ -59,7 +59,11 @@ class Phase:
 
     def step(self) -> None:
         """One more step has finished."""
-        self.done = min(self.done + 1, self.steps)
+        self.reach(self.done + 1)
+
+    def reach(self, steps: int) -> None:
+        """``steps`` steps have finished (a path that skips steps catches up)."""
+        self.done = min(max(self.done, steps), self.steps)
         self._report(min(self.done / self.steps, 0.999))
 
     def _report(self, fraction: float) -> None:
@@ -125,6 +129,16 @@ class Tracker:
         """End the open phase and begin ``name``."""
         self.end()
         return self.begin(name, steps, poll=poll)
+
+    def milestone(self, name: str, fraction: float = 0.0) -> None:
+        """Stage building's milestones: the structure ``scan`` (its fraction) is parse's second step, ``scanned``
+        ends it; ``parsed`` ends parse and begins convert, whose steps are reading and checking (``staged``)."""
+        if name == "scan":
+            self.current.part(fraction)
+        elif name in ("scanned", "staged"):
+            self.current.step()
+        elif name == "parsed":
+            self.next("convert", 2, poll=True)
 
     def stop(self) -> None:
         """Stop following DuckDB (the run is over, or a file failed)."""

@@ -11,9 +11,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from agilesocial.errors import DataError
+from agilesocial.errors import DataError, is_input_error
 from agilesocial.warehouse import sqlexpr as sx
 from agilesocial.warehouse.csvcheck import (
     clear_rejects,
@@ -149,12 +150,15 @@ def build_stage(
     tz: str,
     snapshot: date,
     skip_bad_rows: bool = False,
-    on_parsed: Callable[[], object] | None = None,
+    on_progress: Callable[[str, float], object] | None = None,
 ) -> Stage:
     """Read and convert the file into the temp table ``STAGE``; count rows and bad rows. ``skip_bad_rows``: set
-    malformed rows aside instead of refusing the file. ``on_parsed`` is called when the structure and format checks
-    are done and the converting read starts (progress)."""
-    fault = spaced_quote(layout) or mixed_head(layout)
+    malformed rows aside instead of refusing the file. ``on_progress(milestone, fraction)`` hears the structure scan
+    (``"scan"``, ``"scanned"``), ``"parsed"`` when the format sample is done and the converting read starts, and
+    ``"staged"`` when the converted rows are in ``STAGE``."""
+    fault = spaced_quote(layout, None if on_progress is None else partial(on_progress, "scan")) or mixed_head(layout)
+    if on_progress is not None:
+        on_progress("scanned", 1.0)
     if fault is not None:
         raise fault
     shape = layout.shape
@@ -236,9 +240,9 @@ def build_stage(
         f"{', '.join(sx.quote_ident(f) for f in fields)}, {bad_field} AS _bad_field, {bad_value} AS _bad_value"
     )
     stage.where = f"{not_summary} AND coalesce({used_refs}) IS NOT NULL"
-    if on_parsed is not None:
-        on_parsed()
-    _check(con, stage, year)
+    if on_progress is not None:
+        on_progress("parsed", 0.0)
+    _check(con, stage, year, on_progress)
     return stage
 
 
@@ -251,7 +255,12 @@ def _key_position(shape: Shape, used: dict[str, tuple[int, Col]]) -> int:
     return 0
 
 
-def _check(con: duckdb.DuckDBPyConnection, stage: Stage, year: int | None) -> None:
+def _check(
+    con: duckdb.DuckDBPyConnection,
+    stage: Stage,
+    year: int | None,
+    on_progress: Callable[[str, float], object] | None = None,
+) -> None:
     """Materialise the converted file (one pass over the CSV), then check it: counts, bad rows, mangled ids,
     year-less dates, unique keys and overlap with the warehouse. Row numbers cost a window over the whole file, so
     the file is read a second time, numbered, only when something needs them (bad rows, mangled ids, repeated keys).
@@ -272,6 +281,8 @@ def _check(con: duckdb.DuckDBPyConnection, stage: Stage, year: int | None) -> No
         f" count(*) FILTER (WHERE {mangled}), count(*) FILTER (WHERE {overlap}), {daily} FROM {STAGE}"
     )
     _materialize(con, stage, numbered=stage.needs_rows)
+    if on_progress is not None:
+        on_progress("staged", 0.0)
     row = con.execute(quick, extra).fetchone()
     assert row is not None
     if row[3]:  # mangled ids: taken from the permalinks when they are unique, else the file is refused
@@ -328,7 +339,9 @@ def _materialize(con: duckdb.DuckDBPyConnection, stage: Stage, *, numbered: bool
         try:
             stage.materialize(con, numbered=numbered)
             return
-        except Exception as exc:  # duckdb.Error: the CSV itself is malformed
+        except Exception as exc:
+            if not is_input_error(exc):  # a bug in our SQL or Python is no malformed CSV
+                raise
             text = str(exc)
         if "Invalid unicode" in text and layout.encoding == "utf-8" and layout.ascii_head:
             # an ASCII head passed for UTF-8, but a later byte is not: a cp1252 file whose first accented
