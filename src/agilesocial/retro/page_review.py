@@ -27,9 +27,8 @@ def overlap_sentence(o: Overlap) -> str:
     place = f"{o.platform} posts" if o.platform else "posts"
     if o.account:
         place += f" of {o.account}"
-    share = f"all {o.posts}" if o.shared == o.posts else f"{o.shared} of its {o.posts}"
-    shared = f"{share} of its posts are also in {o.other}'s series" if o.shared else ""
-    shared = shared.replace(" of its posts of its", " of its")
+    share = f"all {o.posts} of its posts" if o.shared == o.posts else f"{o.shared} of its {o.posts} posts"
+    shared = f"{share} are also counted in {o.other}" if o.shared else ""
     if o.change is not None:
         what = f" ({o.change_what})" if o.change_what else ""
         arms = ", ".join(f"{a.arm} {a.after} of {a.posts}" for a in o.arms if a.posts)

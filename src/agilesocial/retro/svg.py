@@ -112,7 +112,8 @@ def objective_chart(o: ObjectiveProgress) -> Svg | None:
                 stroke=COLORS["actual"], stroke_width=2.5, class_="actual")  # fmt: skip
     for x, y, wk in actual:
         svg.add("circle", f"{wk.start}: {show(wk.value)} ({wk.posts} posts)", cx=x, cy=y, r=3.5, fill=COLORS["actual"])
-    svg.label("— actual   - - straight line to the target", left, 16)
+    where = ", ".join(o.platforms) or "all platforms"
+    svg.label(f"{o.id}: {o.metric} on {where}   — actual   - - straight line to the target", left, 16)
     return svg
 
 
