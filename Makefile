@@ -7,7 +7,11 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,spark]'
+	@# the Spark engine's tests need Java 17+: Debian's JRE when it is missing and we may install it
+	@command -v java >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		apt-get update -q >/dev/null && apt-get install -y -q openjdk-17-jre-headless >/dev/null; } || \
+		echo "note: no Java 17+ (apt-get install openjdk-17-jre-headless): the Spark engine tests will be skipped"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -28,6 +28,7 @@ def run_analysis(
     store: bool = True,
     today: dt.date | None = None,
     partial: bool = False,
+    engine: str | None = None,
 ) -> AnalysisReport:
     """Analyse the experiments of ``sprint`` (or ``experiment_ids``, or all) and return the report.
 
@@ -35,6 +36,7 @@ def run_analysis(
     :class:`~agilesocial.errors.AgileSocialError`: exit code 1 for invalid plan files, 2 for an unknown sprint or
     experiment id, a missing warehouse or an experiment without posts (naming what to ingest; with ``partial`` such
     an experiment is reported in ``missing_data`` instead, as it is whenever other experiments were analysed).
+    ``engine`` (default: ``engine:`` in agile-social.yaml) is where the SQL runs: ``duckdb`` or ``spark``.
     """
     from agilesocial.analysis.engine import run_analysis as _run
 
@@ -48,4 +50,5 @@ def run_analysis(
         store=store,
         today=today,
         partial=partial,
+        engine=engine,
     )

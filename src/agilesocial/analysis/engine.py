@@ -19,6 +19,7 @@ from agilesocial.plan.experiment import Experiment
 from agilesocial.plan.loader import Document
 from agilesocial.plan.metrics import Metric
 from agilesocial.plan.workspace import Workspace, load_workspace
+from agilesocial.warehouse.engines import analysis_connection
 
 if TYPE_CHECKING:
     import duckdb
@@ -117,11 +118,14 @@ def run_analysis(
     store: bool = True,
     today: dt.date | None = None,
     partial: bool = False,
+    engine: str | None = None,
 ) -> AnalysisReport:
     """Analyse the experiments of ``sprint`` (or the given ids, or all), store and return the report.
 
     An experiment without posts is reported in ``missing_data`` (and shown with what to ingest) when other
     experiments are analysed, or always with ``partial``; otherwise its :class:`DataError` is raised.
+
+    ``engine`` overrides ``engine:`` of agile-social.yaml (duckdb, or spark over a Parquet lake).
 
     Raises AgileSocialError: exit 1 for invalid plan files, exit 2 for unknown ids, a bad correction and missing data.
     """
@@ -192,33 +196,37 @@ def run_analysis(
                 hint="point --db at the warehouse 'agile-social ingest' created, or ingest into a new file",
             )
         keep_competitors_out(con, project.config)  # the team's own posts only
-        selections = [selection_of(doc.model, metrics, settings) for doc, metrics in planned]
-        # every experiment's sufficient statistics in one query: each post in scope is read once
-        all_sums = fetch_all_sums(con, [(sel, metrics) for sel, (_, metrics) in zip(selections, planned, strict=True)])
-        from agilesocial.warehouse.calibrations import CalibrationLookup
-
-        calibrations = CalibrationLookup(con)  # one query for every experiment's calibration note
         analyses: list[ExperimentAnalysis] = []
         missing: list[str] = []
-        from agilesocial.stats.draws import drawing_ahead
+        with analysis_connection(con, path, project.config, engine) as sql:  # DuckDB, or Spark for post tables
+            selections = [selection_of(doc.model, metrics, settings) for doc, metrics in planned]
+            # every experiment's sufficient statistics in one query: each post in scope is read once
+            all_sums = fetch_all_sums(
+                sql, [(sel, metrics) for sel, (_, metrics) in zip(selections, planned, strict=True)]
+            )
+            from agilesocial.stats.draws import drawing_ahead
+            from agilesocial.warehouse.calibrations import CalibrationLookup
 
-        keys = [
-            k
-            for (doc, metrics), sums in zip(planned, all_sums, strict=True)
-            for k in draw_keys(doc.model, metrics, sums)
-        ]
-        with drawing_ahead(keys):  # the next experiments' shuffles are drawn while this one is tested
-            for (doc, metrics), sel, sums in zip(planned, selections, all_sums, strict=True):
-                try:
-                    fetched = (sel, sums)
-                    analysed = analyse_experiment(con, doc, metrics, settings, sprint_end=sprint_end, fetched=fetched)
-                    analyses.append(with_calibration(calibrations, doc.model, analysed))
-                except DataError as exc:
-                    if len(planned) == 1 and not partial:
-                        raise
-                    # the run goes on with the other experiments; the CLI still exits 2 for this one
-                    analyses.append(without_data(doc.model, exc))
-                    missing.append(str(exc))
+            calibrations = CalibrationLookup(con)  # one query for every experiment's calibration note
+            keys = [
+                k
+                for (doc, metrics), sums in zip(planned, all_sums, strict=True)
+                for k in draw_keys(doc.model, metrics, sums)
+            ]
+            with drawing_ahead(keys):  # the next experiments' shuffles are drawn while this one is tested
+                for (doc, metrics), sel, sums in zip(planned, selections, all_sums, strict=True):
+                    try:
+                        fetched = (sel, sums)
+                        analysed = analyse_experiment(
+                            sql, doc, metrics, settings, sprint_end=sprint_end, fetched=fetched
+                        )
+                        analyses.append(with_calibration(calibrations, doc.model, analysed))
+                    except DataError as exc:
+                        if len(planned) == 1 and not partial:
+                            raise
+                        # the run goes on with the other experiments; the CLI still exits 2 for this one
+                        analyses.append(without_data(doc.model, exc))
+                        missing.append(str(exc))
         report = AnalysisReport(
             generated, tuple(analyses), correction, sprint, tuple(report_warnings), missing_data=tuple(missing)
         )

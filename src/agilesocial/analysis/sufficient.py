@@ -181,12 +181,16 @@ def fetch_overlap(con: duckdb.DuckDBPyConnection, selection: VariantSql, limit: 
 def fetch_values(
     con: duckdb.DuckDBPyConnection, selection: VariantSql, metric: Metric
 ) -> list[tuple[list[float], list[float]]]:
-    """Per-post (numerator, denominator) values of each variant; denominators are 1.0 for count metrics."""
+    """Per-post (numerator, denominator) values of each variant, in post_id order; denominators are 1.0 for count
+    metrics. Plain ordered rows (no ordered list aggregate), so the same SQL runs on every engine."""
     x = metric.denominator or "1"
     ok = f"{metric.numerator} IS NOT NULL" + (f" AND {metric.denominator} IS NOT NULL" if metric.denominator else "")
     sql = (
-        f"SELECT v, list({metric.numerator}::DOUBLE ORDER BY post_id), list({x}::DOUBLE ORDER BY post_id) "
-        f"FROM ({selection.sql}) WHERE v IS NOT NULL AND {ok} GROUP BY v"
+        f"SELECT v, {metric.numerator}::DOUBLE, {x}::DOUBLE FROM ({selection.sql}) "
+        f"WHERE v IS NOT NULL AND {ok} ORDER BY v, post_id, published_at"
     )
-    got = {row[0]: (list(row[1]), list(row[2])) for row in con.execute(sql, selection.params).fetchall()}
-    return [got.get(i, ([], [])) for i in range(len(selection.variant_names))]
+    out: list[tuple[list[float], list[float]]] = [([], []) for _ in selection.variant_names]
+    for v, y, xv in con.execute(sql, selection.params).fetchall():
+        out[v][0].append(float(y))
+        out[v][1].append(float(xv))
+    return out

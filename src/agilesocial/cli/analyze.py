@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from agilesocial.cli.common import DbOption, QuietOption, console, handle_errors
+from agilesocial.cli.common import DbOption, EngineOption, QuietOption, console, handle_errors
 from agilesocial.errors import EXIT_USAGE
 
 EPILOG = (
@@ -68,6 +68,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = True,
         db: DbOption = None,
+        engine: EngineOption = None,
         quiet: QuietOption = False,
     ) -> None:
         """Test each experiment's variants against the control and decide: scale, iterate, stop or keep running."""
@@ -83,6 +84,7 @@ def register(app: typer.Typer) -> None:
             db=db,
             correction=correction.value if correction else None,
             sequential=sequential,
+            engine=engine,
         )
         out = console()
         if quiet and fmt == Format.text:  # one line per experiment: its decision

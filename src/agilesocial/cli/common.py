@@ -27,6 +27,24 @@ DbOption = Annotated[
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the essential result.")]
 
 
+def _engine(value: str | None) -> str | None:
+    if value is not None and value not in ("duckdb", "spark"):
+        raise typer.BadParameter(f"{value!r} is not one of duckdb, spark")
+    return value
+
+
+EngineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        callback=_engine,
+        help="Where the analysis SQL runs: duckdb, or spark over a Parquet lake (default: agile-social.yaml's "
+        "'engine', else duckdb).",
+        show_default=False,
+    ),
+]
+
+
 def choice(*choices: str) -> Callable[[str], str]:
     """An option callback accepting only ``choices``, with the same one-line message on every command."""
 

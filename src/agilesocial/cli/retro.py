@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from agilesocial.cli.common import DbOption, QuietOption, choice, console, handle_errors
+from agilesocial.cli.common import DbOption, EngineOption, QuietOption, choice, console, handle_errors
 from agilesocial.errors import EXIT_USAGE
 
 EPILOG = (
@@ -60,6 +60,7 @@ def retro(
     ] = False,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not store this run's snapshot.")] = False,
     db: DbOption = None,
+    engine: EngineOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Sprint retrospective: objective progress, weekly key results, experiments and their decisions, what failed
@@ -72,7 +73,8 @@ def retro(
     if output is not None:
         check_target(output, force=force)
     project = load_project(required=True)
-    result = run_retro(project, sprint=sprint, db=db, today=as_of.date() if as_of else None, store=not no_store)
+    today = as_of.date() if as_of else None
+    result = run_retro(project, sprint=sprint, db=db, today=today, store=not no_store, engine=engine)
     err = console(stderr=True, quiet=quiet)
     if csv_dir is not None:
         from agilesocial.retro.csvexport import write_csv

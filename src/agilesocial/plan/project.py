@@ -93,7 +93,19 @@ class ProjectConfig(StrictModel):
     plans: str = Field("plans", description="Folder of strategy plans.")
     experiments: str = Field("experiments", description="Folder of experiments.")
     sprints: str = Field("sprints", description="Folder of sprints.")
-    warehouse: str = Field(".agile-social/warehouse.duckdb", description="DuckDB warehouse file.")
+    warehouse: str = Field(
+        ".agile-social/warehouse.duckdb", description="DuckDB warehouse file, or a Parquet lake folder."
+    )
+    engine: Literal["duckdb", "spark"] = Field(
+        "duckdb",
+        description="Where the analysis SQL runs: duckdb, or spark (Apache Spark over a Parquet lake; needs "
+        "agile-social[spark]).",
+    )
+    spark: dict[str, str | int | float | bool] = Field(
+        default_factory=dict,
+        description="Spark properties for engine: spark, with or without the 'spark.' prefix (master: "
+        "spark://host:7077, executor.memory: 4g...); master defaults to local[*].",
+    )
     timezone: str = Field("UTC", description="Time zone used to bucket posts into days and weeks.")
     defaults: Defaults = Field(default_factory=Defaults, description="Statistical and lint defaults.")
     metrics: list[CustomMetric] = Field(default_factory=list, description="Custom ratio metrics.")

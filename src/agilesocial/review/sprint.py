@@ -124,9 +124,10 @@ def build_retro(
     today: dt.date | None = None,
     store: bool = True,
     now: dt.datetime | None = None,
+    engine: str | None = None,
 ) -> Retro:
-    """The retrospective of ``sprint``; runs the analysis when ``analysis`` is None and stores a snapshot when
-    ``store`` (so later retros show the trend)."""
+    """The retrospective of ``sprint``; runs the analysis (on ``engine``, default: the config's) when ``analysis``
+    is None and stores a snapshot when ``store`` (so later retros show the trend)."""
     from agilesocial.analysis.selection import project_zone
     from agilesocial.review.followup import next_sprint
     from agilesocial.review.history import previous_sprints, store_snapshot
@@ -147,7 +148,7 @@ def build_retro(
     if analysis is None:
         from agilesocial.analysis import run_analysis
 
-        analysis = run_analysis(project, sprint=sprint, db=db, store=False, today=today, partial=True)
+        analysis = run_analysis(project, sprint=sprint, db=db, store=False, today=today, partial=True, engine=engine)
     catalog = project.config.metric_catalog()
     tz = project.config.timezone
     warnings = list(analysis.warnings)
@@ -215,8 +216,11 @@ def run_retro(
     db: Path | None = None,
     today: dt.date | None = None,
     store: bool = True,
+    engine: str | None = None,
 ) -> Retro:
     """What ``agile-social retro`` does: pick the sprint (default: the latest one that has started), analyse it
     without storing results again, build the retro and store its snapshot."""
     today = today or dt.date.today()
-    return build_retro(project, sprint=sprint or default_sprint(project, today), db=db, today=today, store=store)
+    return build_retro(
+        project, sprint=sprint or default_sprint(project, today), db=db, today=today, store=store, engine=engine
+    )
