@@ -163,7 +163,7 @@ def test_every_number_is_the_same_on_spark_and_duckdb(spark: Any, demo: Path) ->
         return json.loads(res.output)  # type: ignore[no-any-return]
 
     for command in (
-        ["analyze", "--experiment", "fb-reels-vs-photos"],
+        ["analyze", "--experiment", "x-thread-vs-single"],
         ["retro", "--as-of", "2026-12-01", "--no-store"],
     ):
         got, want = cli(*command, "--engine", "spark"), cli(*command, "--engine", "duckdb")
