@@ -116,6 +116,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         mp.chdir(folder)
         res = CliRunner().invoke(app, ["export", "--parquet", "lake"], env={"NO_COLOR": "1"})
         assert res.exit_code == 0, res.output
+        # a file the manifest does not list (as an ingest into the lake leaves superseded files): read by neither
+        live = next((folder / "lake" / "post_current").rglob("*.parquet"))
+        shutil.copy(live, live.with_name("superseded.parquet"))
         yield folder
 
 

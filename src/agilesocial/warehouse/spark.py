@@ -100,11 +100,12 @@ class SparkConnection:
 
     def _register(self, lake: Path, competitors: Sequence[tuple[str, str]]) -> None:
         """Note the lake's tables; each becomes a Spark view when a statement first reads it (see :meth:`_view`)."""
-        from agilesocial.warehouse.lake import LAKE_TABLES, read_manifest
+        from agilesocial.warehouse.lake import LAKE_TABLES, read_manifest, table_files
 
         manifest = read_manifest(lake)
         self._lake = lake.resolve()  # Spark resolves relative paths against the JVM's folder, not ours
-        self._pending = {t: manifest["tables"].get(t) or {} for t in LAKE_TABLES}
+        # only the files the manifest lists are live (an ingest into the lake may leave superseded ones behind)
+        self._pending = {t: table_files(self._lake, manifest, t) for t in LAKE_TABLES}
         view = "SELECT * FROM post_current"
         if competitors:  # the team's own posts only (see analysis/scope.py)
             pairs = ", ".join(f"({sparksql.literal(p)}, {sparksql.literal(a)})" for p, a in competitors)
@@ -119,13 +120,14 @@ class SparkConnection:
         if "post_latest" in tables and self._post_latest:
             tables = tables | {"post_current"}
         for table in sorted(tables & set(self._pending)):
-            info = self._pending.pop(table)
+            files = self._pending.pop(table)
             # the columns and types of the DuckDB view over the same files: no schema inference on Spark
             cols = [(str(r[0]), str(r[1])) for r in self.duck.execute(f'DESCRIBE "{table}"').fetchall()]
-            if info.get("rows"):
+            if files:
                 root = str(self._lake / table)
                 schema = ", ".join(f"`{name}` {sparksql.spark_type(kind)}" for name, kind in cols) + ", `month` STRING"
-                frame = self.session.read.schema(schema).option("basePath", root).parquet(root)
+                paths = [str(self._lake / f) for f in files]
+                frame = self.session.read.schema(schema).option("basePath", root).parquet(*paths)
                 frame.select(*[name for name, _ in cols]).createOrReplaceTempView(table)
             else:  # no files: an empty view with the warehouse table's columns and types
                 select = ", ".join(f'CAST(NULL AS {kind}) AS "{name}"' for name, kind in cols)
