@@ -70,6 +70,8 @@ class Spec:
     quote_all: bool = False
     #: TikTok: an empty ``Post time`` takes the video id's time (``id >> 32``)
     time_from_id: bool = False
+    #: the permalink column a spreadsheet-mangled id is taken back from (docs: "Ids a spreadsheet mangled")
+    permalink: str | None = None
     args: tuple[str, ...] = ()
 
 
@@ -87,6 +89,9 @@ class Expectation:
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: the oracle found a bad cell or row (the message must then name a row or line)
     located: bool = False
+    #: rows whose id a spreadsheet mangled: ingest derives their ids from the permalinks (or refuses the file), so
+    #: only their values are known: each must be stored under an id the oracle does not know otherwise
+    unkeyed: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Refuse(Exception):
@@ -170,14 +175,15 @@ def records(raw: bytes, encoding: str, delimiter: str) -> list[list[str]]:
 
 def expect(spec: Spec, raw: bytes, encoding: str, tz: str, *, may_refuse: bool) -> Expectation:
     """What ingesting ``raw`` (written in ``encoding``) must do; ``may_refuse``: a documented refusal applies."""
+    unkeyed: list[dict[str, Any]] = []
     try:
-        rows = _convert(spec, records(raw, encoding, spec.delimiter), tz)
+        rows = _convert(spec, records(raw, encoding, spec.delimiter), tz, unkeyed)
     except Refuse as exc:
         return Expectation(MUST_REFUSE, str(exc), located=exc.located)
-    return Expectation(EITHER if may_refuse else MUST_ACCEPT, rows=rows)
+    return Expectation(EITHER if may_refuse or unkeyed else MUST_ACCEPT, rows=rows, unkeyed=unkeyed)
 
 
-def _convert(spec: Spec, recs: list[list[str]], tz: str) -> dict[str, dict[str, Any]]:
+def _convert(spec: Spec, recs: list[list[str]], tz: str, unkeyed: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     if len(recs) <= spec.preamble:
         raise Refuse("no header", located=False)
     header = recs[spec.preamble]
@@ -202,7 +208,7 @@ def _convert(spec: Spec, recs: list[list[str]], tz: str) -> dict[str, dict[str, 
         key = rec[where[spec.id_column]]
         if blank(key) or key.strip(" ").lower() in SUMMARY_WORDS:
             continue  # a summary row (Total, blank id), wherever the id column stands
-        post_id = _post_id(spec, key)
+        post_id = _post_id(spec, key, linked=spec.permalink in where)
         values: dict[str, Any] = {f: None for f in COUNT_FIELDS}
         for fld, pos in count_at.items():
             if pos is not None:
@@ -215,20 +221,26 @@ def _convert(spec: Spec, recs: list[list[str]], tz: str) -> dict[str, dict[str, 
             values["engagements"] = total
         published = timestamp(rec[where[spec.published]], spec, tz) if spec.published in where else None
         if published is None and spec.time_from_id:
-            at = datetime.fromtimestamp(int(post_id) >> 32, UTC) if post_id.isdigit() else None
+            at = datetime.fromtimestamp(int(post_id) >> 32, UTC) if post_id and post_id.isdigit() else None
             ok = at is not None and datetime(2016, 9, 1, tzinfo=UTC) <= at <= datetime(2100, 1, 1, tzinfo=UTC)
             published = at if ok else None
         values["published_at"] = published
         values["text"] = None if text_at is None or rec[text_at] == "" else rec[text_at]
-        out[post_id] = values  # the last row of a repeated id wins
+        if post_id is None:
+            unkeyed.append(values)
+        else:
+            out[post_id] = values  # the last row of a repeated id wins
     return out
 
 
-def _post_id(spec: Spec, key: str) -> str:
+def _post_id(spec: Spec, key: str, *, linked: bool) -> str | None:
+    """The row's post id; None when a spreadsheet mangled it and a permalink column may give it back."""
     if spec.id_from_link is None:
         post_id = key.strip(" ")
         if MANGLED_ID.fullmatch(post_id):
-            raise Refuse(f"mangled id {key!r}")
+            if linked:
+                return None
+            raise Refuse(f"mangled id {key!r} and no permalink column")
         return post_id
     m = re.search(spec.id_from_link, key)
     if not m:

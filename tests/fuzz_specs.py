@@ -35,6 +35,7 @@ SPECS: dict[str, Spec] = {
         protected=frozenset({"tweet id", "time", "impressions", "tweet permalink", "tweet text"}),
         zone="UTC",
         quote_all=True,
+        permalink="tweet permalink",
     ),
     "facebook": Spec(
         "facebook",
@@ -59,6 +60,7 @@ SPECS: dict[str, Spec] = {
         id_column="post id",
         engagements_sum=("likes", "comments", "shares"),
         protected=frozenset({"post id", "publish time", "page name", "post type", "date"}),
+        permalink="permalink",
     ),
     "instagram": Spec(
         "instagram",
@@ -82,6 +84,7 @@ SPECS: dict[str, Spec] = {
         id_column="post id",
         engagements_sum=("likes", "comments", "shares", "saves"),
         protected=frozenset({"post id", "publish time", "account username", "date"}),
+        permalink="permalink",
     ),
     "linkedin": Spec(
         "linkedin",
