@@ -37,6 +37,9 @@ RESULT_COLUMNS: tuple[str, ...] = (
 )
 
 
+INSERT_BATCH = 500  # rows per INSERT statement
+
+
 def insert_rows(
     con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: Iterable[Mapping[str, Any]]
 ) -> int:
@@ -46,10 +49,12 @@ def insert_rows(
     unknown = {k for row in rows for k in row} - set(columns)
     if unknown:
         raise ValueError(f"not columns of {table}: {', '.join(sorted(unknown))}")
-    if rows:
-        cols = ", ".join(f'"{c}"' for c in columns)
-        marks = ", ".join("?" for _ in columns)
-        con.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', [[r.get(c) for c in columns] for r in rows])
+    cols = ", ".join(f'"{c}"' for c in columns)
+    marks = "(" + ", ".join("?" for _ in columns) + ")"
+    for start in range(0, len(rows), INSERT_BATCH):  # one statement (and one commit) per batch, not per row
+        batch = rows[start : start + INSERT_BATCH]
+        values = ", ".join(marks for _ in batch)
+        con.execute(f'INSERT INTO "{table}" ({cols}) VALUES {values}', [r.get(c) for r in batch for c in columns])
     return len(rows)
 
 
