@@ -193,9 +193,13 @@ def analyse_experiment(
 
             for ch in _deciding_and_contrast(exp, metric, choice):
                 blank = next((i for i in (0, vi) if per[i].n == 0), None)
+                extra: dict[str, Any] = {}
                 if blank is not None:  # posts exist (checked above) but none has the metric's fields
                     note = missing_note(metric, names[blank], sums.posts[blank], exp.platform)
                     test = _degenerate(str(ch.method), note)
+                    lacking = missing_fields(metric, exp.platform) if exp.platform else ()
+                    if lacking:  # the platform's exports never carry it: said in the table, not '0/0'
+                        extra["not_exported"] = exports_lack(exp.platform or "", lacking)
                 else:
                     test = run_test(
                         ch,
@@ -213,7 +217,7 @@ def analyse_experiment(
                 if ch.kind == "proportion":  # unit: user -- the units are people (the denominator sums)
                     n = (round(per[0].sum_x or 0), round(per[vi].sum_x or 0))
                 contrast = ch.method in CONTRAST_ONLY
-                rows.append(_Row(metric, vi, mi > 0, test, n, test.method, None, {}, _why(ch, test), contrast))
+                rows.append(_Row(metric, vi, mi > 0, test, n, test.method, None, extra, _why(ch, test), contrast))
         warnings += [w for w in (omnibus_note(choice, metric, per),) if w]
         for vi, s in enumerate(per):
             if 0 < s.n < sums.posts[vi]:

@@ -246,6 +246,8 @@ def with_calibration(
     if exp.design != "split" or exp.unit != "post" or not primary or analysis.metric is None:
         return analysis
     first = primary[0]
+    if first.not_exported:  # no history of a metric the exports never carry: calibrating it cannot help
+        return analysis
     posts = min(first.n_control or 0, first.n_variant or 0)
     platform = str(exp.platform) if exp.platform else analysis.platform
     record, warning = calibration_note(con, platform, exp.account, analysis.metric, first.method, posts)

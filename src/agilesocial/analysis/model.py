@@ -58,6 +58,7 @@ class MetricResult:
     unit: str = "count"  # how the values are shown (the metric's unit; "percent" for counts per impression)
     method_why: str | None = None  # which method ran and why, in plain words
     contrast: bool = False  # shown for comparison only: no correction, no significance, no say in the decision
+    not_exported: str | None = None  # 'X exports have no saves': the platform's exports never carry the metric
 
     @property
     def outcome(self) -> Outcome:
@@ -112,6 +113,7 @@ class MetricResult:
             "alternative": self.alternative,
             "method_why": self.method_why,
             "contrast": self.contrast,
+            "not_exported": self.not_exported,
         }
 
 

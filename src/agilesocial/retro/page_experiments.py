@@ -66,7 +66,20 @@ def _expected(r: MetricResult) -> str:
 
 
 def result_row(r: MetricResult) -> tuple[Cell, ...]:
-    """One variant x metric, worded and coloured by the metric's direction (primary and guardrail alike)."""
+    """One variant x metric, worded and coloured by the metric's direction (primary and guardrail alike). A metric
+    the platform's exports never carry says so instead of showing '0/0' posts."""
+    if r.not_exported:
+        said = r.not_exported.split(" (", 1)[0].replace(" exports have no ", " has no ")  # 'X has no saves'
+        return (
+            Cell(r.metric, sub="guardrail" if r.is_guardrail else "", raw=r.metric),
+            Cell(r.variant),
+            Cell(fmt.DASH, raw="not exported"),
+            Cell(fmt.DASH),
+            Cell(fmt.DASH),
+            Cell(fmt.DASH),
+            Cell(fmt.DASH),
+            Cell("not exported", "muted", sub=said, raw="not_exported"),
+        )
     n = f"{fmt.count(r.n_control)}/{fmt.count(r.n_variant)}"
     return (
         Cell(r.metric, sub="guardrail" if r.is_guardrail else "", raw=r.metric),

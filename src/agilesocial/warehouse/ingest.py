@@ -156,15 +156,18 @@ def snapshot_date(shape: Shape, path: Path, today: date) -> date:
 
 
 def account_for(shape: Shape, path: Path, override: str | None) -> str | None:
-    """--account, else the mapping's account, else the file name (X); None means 'from a column, if any'."""
+    """--account, else the mapping's account, else the file name (X, LinkedIn, legacy Facebook Insights) or, for a
+    file a platform names generically, its folder's name (YouTube's ``Content <dates> <channel>/Table data.csv``);
+    None means 'from a column, if any'."""
     if override:
         return override
     if shape.account:
         return shape.account
     if shape.account_from_filename:
-        m = re.search(shape.account_from_filename, path.name)
-        if m:
-            return m.group(1)
+        for name in (path.name, f"{path.parent.name}/{path.name}"):
+            m = re.search(shape.account_from_filename, name)
+            if m and m.group(1).strip():
+                return m.group(1).strip()
     return None
 
 

@@ -29,6 +29,14 @@ __all__ = ["POST_FIELDS", "PROFILE_NAMES", "ROW_DATE", "SHAPES", "Col", "Conv", 
 
 
 _ID = "id"
+#: ``Facebook Insights Data Export (Post Level) - Northwind Coffee - 2016-11-02.csv`` (page level: no ``(Post Level)``)
+_FB_INSIGHTS_NAME = r"(?i)^Facebook Insights Data Export(?: \(Post Level\))? - (.+?) - \d{4}-\d{2}-\d{2}"
+#: YouTube Studio names every download ``Table data.csv``; the folder it unzips to names the report, dates and channel:
+#: ``Content 2026-10-01_2026-11-30 Northwind TV/Table data.csv`` (matched against ``folder/file``)
+_YOUTUBE_NAME = (
+    r"(?i)^(?:Content|Videos?|Channel|Date|Traffic source|Geography|Device type|Subscription status) "
+    r"\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2} (.+?)/(?:Table|Chart) data(?: ?\(\d+\))?\.csv$"
+)
 _X_COUNTS = {
     "impressions": _c("impressions"),
     "engagements": _c("engagements"),
@@ -174,6 +182,7 @@ SHAPES: tuple[Shape, ...] = (
         },
         "legacy Facebook Insights post export",
         header_rows=2,
+        account_from_filename=_FB_INSIGHTS_NAME,
     ),
     Shape(
         "facebook_insights",
@@ -192,6 +201,7 @@ SHAPES: tuple[Shape, ...] = (
         },
         "legacy Facebook Insights page-level daily export",
         header_rows=2,
+        account_from_filename=_FB_INSIGHTS_NAME,
     ),
     *LINKEDIN_SHAPES,
     *TIKTOK_SHAPES,
@@ -219,6 +229,7 @@ SHAPES: tuple[Shape, ...] = (
         engagements_sum=("likes", "comments", "shares"),
         permalink_template="https://www.youtube.com/watch?v=",
         post_type="video",
+        account_from_filename=_YOUTUBE_NAME,
     ),
     Shape(
         "youtube",
@@ -237,6 +248,7 @@ SHAPES: tuple[Shape, ...] = (
         "YouTube Studio chart data, one row per day and video",
         permalink_template="https://www.youtube.com/watch?v=",
         post_type="video",
+        account_from_filename=_YOUTUBE_NAME,
     ),
 )
 
