@@ -126,7 +126,7 @@ def _post_row(p: TopPost, ranks: str) -> tuple[Cell, ...]:
 def cut_off_words(t: PlatformTop) -> str:
     """The cut-off for ranking by rate, in words."""
     if t.min_impressions <= t.median_impressions:
-        return f"posts with at least {fmt.count(t.min_impressions)} impressions: the platform's median post"
+        return f"posts with at least {fmt.count(t.min_impressions)} impressions (the platform's median post)"
     return (
         f"posts with at least {fmt.count(t.min_impressions)} impressions (the platform's median post has "
         f"{fmt.count(t.median_impressions)}; fewer impressions are too few to rank by rate)"
@@ -137,7 +137,7 @@ def platform_title(t: PlatformTop) -> str:
     posts = f"{t.platform}, {t.posts} post{'s' if t.posts != 1 else ''}"
     if not t.by_rate:
         return f"{posts}: top by engagements (no impressions in the export, so no ranking by rate)"
-    return f"{posts}: top by engagement rate among {cut_off_words(t)}; and top by engagements"
+    return f"{posts}: top by engagement rate among {cut_off_words(t)}, and top by engagements"
 
 
 def platform_rows(t: PlatformTop) -> tuple[tuple[Cell, ...], ...]:
