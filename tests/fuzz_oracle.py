@@ -72,6 +72,10 @@ class Spec:
     time_from_id: bool = False
     #: the permalink column a spreadsheet-mangled id is taken back from (docs: "Ids a spreadsheet mangled")
     permalink: str | None = None
+    #: watch time: its columns, the factor to seconds, and whether ``h:mm:ss`` is read (a duration)
+    watch: tuple[str, ...] = ()
+    watch_scale: float = 1.0
+    watch_duration: bool = False
     args: tuple[str, ...] = ()
 
 
@@ -133,6 +137,28 @@ def count(cell: str, decimal: str, signed: bool) -> int | None:
     if value < 0 and not signed:
         raise Refuse(f"negative count {cell!r}")
     return value
+
+
+def decimal(cell: str, decimal: str, scale: float = 1.0, *, duration: bool = False) -> float | None:
+    """Hours or seconds: digits with a fraction, groups of three, or scientific notation with a short exponent;
+    a duration also ``h:mm:ss`` or ``m:ss``; the NULL words are missing; ``%``, infinity, anything else refused."""
+    t = cell.strip(" ")
+    if t.lower() in NULL_WORDS:
+        return None
+    if duration and re.fullmatch(r"[0-9]+:[0-9]{1,2}(:[0-9]{1,2})?(\.[0-9]+)?", t):
+        parts = [float(p) for p in t.split(":")]
+        return parts[0] * 3600 + parts[1] * 60 + parts[2] if len(parts) == 3 else parts[0] * 60 + parts[1]
+    dec = re.escape(decimal)
+    seps = "[" + re.escape("," if decimal == "." else ".") + " \u00a0\u202f']"
+    if re.fullmatch(rf"[+-]?([0-9]+({dec}[0-9]*)?|{dec}[0-9]+)", t):
+        value = float(t.replace(",", "."))
+    elif re.fullmatch(rf"[+-]?[0-9]{{1,3}}({seps}[0-9]{{3}})+({dec}[0-9]*)?", t):
+        value = float(re.sub(seps, "", t).replace(",", "."))
+    elif re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]{1,2}", t):
+        value = float(t)
+    else:
+        raise Refuse(f"decimal {cell!r}")
+    return value if scale == 1.0 else value * scale
 
 
 _OFFSET = re.compile(r"([+-])([0-9]{2}):?([0-9]{2})$")
@@ -198,6 +224,7 @@ def _convert(spec: Spec, recs: list[list[str]], tz: str, unkeyed: list[dict[str,
         return next((where[n] for n in names if n in where), None)
 
     count_at = {f: first(names) for f, names in spec.counts.items()}
+    watch_at = first(spec.watch)
     text_at = first(spec.text)
     out: dict[str, dict[str, Any]] = {}
     for number, rec in enumerate(recs[spec.preamble + 1 :], start=1):
@@ -209,7 +236,7 @@ def _convert(spec: Spec, recs: list[list[str]], tz: str, unkeyed: list[dict[str,
         if blank(key) or key.strip(" ").lower() in SUMMARY_WORDS:
             continue  # a summary row (Total, blank id), wherever the id column stands
         post_id = _post_id(spec, key, linked=spec.permalink in where)
-        values: dict[str, Any] = {f: None for f in COUNT_FIELDS}
+        values: dict[str, Any] = {f: None for f in (*COUNT_FIELDS, "watch_time_seconds")}
         for fld, pos in count_at.items():
             if pos is not None:
                 values[fld] = count(rec[pos], spec.decimal, fld in spec.signed)
@@ -219,6 +246,10 @@ def _convert(spec: Spec, recs: list[list[str]], tz: str, unkeyed: list[dict[str,
             if total is not None and total > INT64[1]:
                 raise Refuse(f"row {number}: engagements {total} beyond 64 bits")
             values["engagements"] = total
+        if watch_at is not None:
+            values["watch_time_seconds"] = decimal(
+                rec[watch_at], spec.decimal, spec.watch_scale, duration=spec.watch_duration
+            )
         published = timestamp(rec[where[spec.published]], spec, tz) if spec.published in where else None
         if published is None and spec.time_from_id:
             at = datetime.fromtimestamp(int(post_id) >> 32, UTC) if post_id and post_id.isdigit() else None

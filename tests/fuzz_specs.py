@@ -61,6 +61,7 @@ SPECS: dict[str, Spec] = {
         engagements_sum=("likes", "comments", "shares"),
         protected=frozenset({"post id", "publish time", "page name", "post type", "date"}),
         permalink="permalink",
+        watch=("seconds viewed",),
     ),
     "instagram": Spec(
         "instagram",
@@ -131,6 +132,8 @@ SPECS: dict[str, Spec] = {
         engagements_sum=("likes", "comments", "shares"),
         protected=frozenset({"video link", "video title", "post time", "total views"}),
         time_from_id=True,
+        watch=("total play time",),
+        watch_duration=True,
     ),
     "youtube": Spec(
         "youtube",
@@ -153,6 +156,8 @@ SPECS: dict[str, Spec] = {
         engagements_sum=("likes", "comments", "shares"),
         signed=frozenset({"subscribers"}),
         protected=frozenset({"content", "video title", "views"}),
+        watch=("watch time hours",),
+        watch_scale=3600.0,
     ),
     "generic": Spec(
         "generic",

@@ -37,6 +37,7 @@ from fuzz_oracle import COUNT_FIELDS, EITHER, MUST_ACCEPT, MUST_REFUSE, Spec, ex
 from fuzz_specs import EXPORTS, SPECS
 
 EXAMPLES = int(os.environ.get("AGILE_SOCIAL_FUZZ", "0") or 0) or 12
+METRICS = (*COUNT_FIELDS, "watch_time_seconds")
 SCRATCH = Path(tempfile.mkdtemp(prefix="agile-social-fuzz-"))
 runner = CliRunner()
 
@@ -46,6 +47,10 @@ COUNT_TEXTS = [
     "99999999999999999999", "1.2E+4", "1.2345E+2", "1E-3", "8.03E-4", "Infinity", "0x10", "1_000", "1e3",
     "1,234", "1,234.0", "1,234.5", "12,34", "1.234", "10.500,0", "1,5", "1 234", "1\u00a0234", "1'234",
     "=1+2", "abc",
+]  # fmt: skip
+DECIMAL_TEXTS = [
+    "10.25", "10,25", "1,234.5", "1.234,5", "12%", "NaN", "", "-", "inf", "1e400", "8.03E-4", ".5", "1.", "0:03:11",
+    "1:23:20", "3:05", "abc", "7",
 ]  # fmt: skip
 TEXT_CHARS = st.sampled_from([*"ab Z,;\"'\n\r\t#=é€ü😀-", "\r\n", '""', "\u00a0"])
 SUMMARY_IDS = ["Total", "Totals", "total ", "TOTAL", "Grand total", "Summary", "", " ", "-"]
@@ -92,6 +97,10 @@ def cases(draw: st.DrawFn, spec: Spec) -> dict[str, Any]:
         r, c = draw(st.integers(0, len(rows) - 1)), draw(st.sampled_from(counted))
         rows[r][c] = draw(st.sampled_from(COUNT_TEXTS) | st.integers(0, 10**12).map(str))
         kinds.append("count")
+    watched = [i for i, h in enumerate(header) if norm(h) in spec.watch]
+    for _ in range(draw(st.integers(0, 2)) if watched else 0):  # watch time: hours, seconds, h:mm:ss
+        rows[draw(st.integers(0, len(rows) - 1))][watched[0]] = draw(st.sampled_from(DECIMAL_TEXTS))
+        kinds.append("decimal")
     for _ in range(draw(st.integers(0, 3))):  # text with quotes, delimiters, line breaks, emoji
         if text_at:
             r = draw(st.integers(0, len(rows) - 1))
@@ -191,7 +200,7 @@ def stored(db: Path, platform: str) -> dict[str, dict[str, Any]]:
     try:
         con.execute("SET TimeZone = 'UTC'")
         sql = (
-            f"SELECT p.post_id, p.published_at, p.text, {', '.join('m.' + f for f in COUNT_FIELDS)} FROM posts p"
+            f"SELECT p.post_id, p.published_at, p.text, {', '.join('m.' + f for f in METRICS)} FROM posts p"
             " JOIN post_metrics m USING (platform, post_id) WHERE p.platform = $p"
             " AND m.ingest_id = (SELECT max(ingest_id) FROM ingests)"
         )
@@ -200,7 +209,7 @@ def stored(db: Path, platform: str) -> dict[str, dict[str, Any]]:
         assert len(rows) == (n_posts.fetchone() or (0,))[0], "every stored post has its one metrics row"
     finally:
         con.close()
-    keys = ("published_at", "text", *COUNT_FIELDS)
+    keys = ("published_at", "text", *METRICS)
     return {r[0]: dict(zip(keys, r[1:], strict=True)) for r in rows}
 
 

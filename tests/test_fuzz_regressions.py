@@ -139,3 +139,33 @@ def test_line_endings_changing_after_the_caption_are_refused(tmp_path: Path, cap
     code, err = ingest(tmp_path, "linkedin_content.csv", raw.replace(caption, rest, 1).encode())
     assert code == 0, err
     assert rows(tmp_path, "SELECT count(*) FROM post_metrics") == [(2,)]
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("10.25", 36900.0), ("1,234.5", 4444200.0), ("8.03E-4", 2.8908), (".5", 1800.0), ("-", None), ("NaN", None)],
+)
+def test_watch_time_decimals_are_read_from_their_text(tmp_path: Path, value: str, seconds: float | None) -> None:
+    raw = f'Content,Video title,Views,Watch time (hours)\nabc,One,10,"{value}"\n'
+    code, err = ingest(tmp_path, "Table data.csv", raw.encode())
+    assert code == 0, err
+    assert rows(tmp_path, "SELECT watch_time_seconds FROM post_metrics") == [(seconds,)]
+
+
+@pytest.mark.parametrize("value", ["10,25", "12%", "1e400", "inf", "1.234,5"])
+def test_watch_time_that_is_no_decimal_is_refused(tmp_path: Path, value: str) -> None:
+    """``10,25`` hours in a file whose decimal point is ``.`` was stored as 1,025 hours and ``12%`` as 12 hours."""
+    raw = f'Content,Video title,Views,Watch time (hours)\nabc,One,10,1\ndef,Two,5,"{value}"\n'
+    code, err = ingest(tmp_path, "Table data.csv", raw.encode())
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"row 2, column 'Watch time (hours)': cannot read value {value!r}" in err, err
+    assert nothing_loaded(tmp_path)
+
+
+def test_tiktok_play_time_as_a_duration_or_seconds(tmp_path: Path) -> None:
+    head = "Video title,Video link,Post time,Total views,Total play time\n"
+    link = "https://www.tiktok.com/@nw/video/743000000000000000"
+    raw = head + f'A,{link}1,2026-11-02 18:00:00,10,1:23:20\nB,{link}2,2026-11-02 18:00:00,10,"1,500.5"\n'
+    code, err = ingest(tmp_path, "tiktok_content.csv", raw.encode())
+    assert code == 0, err
+    assert rows(tmp_path, "SELECT watch_time_seconds FROM post_metrics ORDER BY 1") == [(1500.5,), (5000.0,)]

@@ -92,23 +92,47 @@ def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+#: Thousands separators a count may use between groups of three digits (besides the one that is not the decimal).
+_GROUP_SEPARATORS = " \u00a0\u202f'"
+
+
 def blank(v: str) -> str:
     words = ", ".join(f"'{w}'" for w in NULL_WORDS)
     return f"({v} IS NULL OR lower(trim({v})) IN ({words}))"
 
 
 def number(v: str, decimal: str = ".") -> str:
-    """A DOUBLE from a count/decimal cell: floats (``1777.0``), ``1,234``, ``2.5%``, ``8.03E-4``, decimal commas."""
+    """A DOUBLE parsed from the text of a decimal cell (hours, seconds): see :func:`decimal_patterns`. Anything else
+    gives NULL, which the check pass reports with the cell (``10,25`` in a file whose decimal point is ``.`` was read
+    as 1025; ``12%`` of an hour as 12)."""
+    plain, grouped, scientific = decimal_patterns(decimal)
+    t = f"trim({v})"
+    separators = quote_literal("[" + re.escape("," if decimal == "." else ".") + _GROUP_SEPARATORS + "]")
+    ungrouped = f"regexp_replace({t}, {separators}, '', 'g')"
     if decimal == ",":
-        return f"TRY_CAST(replace(regexp_replace({v}, '[.%\\s\u00a0\u202f'']', '', 'g'), ',', '.') AS DOUBLE)"
-    slow = f"TRY_CAST(regexp_replace({v}, '[,%\\s\u00a0\u202f'']', '', 'g') AS DOUBLE)"
-    return f"coalesce(TRY_CAST({v} AS DOUBLE), {slow})"
+        plain_value, grouped_value = f"replace({t}, ',', '.')", f"replace({ungrouped}, ',', '.')"
+    else:
+        plain_value, grouped_value = t, ungrouped
+    return (
+        f"CASE WHEN regexp_full_match({t}, {quote_literal(plain)}) THEN TRY_CAST({plain_value} AS DOUBLE)"
+        f" WHEN regexp_full_match({t}, {quote_literal(grouped)}) THEN TRY_CAST({grouped_value} AS DOUBLE)"
+        f" WHEN regexp_full_match({t}, {quote_literal(scientific)}) THEN TRY_CAST({t} AS DOUBLE) END"
+    )
+
+
+def decimal_patterns(decimal: str = ".") -> tuple[str, str, str]:
+    """(plain, grouped, scientific): the texts a decimal may be written as. Plain: digits with an optional fraction
+    (``10.25``, ``.5``); grouped: thousands separators between groups of three (``1,234.5``; ``1.234,5`` when the
+    decimal separator is ``,``); scientific: ``8.03E-4`` (exponents up to two digits). No ``%``, no infinity."""
+    dec = re.escape(decimal)
+    sep = re.escape("," if decimal == "." else ".") + _GROUP_SEPARATORS
+    plain = f"[+-]?([0-9]+({dec}[0-9]*)?|{dec}[0-9]+)"
+    grouped = f"[+-]?[0-9]{{1,3}}([{sep}][0-9]{{3}})+({dec}[0-9]*)?"
+    return plain, grouped, "[+-]?[0-9]+([.][0-9]+)?[eE][+-]?[0-9]{1,2}"
 
 
 #: A count in scientific notation (Excel: ``1.2E+4``): read exactly from its digits, kept only if whole.
 SCIENTIFIC_RE = "[+-]?[0-9]+([.][0-9]+)?[eE][+]?[0-9]{1,2}"
-#: Thousands separators a count may use between groups of three digits (besides the one that is not the decimal).
-_GROUP_SEPARATORS = " \u00a0\u202f'"
 
 
 def count_patterns(decimal: str = ".") -> tuple[str, str]:
@@ -146,10 +170,9 @@ def count(v: str, decimal: str = ".", scale: float = 1.0) -> str:
 
 
 def decimal_value(v: str, decimal: str = ".", scale: float = 1.0) -> str:
-    """A DOUBLE (rates, hours); ``NaN`` is missing (TikTok writes ``NAN``), an infinity is a bad value."""
-    value = number(v, decimal) if scale == 1.0 else f"({number(v, decimal)} * {float(scale)!r})"
-    finite = f"CASE WHEN NOT regexp_matches({v}, '(?i)inf') THEN {value} END"
-    return f"nullif({finite}, 'NaN'::DOUBLE)"  # 'NAN' (TikTok) casts to NaN: it is missing (DuckDB: NaN = NaN)
+    """A DOUBLE (hours, seconds) from its text (:func:`number`) times ``scale``."""
+    # ``NaN``, ``NAN`` (TikTok) are missing words, never parsed; ``inf`` and ``%`` are no decimal's text
+    return number(v, decimal) if scale == 1.0 else f"({number(v, decimal)} * {float(scale)!r})"
 
 
 def duration(v: str, decimal: str = ".", scale: float = 1.0) -> str:
