@@ -65,6 +65,7 @@ def main() -> None:
     parser.add_argument("--experiments", type=int, default=50)
     parser.add_argument("--master", default="local[*]", help="spark.master (default local[*])")
     parser.add_argument("--driver-memory", default="2g", help="spark.driver.memory (default 2g)")
+    parser.add_argument("--shuffle-partitions", default="8", help="spark.sql.shuffle.partitions (default 8)")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each engine, best kept (default 2)")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
     args = parser.parse_args()

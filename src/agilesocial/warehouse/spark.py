@@ -38,6 +38,9 @@ def spark_conf(options: Mapping[str, Any]) -> dict[str, str]:
         "spark.master": DEFAULT_MASTER,
         "spark.app.name": "agile-social",
         "spark.ui.showConsoleProgress": "false",  # progress bars would mix with the command's output
+        # the analysis's GROUP BYs return a few rows per experiment: Spark's default of 200 shuffle partitions
+        # per aggregation is pure task overhead (set it higher for a cluster's large ORDER BYs if you like)
+        "spark.sql.shuffle.partitions": "8",
     }
     for key, value in options.items():
         name = key if key.startswith("spark.") else f"spark.{key}"
