@@ -90,7 +90,7 @@ def test_chi_square_with_four_variants_reports_the_omnibus_and_adjusted_pairwise
     # R: chisq.test -> X-squared 15.6578529252324, df 3, p 0.00133264014755738
     omnibus = [w for w in e.warnings if "k x 2 chi-square" in w]
     assert omnibus == [
-        "link_per_person: all 4 variants together (k x 2 chi-square): X² = 15.658, df = 3, p = 0.00133; the "
+        "link_per_person: all 4 variants together (k x 2 chi-square): X² = 15.658, df = 3, p = 0.001; the "
         "variant-vs-control tests below are adjusted for multiple testing"
     ]
     # R: prop.test(x[c(i, 1)], n[c(i, 1)])$p.value, then p.adjust(.., "holm")

@@ -207,7 +207,7 @@ def test_a_variant_without_the_denominator_names_the_missing_field(tmp_path: Pat
     posts[0]["metrics"]["impressions"] = None
     e = _analyse(tmp_path, posts)
     assert "none of the 20 reels posts has both engagements and impressions recorded" in e.decision.reason
-    assert "photos: 1 of its 20 posts has no engagements or impressions recorded" in " ".join(e.warnings)
+    assert "engagement_rate: 1 of the 20 photos posts has no engagements or impressions recorded" in e.warnings[0]
 
 
 def test_analyze_by_id_before_the_window_starts_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -54,13 +54,15 @@ def test_stop_when_ci_rules_out_the_mde(tmp_path: Path) -> None:
     e = _one(_run(tmp_path, split_posts(60, 60, control_rate=0.03, variant_rate=0.0305)))
     r = e.results[0]
     assert not r.significant and r.rel_ci[1] < 0.15
-    assert e.decision.action == "stop" and "rules out the planned 15 % lift after 60 posts" in e.decision.reason
+    assert e.decision.action == "stop" and "the planned +15 % lift is already ruled out" in e.decision.reason
+    assert "after 60 posts per variant; stop and test a bolder idea" in e.decision.reason
 
 
-def test_futile_but_below_planned_posts_keeps_running(tmp_path: Path) -> None:
+def test_futile_but_below_planned_posts_says_stop_early_or_finish(tmp_path: Path) -> None:
     exp = experiment(sample_size={"posts_per_variant": 100}, status="running")
     e = _one(_run(tmp_path, split_posts(60, 60, control_rate=0.03, variant_rate=0.0305), [exp]))
-    assert e.decision.action == "keep_running"
+    assert e.decision.action == "futile" and e.decision.posts_needed == 40
+    assert "after 60 of the 100 planned posts per variant; stop early or finish as planned" in e.decision.reason
 
 
 def test_iterate_when_lift_is_real_but_below_mde(tmp_path: Path) -> None:
@@ -84,7 +86,7 @@ def test_keep_running_says_how_many_more_posts(tmp_path: Path) -> None:
     assert e.decision.action == "keep_running"
     assert e.decision.posts_needed is not None and e.decision.posts_needed > 50
     assert f"about {e.decision.posts_needed} more posts per variant" in e.decision.reason
-    assert any("only 6 posts in the control" in w for w in e.warnings)
+    assert any("only 6 posts each in photos and reels" in w for w in e.warnings)
 
 
 def test_a_completed_experiment_is_inconclusive_never_keep_running(tmp_path: Path) -> None:

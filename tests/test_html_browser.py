@@ -158,8 +158,9 @@ def test_html_fits_laptop_and_phone_with_full_labels_and_honest_colours(
     assert m["clipped"] == []  # every chart label lies inside its chart
     # full forest-plot labels, never cut
     assert "question · engagement_rate (guardrail)" in m["labels"] and "reels · comment_rate (guardrail)" in m["labels"]
-    # a significantly worse result is red, whether primary or guardrail; a better one green; never the other way
+    # a significantly worse result (a harmed guardrail) is red; a better one green; never the other way
     colours = {text: colour for text, colour in m["results"]}
-    assert set(colours) == {"better", "WORSE", "inconclusive"}
-    assert colours["WORSE"] == "rgb(207, 34, 46)" and colours["better"] == "rgb(26, 127, 55)"
+    assert set(colours) == {"better", "WORSE", "inconclusive", "HARM", "cannot tell yet"}
+    assert colours["WORSE"] == colours["HARM"] == "rgb(207, 34, 46)" and colours["better"] == "rgb(26, 127, 55)"
+    assert colours["cannot tell yet"] != colours["better"]
     assert [c for c in m["dots"] if "worse" in c[0]] == [["estimate worse", "#cf222e"]] * 2

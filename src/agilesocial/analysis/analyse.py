@@ -18,11 +18,12 @@ from agilesocial.analysis.methods import (
     run_test,
     seed_for,
 )
-from agilesocial.analysis.model import Decision, ExperimentAnalysis, MetricResult, Srm
+from agilesocial.analysis.model import DEFAULT_MAX_HARM, Decision, ExperimentAnalysis, MetricResult, Srm
 from agilesocial.analysis.selection import VariantSql, variant_sql
 from agilesocial.analysis.sufficient import ExperimentSums, fetch_sums, fetch_values
 from agilesocial.analysis.sufficient import metric_fields as fields_of
 from agilesocial.analysis.verdict import FINISHED, decide_experiment
+from agilesocial.analysis.warnings_text import MetricWarning, grouped, reword
 from agilesocial.errors import DataError
 from agilesocial.plan.experiment import Experiment, Method
 from agilesocial.plan.loader import Document
@@ -51,6 +52,7 @@ class Settings:
     power: float
     min_posts: int
     source: str = "post_latest"  # the posts with their current metrics (a view over post_current)
+    max_harm: float = DEFAULT_MAX_HARM  # a guardrail's tolerated harm unless the experiment sets one
 
 
 @dataclass
@@ -168,6 +170,7 @@ def analyse_experiment(
         sel, sums = fetched
     check_posts(doc, sums, con, sel)
     warnings: list[str] = []
+    per_metric: list[MetricWarning] = []  # grouped per cause at the end, naming metrics, arms and denominators
     rows: list[_Row] = []
     names = sums.variant_names
     for mi, metric in enumerate(metrics):
@@ -223,14 +226,16 @@ def analyse_experiment(
             if 0 < s.n < sums.posts[vi]:
                 gone = sums.posts[vi] - s.n
                 has, are = ("has", "is") if gone == 1 else ("have", "are")
-                warnings.append(
-                    f"{names[vi]}: {gone} of its {sums.posts[vi]} posts {has} no {' or '.join(metric.fields)} "
-                    f"recorded and {are} left out of {metric.name}"
+                text = (
+                    f"{gone} of the {sums.posts[vi]} {names[vi]} posts {has} no {' or '.join(metric.fields)} "
+                    f"recorded and {are} left out"
                 )
+                per_metric.append(MetricWarning(metric.name, text))
             if s.zero_x:
                 what = "1 post has" if s.zero_x == 1 else f"{s.zero_x} posts have"
                 add = "adds" if s.zero_x == 1 else "add"
-                warnings.append(f"{names[vi]}: {what} 0 {metric.denominator} and {add} nothing to the rate")
+                text = f"{what} 0 {metric.denominator} in {names[vi]} and {add} nothing to the rate"
+                per_metric.append(MetricWarning(metric.name, text))
     # guards: multiple testing, peeking, sequential alpha
     from agilesocial.stats import adjust_pvalues, sequential_alpha
 
@@ -260,8 +265,9 @@ def analyse_experiment(
     for r, p_adj in zip(rows, adjusted, strict=True):
         t = r.test
         label = "after" if exp.design == "before_after" else names[r.variant]
-        for w in t.warnings:  # the same warning for several metrics of one variant is shown once
-            warnings.append(f"{label}: {w}")
+        if not r.contrast:  # a contrast-only method's caveats are its own, not the experiment's
+            control_name = "before" if exp.design == "before_after" else names[0]
+            per_metric += [reword(w, r.metric, control_name, label) for w in t.warnings]
         good = None if t.rel_lift is None else (t.rel_lift if r.metric.direction == "higher" else -t.rel_lift)
         results.append(
             MetricResult(
@@ -291,9 +297,17 @@ def analyse_experiment(
                 unit=_unit(r.metric, r.method),
                 method_why=r.why,
                 contrast=r.contrast,
+                max_harm=exp.max_harm(r.metric.name, settings.max_harm) if r.guardrail else None,
             )
         )
-    decision = _decide(exp, metrics, results, sums, srm, (effective_alpha, alpha), settings)
+    rate = None
+    if exp.design == "split":
+        from agilesocial.analysis.pace import posting_rate
+
+        rate = posting_rate(con, sel, exp, settings.today, sums.posts)
+    warnings += grouped(per_metric, [m.name for m in metrics])
+    over = end is None or end < settings.today or str(exp.status) in FINISHED
+    decision = _decide(exp, metrics, results, sums, srm, (effective_alpha, alpha), settings, rate, over)
     control = "before" if exp.design == "before_after" else names[0]
     return describe(
         exp,
@@ -364,6 +378,7 @@ def _finished(decision: Decision, status: str) -> Decision:
     early = "Too early to tell: "
     if reason.startswith(early):
         reason = reason[len(early) :].removesuffix("; collect more days after the change.")
+        reason = reason.removeprefix("so far ").removesuffix(", not yet clear")
         return Decision("inconclusive", f"Inconclusive: {reason}; the experiment is {status}, so no more days come.")
     return Decision("inconclusive", f"Inconclusive (the experiment is {status}): {reason}")
 
@@ -376,6 +391,8 @@ def _decide(
     srm: Srm | None,
     alphas: tuple[float, float],
     s: Settings,
+    rate: float | None = None,
+    over: bool = False,
 ) -> Any:
     """The decision; ``alphas`` = (threshold for significance, level of the CIs)."""
     primary = metrics[0]
@@ -392,10 +409,10 @@ def _decide(
         from agilesocial.analysis.beforeafter_decide import decide_before_after
 
         main = next(r for r in results if not r.is_guardrail)
-        harmed = tuple(g for g in results if g.worse)
-        decision = decide_before_after(main, primary, harmed=harmed, mde=exp.mde, ci_alpha=alphas[1])
+        harmed = tuple(g for g in results if g.harms)
+        decision = decide_before_after(main, primary, harmed=harmed, mde=exp.mde, ci_alpha=alphas[1], over=over)
         if decision.action == "keep_running" and str(exp.status) in FINISHED:  # no more days are coming
             return _finished(decision, str(exp.status))
         return decision
     power = exp.power or s.power
-    return decide_experiment(exp, metrics, results, sums, srm, alphas, power)
+    return decide_experiment(exp, metrics, results, sums, srm, alphas, power, rate)

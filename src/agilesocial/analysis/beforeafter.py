@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from agilesocial.analysis import beforeafter_data as bd
 from agilesocial.analysis.its_model import ItsDetail, ItsSeriesData, Placebo
+from agilesocial.analysis.wording import p_eq
 from agilesocial.errors import DataError
 from agilesocial.plan.experiment import Experiment
 from agilesocial.plan.metrics import Metric
@@ -207,7 +208,7 @@ def analyse_before_after(
     if placebo.p_value is not None and not placebo.stands_out:
         warnings.append(
             f"placebo check: {as_large} of {placebo.n} fake change dates in the before period show an effect as "
-            f"large (p = {placebo.p_value:.2g}); the result does not stand out from ordinary ups and downs"
+            f"large (p {p_eq(placebo.p_value)}); the result does not stand out from ordinary ups and downs"
         )
     elif placebo.p_value is None:
         need = 2 * _placebo_side()

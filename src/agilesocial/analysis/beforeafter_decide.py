@@ -9,13 +9,16 @@ model expected 1.02 % without the change; you got 1.15 %: +13 % (95 % CI +2 % to
    value as the effect (otherwise the effect rests on an extrapolated trend alone); **iterate** instead when a
    guardrail got significantly worse or the effect is below the planned MDE.
 2. **stop** needs the same three for a significantly worse effect.
-3. **keep_running** otherwise, saying which condition is missing.
+3. Futility as for split tests (:mod:`agilesocial.analysis.decide`): a CI that already rules out the planned lift is
+   **futile** ("stop early or finish as planned") before the planned end and **stop** after it or once finished.
+4. **keep_running** otherwise, saying which condition is missing.
 """
 
 from __future__ import annotations
 
-from agilesocial.analysis.decide import DEFAULT_MDE, metric_phrase, pct, signed_pct
+from agilesocial.analysis.decide import DEFAULT_MDE, metric_phrase, pct, ruled_out, signed_pct
 from agilesocial.analysis.model import Decision, MetricResult
+from agilesocial.analysis.wording import p_eq
 from agilesocial.plan.metrics import Metric
 
 
@@ -64,14 +67,21 @@ def _placebo(r: MetricResult) -> str:
         return "there are too few days before the change for a placebo check"
     return (
         f"{p.as_large} of {p.fits} placebo change dates in the before period showed an effect as large "
-        f"(placebo p = {p.p_value:.2g})"
+        f"(placebo p {p_eq(p.p_value)})"
     )
 
 
 def decide_before_after(
-    r: MetricResult, metric: Metric, *, harmed: tuple[MetricResult, ...], mde: float | None, ci_alpha: float
+    r: MetricResult,
+    metric: Metric,
+    *,
+    harmed: tuple[MetricResult, ...],
+    mde: float | None,
+    ci_alpha: float,
+    over: bool = False,
 ) -> Decision:
-    """The decision for a before/after experiment's primary result (see the module docstring)."""
+    """The decision for a before/after experiment's primary result (see the module docstring); ``over``: the
+    planned end has passed or the experiment is finished (futility then stops, as for split tests)."""
     if r.abs_lift is None:
         return Decision("keep_running", f"Cannot judge yet: {r.note or 'the model could not be fitted'}.")
     text = sentence(r, metric, ci_alpha)
@@ -81,17 +91,17 @@ def decide_before_after(
         observed = _good(r, r.variant_value - r.control_value)
     placebo_ok = r.its is not None and r.its.placebo.stands_out
     if not r.significant:
-        tail = "collect more days after the change"
+        goal = mde if mde is not None else DEFAULT_MDE
         if r.rel_ci is not None:
             lo, hi = r.rel_ci
             best = hi if r.direction == "higher" else -lo
-            goal = mde if mde is not None else DEFAULT_MDE
-            if best < goal:
-                tail = (
-                    f"the interval already rules out the planned {pct(goal)}; unless more days change that, test a "
-                    "bolder idea"
-                )
-        return Decision("keep_running", f"Too early to tell: {text[:1].lower()}{text[1:]}; {tail}.")
+            if best < goal:  # futility: the same rule and words as split tests
+                why = f"{text}: {ruled_out(r, goal, f'{(1 - ci_alpha) * 100:.3g} % CI')}"
+                if over:
+                    return Decision("stop", f"{why}; the change did not bring the planned lift: test a bolder idea.")
+                return Decision("futile", f"{why} before the planned end; stop early or finish as planned.")
+        so_far = f"so far {text[:1].lower()}{text[1:]}, not yet clear"
+        return Decision("keep_running", f"Too early to tell: {so_far}; collect more days after the change.")
     better = effect > 0
     if not placebo_ok:
         return Decision(
@@ -107,7 +117,7 @@ def decide_before_after(
             f"{'gain' if better else 'loss'} rests on the trend it extrapolated; collect more days before deciding.",
         )
     if not better:
-        return Decision("stop", f"{text}; {_placebo(r)}; stop the change and keep what you did before.")
+        return Decision("stop", f"{text}; {_placebo(r)}; stop the change and go back to what you did before.")
     if harmed:
         g = harmed[0]
         hurt = f" ({signed_pct(g.rel_lift)})" if g.rel_lift is not None else ""

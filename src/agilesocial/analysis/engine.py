@@ -37,7 +37,7 @@ def _metrics(doc: Document[Experiment], catalog: dict[str, Metric]) -> list[Metr
     """Primary metric first, then the guardrails; unknown names are plan errors (exit 1)."""
     exp = doc.model
     names: list[tuple[str, tuple[str | int, ...]]] = [(exp.metric or DEFAULT_METRIC, ("metric",))]
-    names += [(g, ("guardrails", i)) for i, g in enumerate(exp.guardrails)]
+    names += [(g, ("guardrails", i)) for i, g in enumerate(exp.guardrail_metrics)]
     out: list[Metric] = []
     for name, loc in names:
         if name not in catalog:
@@ -155,6 +155,7 @@ def run_analysis(
         alpha=cfg.defaults.alpha,
         power=cfg.defaults.power,
         min_posts=cfg.defaults.min_posts_per_variant,
+        max_harm=cfg.defaults.max_harm,
     )
     docs, sprint_end = _select(ws, sprint, experiment_ids)
     catalog = cfg.metric_catalog()

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from agilesocial.analysis.sufficient import Sums
+from agilesocial.analysis.wording import p_eq
 from agilesocial.plan.experiment import Experiment, Method
 from agilesocial.plan.metrics import Metric
 
@@ -385,5 +386,5 @@ def omnibus_note(choice: Choice, metric: Metric, per: tuple[Sums, ...]) -> str |
         return None
     return (
         f"{metric.name}: all {len(per)} variants together (k x 2 chi-square): X² = {r.statistic:.3f}, "
-        f"df = {r.df:g}, p = {r.p_value:.3g}; the variant-vs-control tests below are adjusted for multiple testing"
+        f"df = {r.df:g}, p {p_eq(r.p_value)}; the variant-vs-control tests below are adjusted for multiple testing"
     )

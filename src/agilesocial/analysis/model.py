@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from agilesocial.analysis.its_model import ItsDetail
 
-Action = Literal["scale", "iterate", "stop", "keep_running", "inconclusive"]
+Action = Literal["scale", "iterate", "stop", "futile", "keep_running", "inconclusive"]
 Outcome = Literal["better", "worse", "inconclusive", "none"]
+#: A guardrail's verdict as a non-inferiority question (see :meth:`MetricResult.guard`).
+Guard = Literal["no_harm", "tolerated_harm", "harm", "cannot_tell"]
+DEFAULT_MAX_HARM = 0.10  # tolerated relative harm of a guardrail when neither the experiment nor the config sets one
 SCHEMA_VERSION = 1
 
 
@@ -59,6 +62,36 @@ class MetricResult:
     method_why: str | None = None  # which method ran and why, in plain words
     contrast: bool = False  # shown for comparison only: no correction, no significance, no say in the decision
     not_exported: str | None = None  # 'X exports have no saves': the platform's exports never carry the metric
+    max_harm: float | None = None  # guardrails: the tolerated relative harm (0.1 = a 10 % drop of a higher-is-better)
+
+    @property
+    def guard(self) -> Guard | None:
+        """A guardrail's verdict from its (unadjusted) relative CI, in the metric's good direction:
+
+        ``harm`` -- the CI lies wholly on the harmful side of 0 and reaches beyond the tolerated harm;
+        ``tolerated_harm`` -- wholly harmful, but within the tolerated harm; ``no_harm`` -- the CI's harmful end
+        stays within the tolerated harm ("no harm beyond 10 %", shown); ``cannot_tell`` -- the CI reaches 0 and
+        beyond the tolerated harm. None for primary metrics and results without an interval."""
+        if not self.is_guardrail or self.contrast or self.rel_ci is None:
+            return None
+        margin = self.max_harm if self.max_harm is not None else DEFAULT_MAX_HARM
+        lo, hi = self.rel_ci
+        worst, best = (lo, hi) if self.direction == "higher" else (-hi, -lo)  # in "good" terms: negative = harm
+        if best < 0:
+            return "harm" if worst < -margin else "tolerated_harm"
+        return "no_harm" if worst >= -margin else "cannot_tell"
+
+    @property
+    def harms(self) -> bool:
+        """The guardrail blocks scaling: verdict ``harm`` (significantly worse when there is no relative CI)."""
+        return self.guard == "harm" or (self.rel_ci is None and self.worse)
+
+    @property
+    def harm_reach(self) -> float | None:
+        """The CI's harmful end as a signed relative change (-0.23 for "reaches -23 %"), None without a CI."""
+        if self.rel_ci is None:
+            return None
+        return self.rel_ci[0] if self.direction == "higher" else self.rel_ci[1]
 
     @property
     def outcome(self) -> Outcome:
@@ -114,6 +147,8 @@ class MetricResult:
             "method_why": self.method_why,
             "contrast": self.contrast,
             "not_exported": self.not_exported,
+            "max_harm": self.max_harm,
+            "guard": self.guard,
         }
 
 
@@ -128,10 +163,18 @@ def _interval(ci: tuple[float, float] | None) -> list[float | None] | None:
 class Decision:
     action: Action
     reason: str
-    posts_needed: int | None = None  # keep_running: more posts per variant needed
+    posts_needed: int | None = None  # keep_running: more posts per variant needed; futile: to finish as planned
+    posts_per_week: float | None = None  # the experiment's posting rate per variant, when posts_needed is timed
+    weeks_needed: int | None = None  # posts_needed (inconclusive: the MDE's total) at posts_per_week
 
     def to_dict(self) -> dict[str, Any]:
-        return {"action": self.action, "reason": self.reason, "posts_needed": self.posts_needed}
+        return {
+            "action": self.action,
+            "reason": self.reason,
+            "posts_needed": self.posts_needed,
+            "posts_per_week": self.posts_per_week,
+            "weeks_needed": self.weeks_needed,
+        }
 
 
 @dataclass(frozen=True)

@@ -120,8 +120,10 @@ def decide_experiment(
     srm: Srm | None,
     alphas: tuple[float, float],
     power: float,
+    rate: float | None = None,
 ) -> Decision:
-    """The decision; ``alphas`` = (threshold for significance, level of the CIs). Contrast rows never decide."""
+    """The decision; ``alphas`` = (threshold for significance, level of the CIs); ``rate`` = posts per week per
+    variant (turns "more posts" into weeks). Contrast rows never decide."""
     primary = metrics[0]
     kind = choose_method(exp, primary).kind
     unit = "people" if kind == "proportion" else "posts"
@@ -131,10 +133,11 @@ def decide_experiment(
     for r in results:
         if r.is_guardrail or r.contrast:
             continue
-        harmed = tuple(g for g in results if g.worse and g.variant == r.variant and not g.contrast)
+        harmed = tuple(g for g in results if g.harms and g.variant == r.variant)
         n = min(r.n_control or 0, r.n_variant or 0)  # posts, or people for unit: user
         arms = (per[0], per[sums.variant_names.index(r.variant)]) if r.variant in sums.variant_names else ()
-        evidence.append(Evidence(r, harmed, None, n, dominant_share(arms)))
+        unclear = tuple(g for g in results if g.guard == "cannot_tell" and g.variant == r.variant)
+        evidence.append(Evidence(r, harmed, None, n, dominant_share(arms), unclear=unclear))
     planned = exp.sample_size.posts_per_variant if exp.sample_size and unit == "posts" and kind != "its" else None
     alpha, ci_alpha = alphas
     finished = str(exp.status) in FINISHED
@@ -149,6 +152,7 @@ def decide_experiment(
         exp.design == "before_after",
         ci_alpha=ci_alpha,
         finished=finished,
+        rate=rate,
     )
     decision = decide(evidence, ctx)
     if decision.action in ("keep_running", "inconclusive") and kind != "its":

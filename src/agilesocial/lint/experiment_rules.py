@@ -51,7 +51,7 @@ def _availability(ctx: LintContext, doc: Document[Experiment]) -> None:
     exp = doc.model
     if exp.platform is None or exp.platform not in PLATFORM_FIELDS:
         return
-    named = [(exp.metric, ("metric",))] + [(g, ("guardrails", i)) for i, g in enumerate(exp.guardrails)]
+    named = [(exp.metric, ("metric",))] + [(g, ("guardrails", i)) for i, g in enumerate(exp.guardrail_metrics)]
     for name, loc in named:
         metric = ctx.catalog.get(name) if name else None
         if metric is None:
@@ -112,7 +112,7 @@ def _references(ctx: LintContext, doc: Document[Experiment]) -> None:
             f"experiment {exp.id!r} metric {exp.metric!r} is not in the metric catalog",
             ctx.metric_hint(exp.metric),
         )
-    for i, name in enumerate(exp.guardrails):
+    for i, name in enumerate(exp.guardrail_metrics):
         if name not in ctx.catalog:
             ctx.report(
                 "AS405",

@@ -249,6 +249,19 @@ class Hypothesis(StrictModel):
     we_will_know_when: NonEmptyStr = Field(description="... and we will know when <metric moves by X>.")
 
 
+class Guardrail(StrictModel):
+    """A metric that must not get worse by more than a tolerated harm (a non-inferiority margin)."""
+
+    metric: NonEmptyStr = Field(description="Guardrail metric (from the metric catalog).")
+    max_harm: float | None = Field(
+        None,
+        gt=0,
+        lt=1,
+        description="Tolerated harm, relative (0.1 = a 10 % drop of a higher-is-better metric); default "
+        "defaults.max_harm in agile-social.yaml.",
+    )
+
+
 class SampleSize(StrictModel):
     posts_per_variant: int | None = Field(None, gt=0, description="Planned posts per variant.")
     impressions_per_variant: int | None = Field(None, gt=0, description="Planned impressions per variant.")
@@ -283,7 +296,10 @@ class Experiment(StrictModel):
     )
     variants: list[Variant] = Field(default_factory=list, description="Control first, then the treatments.")
     metric: str | None = Field(None, description="Primary metric (from the metric catalog).")
-    guardrails: list[str] = Field(default_factory=list, description="Metrics that must not get worse.")
+    guardrails: list[str | Guardrail] = Field(
+        default_factory=list,
+        description="Metrics that must not get worse: a metric name, or {metric, max_harm} to set the tolerated harm.",
+    )
     method: Method | None = Field(None, description="Override the default statistical method.")
     alternative: Literal["two-sided", "greater", "less"] = Field(
         "two-sided",
@@ -312,6 +328,18 @@ class Experiment(StrictModel):
         if used and self.design != "before_after":
             raise ValueError(f"{' and '.join(used)} apply only to design: before_after")
         return self
+
+    @property
+    def guardrail_metrics(self) -> list[str]:
+        """The guardrails' metric names, in order."""
+        return [g if isinstance(g, str) else g.metric for g in self.guardrails]
+
+    def max_harm(self, metric: str, default: float) -> float:
+        """The tolerated harm of guardrail ``metric`` (``default`` when the experiment sets none)."""
+        for g in self.guardrails:
+            if not isinstance(g, str) and g.metric == metric and g.max_harm is not None:
+                return g.max_harm
+        return default
 
     @property
     def control(self) -> Variant | None:

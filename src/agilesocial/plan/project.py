@@ -56,6 +56,12 @@ class Defaults(StrictModel):
     )
     focus_limit: int = Field(3, ge=1, description="Most tools a plan should use.")
     min_posts_per_variant: int = Field(10, ge=2, description="Fewer posts than this per variant draws a warning.")
+    max_harm: float = Field(
+        0.1,
+        gt=0,
+        lt=1,
+        description="Tolerated harm of a guardrail metric, relative (0.1 = 10 %), unless the experiment sets one.",
+    )
 
 
 class Benchmark(StrictModel):

@@ -8,6 +8,13 @@ absolute change of a percentage is in percentage points: "+1.50 pts".
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+from agilesocial.analysis.model import DEFAULT_MAX_HARM
+from agilesocial.analysis.wording import p_text
+
+if TYPE_CHECKING:
+    from agilesocial.analysis.model import MetricResult
 
 DASH = "–"
 
@@ -95,13 +102,7 @@ def ci(bounds: tuple[float, float] | list[float] | None) -> str:
 
 def pvalue(p: float | None) -> str:
     """``< 0.001``, ``0.055``, ``> 0.99`` (never ``1.000``, which reads as certainty)."""
-    if p is None or not math.isfinite(p):
-        return DASH
-    if p < 0.001:
-        return "< 0.001"
-    if p > 0.99:
-        return "> 0.99"
-    return f"{p:.3f}"
+    return p_text(p)
 
 
 #: The multiple-testing corrections in plain words (the footer of every retro and analysis).
@@ -138,6 +139,7 @@ ACTION_LABELS = {
     "scale": "SCALE",
     "iterate": "ITERATE",
     "stop": "STOP",
+    "futile": "STOP OR FINISH",
     "keep_running": "KEEP RUNNING",
     "inconclusive": "INCONCLUSIVE",
 }
@@ -151,3 +153,28 @@ TRACK_LABELS = {
 STATUS_MARKS = {"met": "met", "missed": "missed", "in_progress": "running", "pending": "pending", "no_data": "no data"}
 #: How every renderer words a result (``MetricResult.outcome``): by the metric's direction, primary or guardrail.
 OUTCOME_LABELS = {"better": "better", "worse": "WORSE", "inconclusive": "inconclusive", "none": DASH}
+
+
+def guard(r: MetricResult) -> tuple[str, str] | None:
+    """A guardrail's verdict as (words, detail): ``no harm beyond 10 %`` / ``(shown)``, ``cannot tell yet`` /
+    ``down to -23 %`` (how far the CI reaches on the harmful side), ``HARM`` / ``down to -31 %``,
+    ``harm within 10 %`` / ``(tolerated)``; None for primary metrics and results without an interval. An improved
+    guardrail reads "no harm", never as a win."""
+    verdict = r.guard
+    if verdict is None:
+        return None
+    margin = pct(r.max_harm if r.max_harm is not None else DEFAULT_MAX_HARM, signed=False)
+    reach = f"{'down' if r.direction == 'higher' else 'up'} to {pct(r.harm_reach)}"  # how far the CI reaches
+    return {
+        "no_harm": (f"no harm beyond {margin}", "(shown)"),
+        "tolerated_harm": (f"harm within {margin}", "(tolerated)"),
+        "harm": ("HARM", reach),
+        "cannot_tell": ("cannot tell yet", reach),
+    }[verdict]
+
+
+def shown_outcome(r: MetricResult) -> str:
+    """The colour key of a result: a guardrail is ``worse`` only when it harms, otherwise neutral (never ``better``)."""
+    if r.is_guardrail and r.guard is not None:
+        return "worse" if r.harms else "inconclusive"
+    return r.outcome

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 from agilesocial.analysis.model import MetricResult
+from agilesocial.analysis.wording import p_eq
 from agilesocial.retro import fmt
 from agilesocial.retro.blocks import Block, Cell, Chart, Column, Para, Table
 
@@ -89,7 +90,7 @@ def model_words(r: MetricResult) -> str:
     p = its.placebo
     check = (
         f"placebo check: {p.as_large} of {p.fits} fake change dates before it gave an effect as large "
-        f"(p = {fmt.pvalue(p.p_value)})"
+        f"(p {p_eq(p.p_value)})"
         if p.p_value is not None
         else "placebo check: too few days before the change"
     )

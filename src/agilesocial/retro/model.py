@@ -234,6 +234,8 @@ class ExperimentRetro:
     tags: tuple[str, ...]
     source: str | None  # the experiment's YAML file (relative to the project root)
     calibration: dict[str, Any] | None = None  # what `calibrate` found for the primary method on this account
+    posts_per_week: float | None = None  # the experiment's posting rate per variant (when posts_needed is timed)
+    weeks_needed: int | None = None  # posts_needed at that rate
 
     @property
     def primary(self) -> tuple[LiftRow, ...]:
@@ -251,7 +253,13 @@ class ExperimentRetro:
             "platform": self.platform,
             "metric": self.metric,
             "hypothesis": self.hypothesis,
-            "decision": {"action": self.action, "reason": self.reason, "posts_needed": self.posts_needed},
+            "decision": {
+                "action": self.action,
+                "reason": self.reason,
+                "posts_needed": self.posts_needed,
+                "posts_per_week": self.posts_per_week,
+                "weeks_needed": self.weeks_needed,
+            },
             "srm_ok": self.srm_ok,
             "warnings": list(self.warnings),
             "results": [r.to_dict() for r in self.results],
@@ -359,7 +367,7 @@ def _iso(d: dt.date | None) -> str | None:
 
 
 def _count_actions(experiments: tuple[ExperimentRetro, ...]) -> dict[str, int]:
-    counts = {"scale": 0, "iterate": 0, "stop": 0, "keep_running": 0, "inconclusive": 0}
+    counts = {"scale": 0, "iterate": 0, "stop": 0, "futile": 0, "keep_running": 0, "inconclusive": 0}
     for e in experiments:
         counts[e.action] = counts.get(e.action, 0) + 1
     return counts

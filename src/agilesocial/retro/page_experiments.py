@@ -20,10 +20,22 @@ ACTION_TONES: dict[str, Tone] = {
     "scale": "good",
     "iterate": "warn",
     "stop": "bad",
+    "futile": "warn",
     "keep_running": "info",
     "inconclusive": "info",
 }
 OUTCOME_TONES: dict[str, Tone] = {"better": "good", "worse": "bad", "inconclusive": "muted", "none": "muted"}
+GUARD_TONES: dict[str, Tone] = {"no_harm": "muted", "tolerated_harm": "warn", "harm": "bad", "cannot_tell": "warn"}
+#: The decision rule in one line (docs/analyze.md states it in full), under every retro and analysis.
+DECISION_RULE = (
+    "Decisions: SCALE = clearly better by at least the planned lift, no guardrail harmed; ITERATE = better but less "
+    "than planned, or a guardrail harmed; STOP = clearly worse, or the planned lift is ruled out (the CI tops out "
+    "below it) once the planned posts are in; STOP OR FINISH = the planned lift is already ruled out before the "
+    "planned posts are in; KEEP RUNNING = not clear yet, with the posts and weeks still needed at your posting rate; "
+    "INCONCLUSIVE = finished without a clear answer. Guardrails: 'no harm beyond 10 %' = the CI rules out a larger "
+    "drop; 'cannot tell yet' = it does not; HARM = the CI lies wholly on the harmful side and beyond the tolerated "
+    "drop."
+)
 RESULT_COLUMNS = (
     Column("metric"),
     Column("variant"),
@@ -32,7 +44,7 @@ RESULT_COLUMNS = (
     Column("variant", num=True),
     Column("lift", num=True),
     Column("95 % CI", num=True),
-    Column("result"),
+    Column("result", wrap=True),
 )
 
 
@@ -65,9 +77,16 @@ def _expected(r: MetricResult) -> str:
     return f"expected {fmt.value(cf, r.unit)}" if cf is not None else ""
 
 
+def result_cell(r: MetricResult) -> Cell:
+    """better / WORSE / inconclusive with its p; a guardrail's non-inferiority verdict instead (never "better")."""
+    verdict = fmt.guard(r)
+    if verdict is not None and r.guard is not None:
+        return Cell(verdict[0], GUARD_TONES[r.guard], sub=verdict[1], raw=r.guard)
+    return Cell(fmt.OUTCOME_LABELS[r.outcome], OUTCOME_TONES[r.outcome], sub=_p(r), raw=r.outcome)
+
+
 def result_row(r: MetricResult) -> tuple[Cell, ...]:
-    """One variant x metric, worded and coloured by the metric's direction (primary and guardrail alike). A metric
-    the platform's exports never carry says so instead of showing '0/0' posts."""
+    """One variant x metric, worded and coloured by the metric's direction; guardrails by their harm verdict."""
     if r.not_exported:
         said = r.not_exported.split(" (", 1)[0].replace(" exports have no ", " has no ")  # 'X has no saves'
         return (
@@ -89,7 +108,7 @@ def result_row(r: MetricResult) -> tuple[Cell, ...]:
         Cell(fmt.value(r.variant_value, r.unit), raw=r.variant_value),
         _lift(r),
         Cell(_ci(r)),
-        Cell(fmt.OUTCOME_LABELS[r.outcome], OUTCOME_TONES[r.outcome], sub=_p(r), raw=r.outcome),
+        result_cell(r),
     )
 
 
@@ -119,7 +138,7 @@ def experiment_blocks(
     if results and design == "before_after":
         from agilesocial.retro.its_blocks import BEFORE_AFTER_COLUMNS, before_after_row, its_blocks
 
-        rows = tuple(before_after_row(r, result_row(r)[-1]) for r in results)
+        rows = tuple(before_after_row(r, result_cell(r)) for r in results)
         blocks += its_blocks(id, tuple(results), Table("results", BEFORE_AFTER_COLUMNS, rows))
         blocks.append(Chart("forest", (id, tuple(results))))
     elif results:
@@ -204,6 +223,7 @@ def analysis_document(report: AnalysisReport) -> Document:
     lines = tuple(f"note: {w}" for w in report.warnings)
     footer: tuple[str, ...] = (
         f"{fmt.correction_words(report.correction)}. Lifts and intervals are relative to the control.",
+        DECISION_RULE,
     )
     if any(e.design == "before_after" for e in report.experiments):
         footer += (

@@ -173,18 +173,21 @@ def forest_plot(data: tuple[str, Sequence[MetricResult]]) -> Svg | None:
     svg.label("relative lift (95 % CI)", left, 16)
     for i, (r, label) in enumerate(zip(rows, labels, strict=True)):
         y = top + row_h * i + row_h / 2
-        color = COLORS[r.outcome]
+        shown = fmt.shown_outcome(r)
+        color = COLORS[shown]
         svg.label(label, left - 8, y + 4, "end")
         lo_ci, hi_ci = r.rel_ci or (0.0, 0.0)
         a, b = sx(max(lo_ci, ticks[0])), sx(min(hi_ci, ticks[-1]))
-        svg.add("line", x1=a, x2=b, y1=y, y2=y, stroke=color, stroke_width=2.5, class_=f"ci {r.outcome}")
+        svg.add("line", x1=a, x2=b, y1=y, y2=y, stroke=color, stroke_width=2.5, class_=f"ci {shown}")
         if lo_ci < ticks[0]:
             svg.add("polygon", points=f"{a - 6},{y} {a + 2},{y - 5} {a + 2},{y + 5}", fill=color, class_="arrow")
         if hi_ci > ticks[-1]:
             svg.add("polygon", points=f"{b + 6},{y} {b - 2},{y - 5} {b - 2},{y + 5}", fill=color, class_="arrow")
-        tip = f"{label}: {fmt.pct(r.rel_lift)} ({fmt.ci(r.rel_ci)}), {fmt.OUTCOME_LABELS[r.outcome]}"
+        verdict = fmt.guard(r)
+        words = f"{verdict[0]} ({verdict[1].strip('()')})" if verdict else fmt.OUTCOME_LABELS[r.outcome]
+        tip = f"{label}: {fmt.pct(r.rel_lift)} ({fmt.ci(r.rel_ci)}), {words}"
         svg.add("circle", tip, cx=sx(min(max(r.rel_lift or 0.0, ticks[0]), ticks[-1])), cy=y, r=5, fill=color,
-                class_=f"estimate {r.outcome}")  # fmt: skip
+                class_=f"estimate {shown}")  # fmt: skip
         svg.add("text", fmt.pct(r.rel_lift), x=w - right + 8, y=y + 4, font_size=FONT, fill=color)
     return svg
 

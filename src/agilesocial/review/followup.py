@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from agilesocial.analysis.wording import posts_in_time
 from agilesocial.plan.workspace import Workspace
 from agilesocial.retro import fmt
 from agilesocial.retro.model import (
@@ -40,8 +41,11 @@ def _scale_line(e: ExperimentRetro) -> str:
 
 def _rerun_line(e: ExperimentRetro) -> str:
     if e.action == "keep_running":
-        more = f"about {e.posts_needed} more posts per variant" if e.posts_needed else "the planned number of posts"
+        more = posts_in_time(e.posts_needed, e.posts_per_week) if e.posts_needed else "the planned number of posts"
         return f"keep posting both arms: {more}, then decide"
+    if e.action == "futile":
+        rest = f" ({posts_in_time(e.posts_needed, e.posts_per_week, advise=False)})" if e.posts_needed else ""
+        return f"the planned lift is already ruled out: stop it early, or finish as planned{rest}"
     if e.action == "iterate":
         return "change the variant and test again"
     return "no clear answer this sprint: re-run it bigger or bolder, or drop it"
@@ -64,8 +68,9 @@ def next_sprint(
     for e in experiments:
         if e.action == "scale":
             scale.append(NextItem(e.id, _scale_line(e)))
-        elif e.action in ("keep_running", "iterate", "inconclusive"):
-            rerun.append(NextItem(e.id, _rerun_line(e), e.posts_needed if e.action == "keep_running" else None))
+        elif e.action in ("keep_running", "futile", "iterate", "inconclusive"):
+            timed = e.action in ("keep_running", "futile")
+            rerun.append(NextItem(e.id, _rerun_line(e), e.posts_needed if timed else None))
         elif e.action == "stop":
             stopped.append(NextItem(e.id, _stopped_line(e.learnings, e.source, e.id)))
     seen = {e.id for e in experiments}

@@ -49,6 +49,8 @@ def _experiment(e: ExperimentAnalysis, doc: Document[Experiment] | None, root: P
         action=e.decision.action,
         reason=e.decision.reason,
         posts_needed=e.decision.posts_needed,
+        posts_per_week=e.decision.posts_per_week,
+        weeks_needed=e.decision.weeks_needed,
         srm_ok=e.srm.ok if e.srm else None,
         warnings=e.warnings,
         results=e.results,
