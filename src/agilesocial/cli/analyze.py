@@ -88,8 +88,10 @@ def register(app: typer.Typer) -> None:
         )
         out = console()
         if quiet and fmt == Format.text:  # one line per experiment: its decision
+            from agilesocial.retro.fmt import ACTION_LABELS
+
             for e in report.experiments:
-                typer.echo(f"{e.id}: {e.decision.action.upper().replace('_', ' ')} - {e.decision.reason}")
+                typer.echo(f"{e.id}: {ACTION_LABELS.get(e.decision.action, e.decision.action)} - {e.decision.reason}")
         else:
             renderer(fmt.value).print_analysis(report, out)
         if fmt == Format.text and sprint and retro and not quiet:
