@@ -55,7 +55,9 @@ def _print(report: Any, quiet: bool, note: str | None) -> None:
         head = f"[bold]{escape(e.experiment)}[/]"
         meta = [x for x in (e.sprint, e.date.isoformat() if e.date else None, e.status) if x]
         if e.decision:
-            meta.append(f"decision: {e.decision.upper()}")
+            from agilesocial.retro.fmt import ACTION_LABELS
+
+            meta.append(f"decision: {ACTION_LABELS.get(e.decision, e.decision.upper())}")
         out.print(f"{head} ({escape(' · '.join(meta))})" + (f"  tags: {escape(', '.join(e.tags))}" if e.tags else ""))
         if quiet:
             continue
