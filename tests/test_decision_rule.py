@@ -323,3 +323,33 @@ def test_a_run_merges_the_control_and_variant_small_sample_warnings(tmp_path: Pa
     assert fragile == [
         "engagement_rate, comment_rate: only 6 posts each in photos and reels (fewer than 10): results are fragile"
     ]
+
+
+# -- validate -------------------------------------------------------------------------------------------------------
+
+
+def test_validate_checks_guardrails_with_a_tolerated_harm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from agilesocial.cli.app import app
+    from test_lint_project import base_files, write_project
+
+    files = base_files()
+    files["experiments/e1.yaml"]["guardrails"] = [{"metric": "comment_rate", "max_harm": 0.05}]
+    write_project(tmp_path / "ok", files)
+    monkeypatch.chdir(tmp_path / "ok")
+    result = CliRunner().invoke(app, ["validate", "--format", "json"])
+    codes = [f["code"] for f in json.loads(result.output)["findings"]]
+    assert "AS405" not in codes and "AS001" not in codes, result.output
+
+    files["experiments/e1.yaml"]["guardrails"] = ["engagement_rate", {"metric": "comment_rat", "max_harm": 1.5}]
+    write_project(tmp_path / "bad", files)
+    monkeypatch.chdir(tmp_path / "bad")
+    result = CliRunner().invoke(app, ["validate", "--format", "json"])
+    found = [(f["code"], f["line"], f["message"]) for f in json.loads(result.output)["findings"]]
+    # one precise finding on the max_harm line (not also "should be a valid string" from the name-only form)
+    assert result.exit_code == 1 and found == [
+        ("AS001", 24, "guardrails.1.max_harm: Input should be less than 1 (got 1.5)")
+    ], result.output

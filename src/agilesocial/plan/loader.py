@@ -142,7 +142,9 @@ def _clean_loc(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     """Keep only the parts of a pydantic ``loc`` that exist as keys/indices in the data."""
     out: list[str | int] = []
     node = data
-    for part in loc:
+    for i, part in enumerate(loc):
+        if isinstance(node, dict) and part not in node and any(later in node for later in loc[i + 1 :]):
+            continue  # a union tag (e.g. 'Guardrail') before a key the data has: the key names the problem
         in_dict = isinstance(node, dict) and part in node
         if in_dict or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             out.append(part)
@@ -155,9 +157,28 @@ def _clean_loc(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     return tuple(out)
 
 
+_TYPE_MISMATCH = ("string_type", "model_type", "model_attributes_type", "dict_type", "list_type")
+
+
+def _other_branch(e: Any, errors: list[Any]) -> bool:
+    """A union branch whose type does not fit at all (``str`` for a mapping) while another branch of the same union
+    reports a precise problem: only the precise one is worth showing."""
+    if e["type"] not in _TYPE_MISMATCH or len(e["loc"]) < 1:
+        return False
+    prefix, tag = tuple(e["loc"][:-1]), e["loc"][-1]
+    return any(
+        o is not e and len(o["loc"]) > len(prefix) and tuple(o["loc"][: len(prefix)]) == prefix
+        and o["loc"][len(prefix)] != tag
+        for o in errors
+    )  # fmt: skip
+
+
 def _issues(err: ValidationError, model: type[BaseModel], source: LoadedYaml) -> list[SchemaIssue]:
     issues: list[SchemaIssue] = []
-    for e in err.errors(include_url=False):
+    errors = err.errors(include_url=False)
+    for e in errors:
+        if _other_branch(e, errors):
+            continue
         loc = _clean_loc(source.data, tuple(e["loc"]))
         line, col = source.locate(loc)
         where = ".".join(str(p) for p in loc) or "(top level)"
