@@ -155,14 +155,17 @@ def test_next_sprint_reads_as_learnings_and_plans(demo: Retro, fmt: str) -> None
     nxt = out[out.index("Next sprint") :]
     assert "Do not repeat" not in out and "Stopped — what we learned" in nxt
     assert "ig-question-captions: Questions alone do not start conversations" in nxt
-    assert "keep posting both arms: about 13 more posts per variant, then decide" in nxt
+    assert (  # the planned lift is ruled out before the planned 30 posts: the rest of the plan in weeks
+        "x-thread-vs-single: the planned lift is already ruled out: stop it early, or finish as planned (about 24 "
+        "more posts per variant: ~16 weeks at your rate of 1.5 a week, longer than a quarter)"
+    ) in nxt
     assert "scale 'reels': engagement_rate +1.51 pts (+46 %) against the control" in nxt
     for e in demo.experiments:  # the decision sentence is said once, in the experiment's block
         assert e.reason not in nxt[: nxt.index("Top posts")]
     assert (
         "service (off track): 0.34 % now, target 0.60 % by 30 Jun 2027 (facebook and x); behind; ends at 0.35 %; "
         "experiments on it: ig-question-captions (stop; on instagram, which this objective does not count), "
-        "x-morning-posting (inconclusive), x-thread-vs-single (keep running)"
+        "x-morning-posting (inconclusive), x-thread-vs-single (stop or finish)"
     ) in nxt
     assert "engagement (at risk): 5.10 % now" in nxt and "fb-reels-vs-photos (scale)" in nxt
 

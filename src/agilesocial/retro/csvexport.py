@@ -29,7 +29,7 @@ def neutralise(cell: Any) -> Any:
 RESULT_HEADER = [
     "experiment", "decision", "reason", "metric", "variant", "is_guardrail", "method", "unit", "n_control",
     "n_variant", "control_value", "variant_value", "abs_lift", "rel_lift", "rel_ci_lower", "rel_ci_upper",
-    "p_value", "p_adjusted", "significant", "outcome", "guardrail_worse",
+    "p_value", "p_adjusted", "significant", "outcome", "guardrail_worse", "max_harm", "guard",
 ]  # fmt: skip
 
 
@@ -40,7 +40,7 @@ def result_rows(experiments: Iterable[tuple[str, str, str, Sequence[MetricResult
             exp_id, action, reason, r.metric, r.variant, r.is_guardrail, r.method, r.unit, r.n_control, r.n_variant,
             r.control_value, r.variant_value, r.abs_lift, r.rel_lift,
             *(json_interval(r.rel_ci) or (None, None)),
-            r.p_value, r.p_adjusted, r.significant, r.outcome, r.worse,
+            r.p_value, r.p_adjusted, r.significant, r.outcome, r.worse, r.max_harm, r.guard,
         ]
         for exp_id, action, reason, results in experiments
         for r in results
