@@ -169,3 +169,18 @@ def test_tiktok_play_time_as_a_duration_or_seconds(tmp_path: Path) -> None:
     code, err = ingest(tmp_path, "tiktok_content.csv", raw.encode())
     assert code == 0, err
     assert rows(tmp_path, "SELECT watch_time_seconds FROM post_metrics ORDER BY 1") == [(1500.5,), (5000.0,)]
+
+
+def test_an_empty_tiktok_post_time_takes_the_video_ids_time_in_a_file_with_full_dates(tmp_path: Path) -> None:
+    """The id rule (``id >> 32`` is the publish time) applied only in files with year-less dates: an empty
+    ``Post time`` beside full dates was stored as no time at all."""
+    link = "https://www.tiktok.com/@nw/video/74300000000000"
+    raw = "Video title,Video link,Post time,Total likes,Total views\n"
+    raw += f"A,{link}00001,,300,5000\nB,{link}01001,2026-11-02 18:00:00,3,50\n"
+    code, err = ingest(tmp_path, "tiktok_content.csv", raw.encode(), "--timezone", "UTC")
+    assert code == 0, err
+    got = rows(tmp_path, "SELECT post_id, strftime(published_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S') FROM posts")
+    assert sorted(got) == [
+        ("7430000000000000001", "2024-10-26 08:34:42"),
+        ("7430000000000001001", "2026-11-02 18:00:00"),
+    ]

@@ -78,7 +78,8 @@ def plan_years(
     yearless = [(fld, pos) for fld, (pos, _) in used.items() if md.YEARLESS in seen.get(pos, frozenset())]
     if shape.target == "account_daily":
         return _daily_plan(con, header, yearless, year, source, source_params) if yearless and year else YearPlan()
-    if not yearless and EXPORT_DAY not in used:
+    dated_by_id = shape.publish_time_from_id and "published_at" in used  # an empty Post time takes the id's time
+    if not yearless and EXPORT_DAY not in used and not dated_by_id:
         return YearPlan()
     return _posts_plan(con, shape, header, used, yearless, year, tz, source, source_params, params)
 
