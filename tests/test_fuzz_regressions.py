@@ -184,3 +184,5 @@ def test_an_empty_tiktok_post_time_takes_the_video_ids_time_in_a_file_with_full_
         ("7430000000000000001", "2024-10-26 08:34:42"),
         ("7430000000000001001", "2026-11-02 18:00:00"),
     ]
+    code, err = ingest(tmp_path, "tiktok_content.csv", raw.replace("5000\n", "5000\r").encode())
+    assert code == 2 and "line 2: the row ends with CR but the file's first line with LF" in err, err

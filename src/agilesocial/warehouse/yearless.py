@@ -170,7 +170,10 @@ def _posts_plan(
         selects += [f"mode(trim(c{export[0]}))", f"mode({ep})", f"mode(TRY_CAST(trim(c{export[0]}) AS DATE))"]
     else:
         selects += ["NULL", "NULL", "NULL"]
-    row = con.execute(f"SELECT {', '.join(selects)} FROM {source}", {**q.values, **source_params}).fetchone()
+    try:
+        row = con.execute(f"SELECT {', '.join(selects)} FROM {source}", {**q.values, **source_params}).fetchone()
+    except Exception:  # duckdb.Error: a malformed file; the strict read that follows names its line and the fix
+        return plan
     assert row is not None
     total, n_id, newest_id, left_mds, n_left, export_raw, export_parts, export_date = row
     column = header[published[0]] if published else "Post time"
