@@ -196,3 +196,14 @@ def test_overlaps_in_json(demo: Retro) -> None:
         ("thread", 3, 6),
     ]
     assert pairs[("x-morning-posting", "x-thread-vs-single")]["own_change"] == "2026-11-09"
+
+
+def test_top_posts_without_exported_impressions_show_a_dash(demo: Retro) -> None:
+    """TikTok's export has no impressions: its top posts show "–" and JSON null, never a made-up 0."""
+    (tiktok,) = [p for p in demo.top_posts.platforms if p.platform == "tiktok"]
+    assert tiktok.by_volume and all(p.impressions is None for p in tiktok.by_volume)
+    data = json.loads(render(demo, "json"))
+    (tk,) = [p for p in data["top_posts"]["platforms"] if p["platform"] == "tiktok"]
+    assert all(post["impressions"] is None for post in tk["by_engagements"])
+    facebook = next(p for p in demo.top_posts.platforms if p.platform == "facebook")
+    assert all(isinstance(p.impressions, int) and p.impressions > 0 for p in facebook.by_rate)

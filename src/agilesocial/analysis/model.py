@@ -266,7 +266,7 @@ class TopPost:
     post_type: str | None
     text: str  # untrusted: renderers must escape it
     permalink: str | None
-    impressions: int
+    impressions: int | None  # None: the platform's export has no impressions
     engagements: int
     shares: int
     engagement_rate: float | None

@@ -205,6 +205,7 @@ def top_posts_by_platform(
     sql = f"""
         WITH p AS (
             SELECT platform, account, post_id, {_LOCAL_DAY} AS day, post_type, coalesce(text, '') AS text, permalink,
+                impressions AS exported_impressions,
                 coalesce(impressions, 0) AS impressions, coalesce(engagements, 0) AS engagements,
                 coalesce(shares, 0) AS shares,
                 CASE WHEN coalesce(impressions, 0) > 0 THEN engagements / impressions END AS engagement_rate
@@ -221,7 +222,7 @@ def top_posts_by_platform(
                     AS volume_rank
             FROM p JOIN m USING (platform)
         )
-        SELECT platform, account, post_id, day, post_type, text, permalink, impressions, engagements, shares,
+        SELECT platform, account, post_id, day, post_type, text, permalink, exported_impressions, engagements, shares,
             engagement_rate, posts, med, cut,
             rate_rank <= $limit AND impressions >= cut AND engagement_rate IS NOT NULL AS top_rate,
             volume_rank <= $limit AS top_volume, rate_rank, volume_rank
@@ -240,7 +241,7 @@ def top_posts_by_platform(
             post_type=r[4],
             text=r[5],
             permalink=r[6],
-            impressions=int(r[7]),
+            impressions=int(r[7]) if r[7] is not None else None,
             engagements=int(r[8]),
             shares=int(r[9]),
             engagement_rate=float(r[10]) if r[10] is not None else None,

@@ -13,7 +13,8 @@ EXPERIMENTS_LEGEND = (
     "posts c/v = posts in the control / in the variant (b/a: before / after the change); lift = the variant against "
     "the control, in percentage points (pts) for rates and relative (%): +1.50 pts (+46 %) means 3.27 % → 4.77 %; "
     "95 % CI = the range the true lift most likely lies in; p = how often a difference this large would appear by "
-    "chance alone, adjusted for testing several metrics at once; guardrail = a metric that must not get worse."
+    "chance alone, adjusted for testing several metrics at once; guardrail = a metric that must not get worse by more "
+    "than its tolerated harm (max_harm, 10 % unless agile-social.yaml or the experiment sets another)."
 )
 PLAN_ONE = (
     "no experiment targets this objective: plan one (a file under experiments/ with 'objective: {id}', testing "
