@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agilesocial.analysis.analyse import Settings, analyse_experiment, draw_keys, selection_of, without_data
+from agilesocial.analysis.analyse import Settings, analyse_experiment, draw_keys, selection_of
 from agilesocial.analysis.calibrate import with_calibration
+from agilesocial.analysis.describe import without_data
 from agilesocial.analysis.model import AnalysisReport, ExperimentAnalysis
 from agilesocial.analysis.scope import keep_competitors_out
 from agilesocial.analysis.selection import describe_scope, project_zone
