@@ -186,3 +186,28 @@ def test_an_empty_tiktok_post_time_takes_the_video_ids_time_in_a_file_with_full_
     ]
     code, err = ingest(tmp_path, "tiktok_content.csv", raw.replace("5000\n", "5000\r").encode())
     assert code == 2 and "line 2: the row ends with CR but the file's first line with LF" in err, err
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "column"),
+    [
+        (
+            "Table data.csv",
+            'Content,Video title,Views,Watch time (hours)\nabc,One,10,1\ndef,Two,5,"-1.5"\n',
+            "Watch time (hours)",
+        ),
+        (
+            "tiktok_content.csv",
+            "Video title,Video link,Post time,Total views,Total play time\n"
+            "A,https://www.tiktok.com/@nw/video/7430000000000000001,2026-11-02 18:00:00,10,100\n"
+            "B,https://www.tiktok.com/@nw/video/7430000000000000002,2026-11-02 18:00:00,10,-0:30\n",
+            "Total play time",
+        ),
+    ],
+)
+def test_negative_watch_time_or_duration_is_refused(tmp_path: Path, name: str, raw: str, column: str) -> None:
+    """Watch time and play time cannot be below 0: the cell is named, nothing is loaded (they used to load)."""
+    code, err = ingest(tmp_path, name, raw.encode())
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"row 2, column {column!r}: a negative value (durations and watch time cannot be below 0)" in err, err
+    assert nothing_loaded(tmp_path)

@@ -301,8 +301,10 @@ def explain_cell(value: str, *, count: bool, decimal: str = ".", signed: bool = 
     text = value.strip()
     if not text:
         return "empty, but every row needs a value here"
-    if count and not signed and re.fullmatch(r"-\s*[0-9][0-9.,\s\u00a0\u202f']*", text):
-        return f"a negative count (counts cannot be below 0): {value!r}"
+    if not signed and re.fullmatch(r"-\s*[0-9][0-9.,:\s\u00a0\u202f']*", text):
+        if count:
+            return f"a negative count (counts cannot be below 0): {value!r}"
+        return f"a negative value (durations and watch time cannot be below 0): {value!r}"
     if count:
         if "%" in text:
             return f"a percentage where a count belongs: {value!r}"

@@ -131,14 +131,21 @@ def _convert(
         return sx.timestamp(v, params, tz, shape.datetime_formats, year, seen)
     if col.conv == "date":
         return sx.date(v, params, shape.datetime_formats, year, seen)
-    if col.conv == "duration":
-        return sx.duration(v, decimal, col.scale)
-    if col.conv == "number" or fld == "watch_time_seconds":
+    if col.conv == "duration":  # a negative duration is NULL, so the check pass names the cell
+        return _not_negative(sx.duration(v, decimal, col.scale))
+    if fld == "watch_time_seconds":
+        return _not_negative(sx.decimal_value(v, decimal, col.scale))
+    if col.conv == "number":
         return sx.decimal_value(v, decimal, col.scale)
     value = sx.count(v, decimal, col.scale)
     if fld in SIGNED_COUNTS:
         return value
     return f"nullif(greatest({value}, -1), -1)"  # a negative count is NULL, so the check pass names the cell
+
+
+def _not_negative(value: str) -> str:
+    """``value`` or NULL when below 0 (durations and watch time cannot be negative)."""
+    return f"CASE WHEN ({value}) < 0 THEN NULL ELSE ({value}) END"
 
 
 def build_stage(
