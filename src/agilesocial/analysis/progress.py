@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from agilesocial.analysis.model import TopPost
 from agilesocial.errors import DataError
@@ -133,6 +133,24 @@ def default_min_impressions(
     return max(MIN_IMPRESSIONS_FLOOR, round(median * MIN_IMPRESSIONS_MEDIAN_SHARE))
 
 
+def _top_post(r: tuple[Any, ...]) -> TopPost:
+    """A TopPost from a row's first 11 columns (platform, account, post_id, day, post_type, text, permalink,
+    impressions, engagements, shares, engagement_rate); impressions stay None where the export has none."""
+    return TopPost(
+        platform=r[0],
+        account=r[1],
+        post_id=r[2],
+        published=r[3],
+        post_type=r[4],
+        text=r[5],
+        permalink=r[6],
+        impressions=int(r[7]) if r[7] is not None else None,
+        engagements=int(r[8]),
+        shares=int(r[9]),
+        engagement_rate=float(r[10]) if r[10] is not None else None,
+    )
+
+
 def top_posts(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -165,22 +183,7 @@ def top_posts(
     if by == "rate":
         params["floor"] = min_impressions
     rows = con.execute(sql, params).fetchall()
-    return [
-        TopPost(
-            platform=r[0],
-            account=r[1],
-            post_id=r[2],
-            published=r[3],
-            post_type=r[4],
-            text=r[5],
-            permalink=r[6],
-            impressions=int(r[7]),
-            engagements=int(r[8]),
-            shares=int(r[9]),
-            engagement_rate=float(r[10]) if r[10] is not None else None,
-        )
-        for r in rows
-    ]
+    return [_top_post(r) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -233,19 +236,7 @@ def top_posts_by_platform(
     params = {"tz": timezone, "start": start, "end": end, "limit": limit, "floor": MIN_IMPRESSIONS_FLOOR}
     found: dict[str, tuple[list[tuple[int, TopPost]], list[tuple[int, TopPost]], tuple[int, int, int]]] = {}
     for r in con.execute(sql, params).fetchall():
-        post = TopPost(
-            platform=r[0],
-            account=r[1],
-            post_id=r[2],
-            published=r[3],
-            post_type=r[4],
-            text=r[5],
-            permalink=r[6],
-            impressions=int(r[7]) if r[7] is not None else None,
-            engagements=int(r[8]),
-            shares=int(r[9]),
-            engagement_rate=float(r[10]) if r[10] is not None else None,
-        )
+        post = _top_post(r)
         rate, volume, _ = found.setdefault(r[0], ([], [], (int(r[11]), int(r[12]), int(r[13]))))
         if r[14]:
             rate.append((int(r[16]), post))
