@@ -56,7 +56,7 @@ def test_json_follows_the_contract(project: Path) -> None:
     res = _invoke("analyze", "--sprint", "s1", "--format", "json")
     assert res.exit_code == 0, res.output  # type: ignore[attr-defined]
     doc = json.loads(res.stdout)  # type: ignore[attr-defined]
-    assert doc["schema_version"] == 1 and doc["sprint"] == "s1" and doc["correction"] == "holm"
+    assert doc["schema_version"] == 2 and doc["sprint"] == "s1" and doc["correction"] == "holm"
     (e,) = doc["experiments"]
     assert {"id", "design", "status", "decision", "srm", "warnings", "results"} <= set(e)
     assert e["decision"]["action"] == "scale" and e["decision"]["reason"].endswith("scale reels.")

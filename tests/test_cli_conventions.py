@@ -203,7 +203,8 @@ def test_json_is_one_document_with_a_schema_version_and_quiet_leaves_it_alone(
     res = runner.invoke(app, args, env={"NO_COLOR": "1"})
     assert res.exit_code == 0, res.output
     data = _json(res)
-    assert data["schema_version"] == 1, sorted(data)
+    # the sprint document (analyze, retro) is at version 2 since top_posts/next_sprint changed; the others at 1
+    assert data["schema_version"] == (2 if path[0] in ("analyze", "retro") else 1), sorted(data)
     quiet = runner.invoke(app, [*args, "--quiet"], env={"NO_COLOR": "1"})
     assert quiet.exit_code == 0 and _json(quiet) == data
 

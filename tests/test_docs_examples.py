@@ -33,7 +33,7 @@ def test_the_examples_show_the_commands_and_real_numbers(generated: dict[str, st
     assert generated["retro"].startswith("$ agile-social retro\n") and "Weekly key results" in generated["retro"]
     assert "wrote retro.html" in generated["retro"]  # stderr of a command is shown as a terminal shows it
     assert "Glossary: pts = percentage points" in generated["analyze"]
-    assert generated["analyze-json"].startswith("{") and '"schema_version": 1' in generated["analyze-json"]
+    assert generated["analyze-json"].startswith("{") and '"schema_version": 2' in generated["analyze-json"]
     assert "/tmp/nw" in generated["demo"] and "/tmp/pytest" not in "".join(generated.values())
 
 

@@ -74,7 +74,7 @@ def test_json_snapshot(retro: Retro) -> None:
     text = render(retro, "json")
     check_snapshot("retro-2026-s01.json", text)
     data = json.loads(text)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["generated_at"] == NOW.isoformat()
 
 
@@ -204,6 +204,21 @@ def test_history_two_runs_give_a_trend(project: Project) -> None:
     assert "Trend across sprints" in render(second, "text")
     with warehouse(project.warehouse_path()) as con:
         assert snapshot_count(con, "2026-s01") == 2 and snapshot_count(con) == 3
+
+
+def test_snapshots_of_schema_version_1_still_feed_the_trend(project: Project) -> None:
+    """Version 2 reshaped top_posts/next_sprint, not the headline numbers: a sprint stored by version 1 stays in."""
+    from agilesocial.warehouse.connection import warehouse
+
+    _add_sprint_two(project)
+    first = build_retro(project, sprint="2026-s01", analysis=hand_built_analysis(), today=TODAY, now=NOW)
+    with warehouse(project.warehouse_path()) as con:
+        con.execute("UPDATE retro_snapshots SET schema_version = 1")
+        con.execute("INSERT INTO retro_snapshots SELECT run_at, 'from-the-future', 3, payload FROM retro_snapshots")
+    empty = hand_built_analysis().__class__(generated_at=NOW, experiments=(), sprint="2026-s02")
+    second = build_retro(project, sprint="2026-s02", analysis=empty, today=TODAY)
+    assert [p.sprint for p in second.trend] == ["2026-s01", "2026-s02"]  # a later version's snapshot is not read
+    assert second.trend[0].kr_met == first.kr_met
 
 
 def test_default_sprint_is_latest_started(project: Project) -> None:

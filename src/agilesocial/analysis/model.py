@@ -1,6 +1,6 @@
 """The analysis result model: what ``analyze`` computes and every renderer reads.
 
-``AnalysisReport.to_dict()`` is the documented ``analyze --format json`` contract (schema_version 1).
+``AnalysisReport.to_dict()`` is the documented ``analyze --format json`` contract (schema_version 2).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ Outcome = Literal["better", "worse", "inconclusive", "none"]
 #: A guardrail's verdict as a non-inferiority question (see :meth:`MetricResult.guard`).
 Guard = Literal["no_harm", "tolerated_harm", "harm", "cannot_tell"]
 DEFAULT_MAX_HARM = 0.10  # tolerated relative harm of a guardrail when neither the experiment nor the config sets one
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def json_interval(ci: tuple[float, float] | None) -> list[float | None] | None:

@@ -35,7 +35,7 @@ from agilesocial.retro.sections import (
     trend_point_from_dict,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 __all__ = [
     "SCHEMA_VERSION",

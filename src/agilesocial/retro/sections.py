@@ -133,7 +133,7 @@ class TrendPoint:
 
 
 def trend_point_from_dict(payload: dict[str, Any]) -> TrendPoint:
-    """Read a stored snapshot's headline numbers (schema_version 1)."""
+    """Read a stored snapshot's headline numbers (schema_version 1 or 2: the same fields)."""
     sprint = payload["sprint"]
     summary = payload.get("summary", {})
     decisions = summary.get("decisions", {})

@@ -23,11 +23,12 @@ def insert_snapshot(
 def latest_snapshots(
     con: duckdb.DuckDBPyConnection, *, schema_version: int, except_sprint: str | None = None
 ) -> list[dict[str, Any]]:
-    """The payload of the latest snapshot of every sprint (but ``except_sprint``) stored with ``schema_version``."""
+    """The payload of the latest snapshot of every sprint (but ``except_sprint``) stored with ``schema_version`` or an
+    earlier one (the trend reads only headline fields every version carries)."""
     rows = con.execute(
         """
         SELECT payload FROM retro_snapshots
-        WHERE schema_version = $version AND sprint_id IS DISTINCT FROM $except
+        WHERE schema_version <= $version AND sprint_id IS DISTINCT FROM $except
         QUALIFY row_number() OVER (PARTITION BY sprint_id ORDER BY run_at DESC) = 1
         """,
         {"version": schema_version, "except": except_sprint},
