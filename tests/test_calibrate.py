@@ -160,10 +160,10 @@ def test_bad_options_are_one_line_errors_with_exit_2(demo: Path, args: list[str]
     assert "Traceback" not in res.output  # type: ignore[attr-defined]
 
 
-def _arms(seed: int, n: int, m: int, runs: int) -> cal._Arms:
+def _arms(seed: int, n: int, m: int, runs: int) -> cal.Arms:
     y, x = social_posts(np.random.default_rng(seed), n)
     idx = cal._draw(n, m, runs, seed)
-    return cal._Arms(y[idx[:, :m]], x[idx[:, :m]], y[idx[:, m:]], x[idx[:, m:]])
+    return cal.Arms(y[idx[:, :m]], x[idx[:, :m]], y[idx[:, m:]], x[idx[:, m:]])
 
 
 def test_vectorised_p_values_equal_the_tests_they_stand_for() -> None:
@@ -193,7 +193,7 @@ def test_vectorised_p_values_equal_the_tests_they_stand_for() -> None:
 
 def test_randomisation_engine_equals_the_permutation_test_when_it_enumerates() -> None:
     a = _arms(2, 150, 5, 20)  # C(10, 5) = 252 assignments: both enumerate them all
-    engine = cal._Randomisation(a, cal.PERMUTATION_RESAMPLES, seed=0)
+    engine = cal.Randomisation(a, cal.PERMUTATION_RESAMPLES, seed=0)
     assert engine.exact and engine.count == 252
     for theta in (1.0, 1.8):
         want = [

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agilesocial.cli.app import app
-from agilesocial.warehouse.ingest import account_for
+from agilesocial.warehouse.inputs import account_for
 from agilesocial.warehouse.profiles import SHAPES
 from attribute_oracle import X_FILE, YT_FILE
 

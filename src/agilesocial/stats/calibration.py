@@ -11,7 +11,7 @@ exact (Clopper-Pearson) 95 % interval; the verdict is *too hot* when that interv
 The lift detectable with 80 % power is the smallest multiplicative lift of the variant's numerators (engagements,
 clicks ...) that the method detects in 80 % of the same splits (bisection on the lift; the same random splits at
 every lift). It is only reported for methods that hold their false-positive rate: the power of a test that is too hot
-is not a property worth planning with. The randomisation test is run on all splits at once (see ``_Randomisation``).
+is not a property worth planning with. The randomisation test is run on all splits at once (see :mod:`.calibration_splits`).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 from scipy import stats as sps
 
+from agilesocial.stats.calibration_splits import Arms, Randomisation
 from agilesocial.stats.rates import binom_test_p_many, clopper_pearson
 from agilesocial.stats.sufficient import as_array, check_alpha, check_positive_int
 
@@ -100,19 +100,6 @@ def verdict(rejections: int, runs: int, alpha: float) -> tuple[str, tuple[float,
     return "calibrated", (lo, hi)
 
 
-@dataclass
-class _Arms:
-    """Per-run arms: values (runs x m) of numerators ``y`` and denominators ``x`` of control and variant."""
-
-    yc: np.ndarray
-    xc: np.ndarray
-    yv: np.ndarray
-    xv: np.ndarray
-
-    def lifted(self, theta: float) -> _Arms:
-        return _Arms(self.yc, self.xc, self.yv * theta, self.xv)
-
-
 def _t_p(stat: np.ndarray, df: np.ndarray | float) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         return 2 * sps.t.sf(np.abs(stat), df)
@@ -128,7 +115,7 @@ def _ratio_var(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return r, resid * n / ((n - 1) * sx * sx)
 
 
-def _studentised(a: _Arms) -> tuple[np.ndarray, np.ndarray]:
+def _studentised(a: Arms) -> tuple[np.ndarray, np.ndarray]:
     """The studentised difference of ratios (ratio_delta's and the randomisation test's statistic) and its Welch df."""
     m = a.yc.shape[1]
     rc, vc = _ratio_var(a.yc, a.xc)
@@ -139,16 +126,16 @@ def _studentised(a: _Arms) -> tuple[np.ndarray, np.ndarray]:
     return t, df
 
 
-def _p_ratio_delta(a: _Arms) -> np.ndarray:
+def _p_ratio_delta(a: Arms) -> np.ndarray:
     t, df = _studentised(a)
     return _t_p(t, df)
 
 
-def _rates(a: _Arms) -> tuple[np.ndarray, np.ndarray]:
+def _rates(a: Arms) -> tuple[np.ndarray, np.ndarray]:
     return a.yc / a.xc, a.yv / a.xv
 
 
-def _p_welch(a: _Arms) -> np.ndarray:
+def _p_welch(a: Arms) -> np.ndarray:
     c, v = _rates(a)
     m = c.shape[1]
     vc, vv = c.var(1, ddof=1) / m, v.var(1, ddof=1) / m
@@ -158,7 +145,7 @@ def _p_welch(a: _Arms) -> np.ndarray:
     return _t_p(t, df)
 
 
-def _p_student(a: _Arms) -> np.ndarray:
+def _p_student(a: Arms) -> np.ndarray:
     c, v = _rates(a)
     m = c.shape[1]
     pooled = (c.var(1, ddof=1) + v.var(1, ddof=1)) / 2
@@ -167,7 +154,7 @@ def _p_student(a: _Arms) -> np.ndarray:
     return _t_p(t, 2 * m - 2)
 
 
-def _p_mann_whitney(a: _Arms) -> np.ndarray:
+def _p_mann_whitney(a: Arms) -> np.ndarray:
     """R's wilcox.test (exact = auto, correct = TRUE) per run, vectorised over runs."""
     from agilesocial.stats.ranks import MW_EXACT_MAX_N, _w_cdf
 
@@ -196,11 +183,11 @@ def _p_mann_whitney(a: _Arms) -> np.ndarray:
     return p
 
 
-def _sums_y(a: _Arms) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _sums_y(a: Arms) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return a.yc.sum(1), a.xc.sum(1), a.yv.sum(1), a.xv.sum(1)
 
 
-def _p_poisson_exact(a: _Arms) -> np.ndarray:
+def _p_poisson_exact(a: Arms) -> np.ndarray:
     yc, xc, yv, xv = _sums_y(a)
     events_v, total = np.round(yv), np.round(yc) + np.round(yv)
     ok = total > 0
@@ -210,14 +197,14 @@ def _p_poisson_exact(a: _Arms) -> np.ndarray:
     return out
 
 
-def _p_poisson(a: _Arms) -> np.ndarray:
+def _p_poisson(a: Arms) -> np.ndarray:
     yc, xc, yv, xv = _sums_y(a)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.log((yv / xv) / (yc / xc)) / np.sqrt(1 / yc + 1 / yv)
     return np.where((yc > 0) & (yv > 0), 2 * sps.norm.sf(np.abs(z)), np.nan)
 
 
-def _p_pooled_z(a: _Arms) -> np.ndarray:
+def _p_pooled_z(a: Arms) -> np.ndarray:
     yc, xc, yv, xv = _sums_y(a)
     with np.errstate(divide="ignore", invalid="ignore"):
         pc, pv, pool = yc / xc, yv / xv, (yc + yv) / (xc + xv)
@@ -225,83 +212,7 @@ def _p_pooled_z(a: _Arms) -> np.ndarray:
     return 2 * sps.norm.sf(np.abs(z))
 
 
-class _Randomisation:
-    """The randomisation test of analyze (``stats.permutation``: the studentised difference of ratios of sums,
-    two-sided) on every split at once.
-
-    One set of assignments of the 2m positions is drawn per size (all C(2m, m) of them when there are at most
-    ``resamples + 1``, as analyze enumerates them; otherwise ``resamples`` seeded random ones) and shared by the runs:
-    each run's p-value is still a valid randomisation p-value, and every run's resample sums come from one BLAS
-    product. With the variant's numerators times θ every group sum is linear in θ, so the statistic is
-    ``(N0 + θ N1) / sqrt(Q0 + θ Q1 + θ² Q2)`` with five arrays computed once: power at any lift costs no resampling.
-    """
-
-    CHUNK_CELLS = 4_000_000
-
-    def __init__(self, a: _Arms, resamples: int, seed: int) -> None:
-        runs, m = a.yc.shape
-        n = 2 * m
-        if math.comb(n, m) <= resamples + 1:
-            masks = np.zeros((math.comb(n, m), n))
-            for i, idx in enumerate(combinations(range(n), m)):
-                masks[i, list(idx)] = 1.0
-            self.exact = True
-        else:
-            rng = np.random.default_rng([seed, m, 7])
-            masks = rng.permuted(np.tile((np.arange(n) < m).astype(float), (resamples, 1)), axis=1)
-            self.exact = False
-        self.count = masks.shape[0]
-        self.m = m
-        zero = np.zeros_like(a.yc)
-        u, w = np.concatenate([a.yc, zero], 1), np.concatenate([zero, a.yv], 1)  # runs x 2m
-        x = np.concatenate([a.xc, a.xv], 1)
-        cols = np.stack([u, w, u * u, w * w, x * u, x * w, x, x * x], axis=1)  # runs x 8 x 2m
-        total = cols.sum(2)  # runs x 8
-        obs = cols[:, :, m:].sum(2)
-        self.obs = self._coefficients(obs.T, (total - obs).T)  # 5 x runs
-        step = max(1, self.CHUNK_CELLS // (self.count * 8))
-        parts = []
-        for r0 in range(0, runs, step):
-            block = cols[r0 : r0 + step]  # c x 8 x 2m
-            c = block.shape[0]
-            prod = (block.reshape(c * 8, n) @ masks.T).reshape(c, 8, self.count).transpose(1, 0, 2)  # 8 x c x B
-            parts.append(self._coefficients(prod, total[r0 : r0 + c].T[:, :, None] - prod))
-        self.all = np.concatenate(parts, axis=1)  # 5 x runs x resamples
-
-    def _coefficients(self, v: np.ndarray, c: np.ndarray) -> np.ndarray:
-        """(N0, N1, Q0, Q1, Q2) of the statistic from the variant's (v) and control's (c) group sums."""
-        out = []
-        with np.errstate(divide="ignore", invalid="ignore"):
-            for g in (v, c):
-                sx, sxx = g[6], g[7]
-                a0, b0 = g[0] / sx, g[1] / sx  # r = a0 + θ b0
-                scale = self.m / ((self.m - 1) * sx * sx)
-                k0 = g[2] - 2 * a0 * g[4] + a0 * a0 * sxx
-                k1 = -2 * (a0 * g[5] + b0 * g[4]) + 2 * a0 * b0 * sxx
-                k2 = g[3] - 2 * b0 * g[5] + b0 * b0 * sxx
-                out.append((a0, b0, k0 * scale, k1 * scale, k2 * scale))
-        (av, bv, q0v, q1v, q2v), (ac, bc, q0c, q1c, q2c) = out
-        return np.stack([av - ac, bv - bc, q0v + q0c, q1v + q1c, q2v + q2c])
-
-    @staticmethod
-    def _t(k: np.ndarray, theta: float) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            var = np.maximum(k[2] + theta * (k[3] + theta * k[4]), 0.0)
-            return (k[0] + theta * k[1]) / np.sqrt(var)
-
-    def p_values(self, theta: float = 1.0) -> np.ndarray:
-        """Two-sided randomisation p-value of every run with the variant's numerators times ``theta`` (NaN when the
-        statistic is undefined, e.g. no variation)."""
-        t_obs = self._t(self.obs, theta)
-        t_all = self._t(self.all, theta)
-        with np.errstate(invalid="ignore"):
-            hit = ~(np.abs(t_all) < (np.abs(t_obs) * (1 - 1e-9))[:, None])
-        k = hit.sum(1)
-        p = k / self.count if self.exact else (1 + k) / (self.count + 1)
-        return np.where(np.isnan(t_obs), np.nan, p)
-
-
-_VECTORISED: dict[str, Callable[[_Arms], np.ndarray]] = {
+_VECTORISED: dict[str, Callable[[Arms], np.ndarray]] = {
     "ratio_delta": _p_ratio_delta,
     "welch_t": _p_welch,
     "student_t": _p_student,
@@ -365,17 +276,17 @@ def calibrate_methods(
         if 2 * m > ya.size:
             raise ValueError(f"{m} posts per arm need {2 * m} posts, the history has {ya.size}")
         idx = _draw(ya.size, m, runs, seed)
-        arms = _Arms(ya[idx[:, :m]], xa[idx[:, :m]], ya[idx[:, m:]], xa[idx[:, m:]])
+        arms = Arms(ya[idx[:, :m]], xa[idx[:, :m]], ya[idx[:, m:]], xa[idx[:, m:]])
         for method in wanted:
             out.append(_one(method, arms, m, runs, alpha, seed, resamples, power))
     return out
 
 
 def _one(
-    method: str, arms: _Arms, m: int, runs: int, alpha: float, seed: int, resamples: int, power: float
+    method: str, arms: Arms, m: int, runs: int, alpha: float, seed: int, resamples: int, power: float
 ) -> MethodCalibration:
     if method == "permutation":
-        engine = _Randomisation(arms, resamples, seed)
+        engine = Randomisation(arms, resamples, seed)
         p = engine.p_values()
 
         def reject_at(theta: float) -> float:

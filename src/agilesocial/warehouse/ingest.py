@@ -9,9 +9,6 @@ rows are committed to the lake's files at the end, all or nothing.
 
 from __future__ import annotations
 
-import glob
-import hashlib
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -26,21 +23,20 @@ from agilesocial.warehouse.attributes import derive_attributes
 from agilesocial.warehouse.coverage import record_coverage
 from agilesocial.warehouse.csvcheck import explain_cell
 from agilesocial.warehouse.current import refresh_current
+from agilesocial.warehouse.inputs import account_for, expand_paths, file_sha256, snapshot_date
 from agilesocial.warehouse.loadsql import load_staged, write_rejects
 from agilesocial.warehouse.mapping import apply_mapping, load_mapping
 from agilesocial.warehouse.profiles import Shape
 from agilesocial.warehouse.progress import ProgressCallback, Tracker
 from agilesocial.warehouse.sniff import Layout, sniff
 from agilesocial.warehouse.stage import STAGE, Stage, build_stage
-from agilesocial.warehouse.workbook import WORKBOOK_SUFFIXES, ingest_workbook, workbook_kind
+from agilesocial.warehouse.workbook import ingest_workbook, workbook_kind
 
 if TYPE_CHECKING:
     import duckdb
 
 #: Called inside a file's load transaction before its rows are written (a lake copies in the rows they replace).
 Prepare = Callable[["duckdb.DuckDBPyConnection", Stage], None]
-CSV_SUFFIXES = (".csv", ".tsv")
-EXPORT_SUFFIXES = (*CSV_SUFFIXES, *WORKBOOK_SUFFIXES)
 
 
 @dataclass
@@ -92,83 +88,6 @@ class IngestReport:
     def to_dict(self) -> dict[str, Any]:
         """The ``--format json`` contract: ``{"files": [{"path", "profile", "sha256", "rows_read", ...}]}``."""
         return {"schema_version": 1, "db": self.db, "files": [f.to_dict() for f in self.files]}
-
-
-def expand_paths(paths: Sequence[Path]) -> list[Path]:
-    """Files, folders (their CSV files, sorted) and globs -> a de-duplicated, ordered list of files."""
-    out: dict[Path, None] = {}
-    for p in paths:
-        text = str(p)
-        if not p.exists() and any(ch in text for ch in "*?["):
-            matches = sorted(Path(m) for m in glob.glob(text, recursive=True))
-            if not matches:
-                raise DataError("no files match this pattern", path=text)
-            for m in matches:
-                if m.is_file():
-                    out.setdefault(m, None)
-        elif p.is_dir():
-            for m in sorted(p.rglob("*")):
-                if m.is_file() and m.suffix.lower() in EXPORT_SUFFIXES and not _skipped_in_folder(m.relative_to(p)):
-                    out.setdefault(m, None)
-        elif p.is_file():
-            out.setdefault(p, None)
-        else:
-            raise DataError("no such file or folder", path=p)
-    if not out:
-        shown = ", ".join(str(p) for p in paths) or "(nothing given)"
-        raise DataError(
-            f"no export files found in {shown}",
-            hint=f"give exports ({', '.join(sorted(EXPORT_SUFFIXES))}) or folders that hold them",
-        )
-    return list(out)
-
-
-def _skipped_in_folder(rel: Path) -> bool:
-    """Inside a folder: hidden folders (``.agile-social/`` with its rejects CSVs, ``.venv/``) and rejects files are
-    not exports; named explicitly, they are still read."""
-    hidden = any(part.startswith(".") for part in rel.parts[:-1]) or rel.name.startswith("~$")  # Excel's lock file
-    return hidden or rel.name.endswith(".rejects.csv")
-
-
-def file_sha256(path: Path, on_part: Callable[[float], None] | None = None) -> str:
-    """The file's sha256; ``on_part`` hears the fraction read so far."""
-    digest = hashlib.sha256()
-    size, done = max(path.stat().st_size, 1), 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-            done += len(chunk)
-            if on_part is not None:
-                on_part(done / size)
-    return digest.hexdigest()
-
-
-def snapshot_date(shape: Shape, path: Path, today: date) -> date:
-    """Lifetime snapshots are dated by the file name's end date where it has one (X), else by the ingest date."""
-    if shape.snapshot_from_filename:
-        m = re.search(shape.snapshot_from_filename, path.name, re.IGNORECASE)
-        if m:
-            try:
-                return datetime.strptime(m.group(1), "%Y%m%d").date()
-            except ValueError:
-                pass
-    return today
-
-
-def account_for(shape: Shape, path: Path, override: str | None) -> str | None:
-    """--account, else the mapping's account, else the file name (X, LinkedIn, legacy Facebook Insights) or, for a
-    file a platform names generically, its folder's name (YouTube's ``Content <dates> <channel>/Table data.csv``);
-    None means 'from a column, if any'."""
-    if override:
-        return override
-    if shape.account:
-        return shape.account
-    if shape.account_from_filename:
-        for name in (path.name, f"{path.parent.name}/{path.name}"):
-            m = re.search(shape.account_from_filename, name)
-            if m and m.group(1).strip():
-                return m.group(1).strip()
-    return None
 
 
 def ingest_paths(
