@@ -22,7 +22,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-CHUNK_CELLS = 2_000_000  # assignment-matrix cells per block (16 MB of float64)
+CHUNK_CELLS = 2_000_000  # assignment-matrix cells per block (2 MB of uint8, 16 MB once made float64)
 MAX_DRAWN_BYTES = 128_000_000  # packed bits kept at most
 AHEAD = 2  # experiments' draws the background thread may hold before they are used
 
@@ -49,7 +49,7 @@ def _draw(key: Key) -> Iterator[np.ndarray]:
     n, n_v, resamples, seed = key
     rng = np.random.default_rng(seed)
     step = max(1, CHUNK_CELLS // n)
-    pattern = (np.arange(n) < n_v).astype(float)  # n_v ones: the posts labelled "variant"
+    pattern = (np.arange(n) < n_v).astype(np.uint8)  # n_v ones: the posts labelled "variant"
     done = 0
     while done < resamples:
         rows = min(step, resamples - done)
@@ -66,7 +66,7 @@ def _store(key: Key, blocks: list[np.ndarray]) -> None:
 
 
 def masks(n: int, n_v: int, resamples: int, seed: int) -> Iterator[np.ndarray]:
-    """The 0/1 assignment rows of ``resamples`` seeded shuffles, in blocks of about :data:`CHUNK_CELLS` cells:
+    """The 0/1 (uint8) assignment rows of ``resamples`` seeded shuffles, in blocks of about :data:`CHUNK_CELLS` cells:
     unpacked from :data:`_DRAWN` when drawn recently (or ahead), else drawn now (and kept when small enough)."""
     key = (n, n_v, resamples, seed)
     ahead = _AHEAD
@@ -78,13 +78,13 @@ def masks(n: int, n_v: int, resamples: int, seed: int) -> Iterator[np.ndarray]:
             _DRAWN.move_to_end(key)
     if packed is not None:
         for block in packed:
-            yield np.unpackbits(block, axis=1, count=n).astype(float)
+            yield np.unpackbits(block, axis=1, count=n)
         return
     keep = _size(key) <= MAX_DRAWN_BYTES // 2
     blocks: list[np.ndarray] = []
     for mask in _draw(key):
         if keep:
-            blocks.append(np.packbits(mask.astype(bool), axis=1))
+            blocks.append(np.packbits(mask, axis=1))
         yield mask
     if keep:
         _store(key, blocks)
@@ -113,7 +113,7 @@ class _Ahead:
                 with _LOCK:
                     have = key in _DRAWN
                 if not have:
-                    _store(key, [np.packbits(m.astype(bool), axis=1) for m in _draw(key)])
+                    _store(key, [np.packbits(m, axis=1) for m in _draw(key)])
                 self.ready[i].set()
         except Exception:  # e.g. out of memory: the test draws them itself, the same draws
             pass

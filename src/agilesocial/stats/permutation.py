@@ -13,15 +13,16 @@ every shift δ not rejected once δ times each variant post's denominator is sub
 p-value is below alpha exactly when the interval excludes "no change", and the relative interval never goes below
 −100 %. Count metrics (no denominator) are the special case ``x = 1``: the statistic is Welch's t.
 
-Every resample's group sums come from one product of the 0/1 assignment matrix with a few per-post columns; a
-hypothesised θ or δ only re-weights those precomputed sums, so the root-finding for the bounds costs O(resamples)
-per step.
+Every resample's group sums come from one matrix product (BLAS, on one thread) of the 0/1 assignment matrix with a
+few per-post columns (10 for a ratio metric, 5 for a count); a hypothesised θ or δ only re-weights those precomputed
+sums, so the root-finding for the bounds costs O(resamples) per step.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import combinations
 from typing import Literal
 
@@ -46,9 +47,37 @@ PRECISION = 2e-3  # bounds to 2e-3 of the initial step (0.05 on log θ: 1e-4, i.
 Alternative = Literal["two-sided", "greater", "less"]
 Values = Sequence[float] | np.ndarray
 
-# per-post columns whose group sums every statistic is computed from (u: control numerators, w: variant
-# numerators, z: variant denominators, each 0 on the other arm's posts)
+# rows of the group sums every statistic is computed from (u: control numerators, w: variant numerators, z: variant
+# denominators, each 0 on the other arm's posts); on the variant's posts z = x, so z·z = x·z and w·z = x·w
 _U, _W, _Z, _UU, _WW, _ZZ, _WZ, _XU, _XW, _XZ, _X, _XX = range(12)
+# the column of :func:`_columns` that gives each of the 12: ratio metrics multiply 10 columns ...
+_RATIO_ROWS = np.array([0, 1, 2, 3, 4, 5, 6, 7, 6, 5, 8, 9])
+# ... and count metrics (x = 1 on every post) 5: x·u = u, z·z = x·z = z, w·z = x·w = w, and Σx = Σx² = posts
+_COUNT_ROWS = np.array([0, 1, 2, 3, 4, 2, 1, 0, 1, 2, 5, 5])
+
+_BLAS: list[object] = []  # the thread-pool controller, made on first use (it inspects the loaded libraries once)
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """BLAS on one thread: on a shared machine several threads for these thin products cost more CPU than they
+    save (and the background thread is drawing the next experiments' splits meanwhile)."""
+    if not _BLAS:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS.append(ThreadpoolController())
+    with _BLAS[0].limit(limits=1, user_api="blas"):  # type: ignore[attr-defined]
+        yield
+
+
+def _columns(y: np.ndarray, x: np.ndarray, n_c: int) -> tuple[np.ndarray, np.ndarray]:
+    """The per-post columns (one row per post) and, for each of the 12 sums, the column that gives it (a count
+    metric's constant Σx and Σx² point one past the last column)."""
+    is_v = np.arange(y.size) >= n_c
+    u, w, z = np.where(is_v, 0.0, y), np.where(is_v, y, 0.0), np.where(is_v, x, 0.0)
+    if (x == 1).all():
+        return np.stack([u, w, z, u * u, w * w], axis=1), _COUNT_ROWS
+    return np.stack([u, w, z, u * u, w * w, x * z, x * w, x * u, x, x * x], axis=1), _RATIO_ROWS
 
 
 class _Resamples:
@@ -58,10 +87,7 @@ class _Resamples:
         n = y.size
         n_v = n - n_c
         self.n_c, self.n_v = n_c, n_v
-        is_v = np.arange(n) >= n_c
-        u, w, z = np.where(is_v, 0.0, y), np.where(is_v, y, 0.0), np.where(is_v, x, 0.0)
-        cols = np.stack([u, w, z, u * u, w * w, z * z, w * z, x * u, x * w, x * z, x, x * x], axis=1)
-        self.total = cols.sum(axis=0)
+        cols, rows = _columns(y, x, n_c)
         total_assignments = math.comb(n, n_v)
         self.exact = total_assignments <= resamples + 1
         if self.exact:  # every assignment, the observed one included: row i of idx lists the variant posts
@@ -69,13 +95,14 @@ class _Resamples:
             sums = cols[idx.reshape(total_assignments, n_v)].sum(axis=1)
             self.count = total_assignments
         else:
-            # einsum, not BLAS: multi-threaded BLAS on small products thrashes on a busy machine
-            sums = np.concatenate(
-                [np.einsum("ij,jk->ik", m, cols, optimize=False) for m in masks(n, n_v, resamples, seed)]
-            )
+            with _one_blas_thread():  # a 0/1 block times the columns: one matrix product per block
+                sums = np.concatenate([m.astype(np.float64) @ cols for m in masks(n, n_v, resamples, seed)])
             self.count = resamples
         # column 0: the observed assignment; then every counted one. Transposed so each sum is contiguous.
-        self.sums = np.ascontiguousarray(np.concatenate([cols[n_c:].sum(axis=0, keepdims=True), sums]).T)
+        computed = np.concatenate([cols[n_c:].sum(axis=0, keepdims=True), sums]).T
+        ones = np.full((1, computed.shape[1]), float(n_v))  # a count metric's Σx and Σx² in the variant group
+        self.sums = np.ascontiguousarray(np.concatenate([computed, ones])[rows])
+        self.total = np.append(cols.sum(axis=0), float(n))[rows]
         self.comp = self.total[:, None] - self.sums
 
     def statistic(self, a: float, b: float) -> np.ndarray:
