@@ -20,6 +20,7 @@ Probability = Annotated[float, Field(gt=0, lt=1)]
 
 
 class StrictModel(BaseModel):
-    """Base for every YAML model: unknown keys are errors, strings are stripped."""
+    """Base for every YAML model: unknown keys are errors, strings are stripped, numbers are finite (``.inf``,
+    ``.nan`` and ``1e400`` are refused where they are written, not met later as a crash in the statistics)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=True, allow_inf_nan=False)

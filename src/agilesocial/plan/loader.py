@@ -123,6 +123,8 @@ def _value_hint(kind: str, raw: Any, ctx: dict[str, Any]) -> str | None:
         return f"use one of: {', '.join(choices)}" if choices else None
     if kind.startswith("bool"):
         return "write true or false"
+    if kind == "finite_number":
+        return "write a finite number such as 0.05 or 120; .inf, .nan and 1e400 are not"
     return None
 
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import duckdb
 
 BUSY_WAIT_SECONDS = 10.0
+_WAREHOUSE_HINT = "give --db (or 'warehouse:') a DuckDB file of its own, e.g. .agile-social/warehouse.duckdb"
 #: Overrides how long a second process waits for the warehouse lock (seconds).
 BUSY_WAIT_ENV = "AGILE_SOCIAL_BUSY_WAIT"
 
@@ -47,18 +48,21 @@ def connect(
 
     if is_lake(path):  # a Parquet lake: views over its files in an in-memory database
         return open_lake(path)
+    if path.exists() and not path.is_file():  # a folder, a device (DuckDB would write to /dev/… as to a file)
+        kind = "a folder" if path.is_dir() else "not a regular file (a device, pipe or socket)"
+        raise DataError(f"cannot open warehouse: this is {kind}", path=path, hint=_WAREHOUSE_HINT)
     if not path.exists():
         if read_only or not create:
             raise DataError("no warehouse yet", path=path, hint="run 'agile-social ingest <exports>' to create it")
         path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + (_default_wait() if wait is None else wait)
     while True:
-        try:
-            con = duckdb.connect(str(path), read_only=read_only)
+        try:  # absolute: DuckDB reads a bare ':memory:' or 'md:…' (a network service) as something else than a file
+            con = duckdb.connect(os.path.abspath(path), read_only=read_only)
             break
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
-                raise DataError(f"cannot open warehouse: {exc}", path=path) from None
+                raise DataError(f"cannot open warehouse: {exc}", path=path, hint=_WAREHOUSE_HINT) from None
             if time.monotonic() >= deadline:
                 raise DataError(
                     "warehouse is busy: another agile-social process is writing to it",
@@ -67,7 +71,12 @@ def connect(
                 ) from None
             time.sleep(0.1)
         except duckdb.Error as exc:
-            raise DataError(f"cannot open warehouse: {exc}", path=path) from None
+            if "in-memory" in str(exc):
+                raise _not_a_warehouse(path) from None
+            raise DataError(f"cannot open warehouse: {exc}", path=path, hint=_WAREHOUSE_HINT) from None
+    if _in_memory(con):  # DuckDB opens an existing CSV or Parquet file as a temporary database over it
+        con.close()
+        raise _not_a_warehouse(path)
     if not read_only:
         migrate(con)
     elif _behind(con):  # an older warehouse read by a newer version: upgrade it once, then read it
@@ -75,6 +84,19 @@ def connect(
         connect(path, wait=wait).close()
         con = connect(path, read_only=True, wait=wait)
     return con
+
+
+def _in_memory(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return row is None or row[0] is None
+
+
+def _not_a_warehouse(path: Path) -> DataError:
+    return DataError(
+        "this is a data file, not a warehouse: DuckDB would open it as a temporary database and keep nothing",
+        path=path,
+        hint=_WAREHOUSE_HINT,
+    )
 
 
 def _behind(con: duckdb.DuckDBPyConnection) -> bool:

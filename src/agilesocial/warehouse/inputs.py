@@ -36,6 +36,14 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
                     out.setdefault(m, None)
         elif p.is_file():
             out.setdefault(p, None)
+        elif p.exists():  # /dev/stdin, a named pipe, a device: nothing to checksum or read twice
+            raise DataError(
+                "not a file or folder (a device, pipe or socket)", path=p, hint="give export files or folders"
+            )
+        elif p.is_symlink():
+            raise DataError(
+                "a link to nothing (its target is missing, or links loop)", path=p, hint="link to the export itself"
+            )
         else:
             raise DataError("no such file or folder", path=p)
     if not out:

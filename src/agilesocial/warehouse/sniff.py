@@ -24,6 +24,17 @@ MAX_PREAMBLE_LINES = 12
 _DELIMITERS = (",", ";", "\t")
 
 
+#: First bytes of compressed files met in place of a CSV (YouTube Studio downloads a zip; a browser or a colleague
+#: may compress an export): their bytes decoded as text would only say "not cp1252".
+_ARCHIVES = {
+    b"\x1f\x8b": ("a gzip-compressed file", "decompress it first, e.g. gunzip FILE, and load the CSV it holds"),
+    b"PK\x03\x04": ("a zip archive", "unzip it and load the exports it holds: agile-social ingest FOLDER"),
+    b"BZh": ("a bzip2-compressed file", "decompress it first, e.g. bunzip2 FILE, and load the CSV it holds"),
+    b"\xfd7zXZ\x00": ("an xz-compressed file", "decompress it first, e.g. unxz FILE, and load the CSV it holds"),
+    b"7z\xbc\xaf\x27\x1c": ("a 7-Zip archive", "extract it and load the exports it holds"),
+}
+
+
 @dataclass
 class Layout:
     """How to read one export file."""
@@ -115,6 +126,9 @@ def sniff(
 ) -> Layout:
     """Read the top of ``path`` and decide how to parse it; raises :class:`DataError` if it fits no shape."""
     head = _read_bytes(path, HEAD_BYTES)
+    for magic, (kind, hint) in _ARCHIVES.items():
+        if head.startswith(magic):
+            raise DataError(f"this is {kind}, not a CSV export", path=path, hint=hint)
     encoding = detect_encoding(head)
     if encoding in ("utf-8", "utf-8-sig"):
         layout = Layout(path, path, encoding, ascii_head=head.isascii())

@@ -19,6 +19,20 @@ Year = int | md.YearFn | None
 #: Values that mean "not applicable" rather than zero.
 NULL_WORDS = ("", "-", "--", "undefined", "n/a", "nan", "null", "none")
 
+#: What a post id is trimmed of at either end: blanks of every kind (tab, no-break and other Unicode spaces) and the
+#: invisible characters a copy from a web page leaves (zero-width spaces and joiners, direction marks and isolates,
+#: byte-order marks). Kept, ``'1001\u200b'`` became a second post beside ``'1001'`` that no one can tell apart.
+ID_TRIM = (
+    " \t\n\r\v\f\u00a0\u1680\u180e" + "".join(chr(c) for c in range(0x2000, 0x200F + 1))
+    + "\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u202f\u205f\u2060\u2066\u2067\u2068\u2069\u3000\ufeff"
+)  # fmt: skip
+
+
+def trim_id(v: str) -> str:
+    """``v`` without the blanks and invisible characters of :data:`ID_TRIM` at either end."""
+    return f"trim({v}, {quote_literal(ID_TRIM)})"
+
+
 #: Time formats with an explicit offset, tried first (X: ``2021-11-30 16:00 +0000``).
 ZONED_FORMATS: tuple[str, ...] = (
     "%Y-%m-%d %H:%M %z",

@@ -122,7 +122,7 @@ def _convert(
 ) -> str:
     decimal = _decimal(shape)
     if col.conv == "id":
-        return f"nullif(trim({v}), '')"
+        return f"nullif({sx.trim_id(v)}, '')"
     if col.conv == "text":
         return f"nullif({v}, '')"
     if col.conv == "labels":
@@ -230,9 +230,9 @@ def build_stage(
     used_refs = ", ".join(sorted({f"c{pos}" for pos, _ in used.values()})) or "NULL"
     words = ", ".join(f"'{w}'" for w in _SUMMARY_WORDS)
     key = f"c{_key_position(shape, used)}"
-    not_summary = f"({key} IS NULL OR lower(trim({key})) NOT IN ({words}))"
+    not_summary = f"({key} IS NULL OR lower({sx.trim_id(key)}) NOT IN ({words}))"
     if shape.target == "posts":  # a row without a post id is a summary row (account-level rows need their date)
-        not_summary = f"(NOT {sx.blank(key)} AND lower(trim({key})) NOT IN ({words}))"
+        not_summary = f"(NOT {sx.blank(key)} AND lower({sx.trim_id(key)}) NOT IN ({words}))"
     stage = Stage(shape, layout, fields, ignored=ignored, params=params.values, notes=plan.notes)
     stage.needs_rows = plan.numbered
     stage.permalink_column = "permalink" in used

@@ -15,6 +15,7 @@ import csv
 import hashlib
 import os
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -35,19 +36,27 @@ LoadSheet = Callable[..., "FileResult"]
 
 
 def workbook_kind(path: Path) -> str | None:
-    """``xlsx`` or ``xls`` from the file's first bytes (not its name); None for a text file named ``.xls``."""
-    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        return None
+    """``xlsx`` or ``xls`` from the file's first bytes (not its name): a workbook saved under ``.csv`` is still read as
+    a workbook; None for a text file named ``.xls``."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
     except OSError as exc:
         raise DataError(f"cannot read file: {exc.strerror or exc}", path=path) from None
     if head.startswith(_ZIP):
-        return "xlsx"
+        return "xlsx" if path.suffix.lower() in WORKBOOK_SUFFIXES or _holds_workbook(path) else None
     if head.startswith(_OLE2):
         return "xls"
     return None
+
+
+def _holds_workbook(path: Path) -> bool:
+    """Whether the zip archive ``path`` is an Excel workbook (any other zip is refused by the CSV reader)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def cell_text(value: Any) -> str:
@@ -72,14 +81,16 @@ def cell_text(value: Any) -> str:
 def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterable[list[Any]]]]:
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        for sheet in book.worksheets:
-            if hasattr(sheet, "reset_dimensions"):
-                sheet.reset_dimensions()  # some writers record a wrong size; read every row there is
-            yield sheet.title, (list(row) for row in sheet.iter_rows(values_only=True))
-    finally:
-        book.close()
+    # a file object: openpyxl refuses a workbook by its name alone (one saved as .csv is still a workbook)
+    with open(path, "rb") as fh:
+        book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        try:
+            for sheet in book.worksheets:
+                if hasattr(sheet, "reset_dimensions"):
+                    sheet.reset_dimensions()  # some writers record a wrong size; read every row there is
+                yield sheet.title, (list(row) for row in sheet.iter_rows(values_only=True))
+        finally:
+            book.close()
 
 
 def _xls_sheets(path: Path) -> Iterator[tuple[str, Iterable[list[Any]]]]:
@@ -161,7 +172,12 @@ def ingest_workbook(path: Path, sha: str, folder: Path, load_sheet: LoadSheet) -
         raise
     except Exception as exc:  # the reader's own errors: a damaged or password-protected workbook
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return [FileResult(str(path), "-", sha, error=str(DataError(f"cannot read the workbook: {reason}", path=path)))]
+        error = DataError(
+            f"cannot read the workbook: {reason}",
+            path=path,
+            hint="download the export again; a damaged or password-protected workbook cannot be read",
+        )
+        return [FileResult(str(path), "-", sha, error=str(error))]
     if not results:
         if len(skipped) == 1 and skipped[0][1] is not None:
             return [skipped[0][1]]
