@@ -182,7 +182,15 @@ def analyse_experiment(
             from agilesocial.analysis.beforeafter import analyse_before_after
 
             ba = analyse_before_after(
-                con, doc, metric, sel, timezone=settings.timezone, zone=settings.zone, today=settings.today, alpha=alpha
+                con,
+                doc,
+                metric,
+                sel,
+                timezone=settings.timezone,
+                zone=settings.zone,
+                today=settings.today,
+                alpha=alpha,
+                power=exp.power or settings.power,
             )
             rows.append(_Row(metric, 0, mi > 0, ba.test, ba.posts, "its", ba.note, ba.extra))
             continue
@@ -330,8 +338,8 @@ def _finished(decision: Decision, status: str) -> Decision:
     reason = decision.reason
     early = "Too early to tell: "
     if reason.startswith(early):
-        reason = reason[len(early) :].removesuffix("; collect more days after the change.")
-        reason = reason.removeprefix("so far ").removesuffix(", not yet clear")
+        reason = reason[len(early) :].removeprefix("so far ")
+        reason = reason[: reason.find(", not yet clear")] if ", not yet clear" in reason else reason.rstrip(".")
         return Decision("inconclusive", f"Inconclusive: {reason}; the experiment is {status}, so no more days come.")
     return Decision("inconclusive", f"Inconclusive (the experiment is {status}): {reason}")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agilesocial.analysis import beforeafter_data as bd
+from agilesocial.analysis.decide import DEFAULT_MDE
 from agilesocial.analysis.its_model import ItsDetail, ItsSeriesData, Placebo
 from agilesocial.analysis.wording import p_eq
 from agilesocial.errors import DataError
@@ -89,9 +90,12 @@ def analyse_before_after(
     zone: ZoneInfo,
     today: dt.date,
     alpha: float,
+    power: float = 0.8,
 ) -> BeforeAfter:
-    """The before/after result for one metric. Raises DataError (exit 2) on gaps and short history."""
+    """The before/after result for one metric. Raises DataError (exit 2) on gaps and short history. ``power``:
+    for the projection of the days needed to detect the planned effect (``mde``)."""
     import agilesocial.stats as st
+    from agilesocial.stats.its_power import Detect
 
     exp = doc.model
     change = exp.intervention_date
@@ -138,12 +142,15 @@ def analyse_before_after(
     zero_days -= sum(1 for p in daily.posts if p > 0)
     kept = [(d, n / x, x) for d, n, x in zip(daily.days, daily.num, daily.den, strict=True) if x > 0]
     weights_name = metric.denominator or "posts"
+    detect = Detect(exp.mde if exp.mde is not None else DEFAULT_MDE, power, bd.before_span(exp, win))
     try:
         if control is None:
             days = [d.toordinal() for d, _, _ in kept]
             values = [v for _, v, _ in kept]
             weights = [w for _, _, w in kept]
-            its = st.interrupted_time_series(days, values, change.toordinal(), weights=weights, alpha=alpha)
+            its = st.interrupted_time_series(
+                days, values, change.toordinal(), weights=weights, alpha=alpha, detect=detect
+            )
             pre = [(o, v, w) for o, v, w in zip(days, values, weights, strict=True) if o < change.toordinal()]
             comparison_values = None
         else:
@@ -158,6 +165,7 @@ def analyse_before_after(
                 treated_weights=[b[2] for b in both],
                 control_weights=[b[4] for b in both],
                 alpha=alpha,
+                detect=detect,
             )
             pre = [(d.toordinal(), v - cv, 1.0 / (1.0 / w + 1.0 / cw)) for d, v, w, cv, cw in both if d < change]
             comparison_values = tuple(b[3] for b in both)
@@ -204,6 +212,8 @@ def analyse_before_after(
         ),
         comparison=_comparison_words(exp) if control is not None else None,
         coverage_known=cov.known,
+        days_needed=its.days_needed,
+        projected=its.projected,
     )
     if placebo.p_value is not None and not placebo.stands_out:
         warnings.append(

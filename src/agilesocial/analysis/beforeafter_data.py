@@ -9,6 +9,7 @@ than ``MIN_PRE_DAYS`` covered before days, is refused (exit 2) with the missing 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,25 @@ def _runs(runs: list[tuple[dt.date, dt.date]], limit: int = 3) -> str:
     return shown + (f" and {len(runs) - limit} more" if len(runs) > limit else "")
 
 
+def default_pre_days(post_days: int) -> int:
+    """The before period without ``pre_period``: as long as the after period, 14 to 56 days."""
+    return min(max(post_days, MIN_PRE_DAYS), MAX_PRE_DAYS)
+
+
+def before_span(exp: Experiment, win: Window) -> Callable[[int], int] | None:
+    """How the fitted before period grows as the after period does (for the days-needed projection): not at all
+    with a fixed ``pre_period``; else by the default rule, never before ``window.start``."""
+    if exp.pre_period is not None:
+        return None
+    start = exp.window.start if exp.window is not None else None
+    most = (win.change - start).days if start is not None else MAX_PRE_DAYS
+
+    def span(post_days: int) -> int:
+        return min(default_pre_days(post_days), most)
+
+    return span
+
+
 def window(doc: Document[Experiment], today: dt.date, last_covered: dt.date | None) -> Window:
     """The fitted window (see the module docstring); plan errors (exit 1) for a pre_period the window excludes."""
     exp = doc.model
@@ -78,7 +98,7 @@ def window(doc: Document[Experiment], today: dt.date, last_covered: dt.date | No
     if last_covered is not None:
         end = min(end, last_covered)
     post_days = max((end - change).days + 1, 1)
-    pre_days = exp.pre_period or min(max(post_days, MIN_PRE_DAYS), MAX_PRE_DAYS)
+    pre_days = exp.pre_period or default_pre_days(post_days)
     pre_start = change - dt.timedelta(days=pre_days)
     start = exp.window.start if exp.window is not None else None
     if start is not None and start > pre_start:

@@ -16,6 +16,8 @@ model expected 1.02 % without the change; you got 1.15 %: +13 % (95 % CI +2 % to
 
 from __future__ import annotations
 
+import math
+
 from agilesocial.analysis.decide import DEFAULT_MDE, metric_phrase, pct, ruled_out, signed_pct
 from agilesocial.analysis.model import Decision, MetricResult
 from agilesocial.analysis.wording import p_eq
@@ -61,6 +63,29 @@ def sentence(r: MetricResult, metric: Metric, ci_alpha: float) -> str:
     return text
 
 
+def more_days(r: MetricResult, goal: float) -> tuple[int | None, str]:
+    """(more days after the change, words): the model's projection of the days until the planned effect would be
+    detectable (see :mod:`agilesocial.stats.its_power`)."""
+    its = r.its
+    if its is None or not its.projected:
+        return None, "collect more days after the change"
+    planned = f"the planned {signed_pct(goal if r.direction == 'higher' else -goal)}"
+    if its.days_needed is None:
+        return None, (
+            f"more days alone will not make {planned} detectable at this noise (the model's trend line grows "
+            "less certain as the after period gets longer): add a comparison series (control:), fit a longer "
+            "before period (pre_period, window.start) or test a bolder change"
+        )
+    if its.days_needed == 0:
+        return 0, f"the days so far could already detect {planned}, so the effect is likely smaller; keep collecting"
+    until = f" (to {its.days_needed_date})" if its.days_needed_date else ""
+    days = "1 more day" if its.days_needed == 1 else f"about {its.days_needed} more days"
+    return its.days_needed, (
+        f"collect {days} after the change{until} to detect {planned} with the planned power, if the coming days "
+        "are as noisy as these"
+    )
+
+
 def _placebo(r: MetricResult) -> str:
     p = r.its.placebo if r.its is not None else None
     if p is None or p.p_value is None:
@@ -101,7 +126,9 @@ def decide_before_after(
                     return Decision("stop", f"{why}; the change did not bring the planned lift: test a bolder idea.")
                 return Decision("futile", f"{why} before the planned end; stop early or finish as planned.")
         so_far = f"so far {text[:1].lower()}{text[1:]}, not yet clear"
-        return Decision("keep_running", f"Too early to tell: {so_far}; collect more days after the change.")
+        more, tail = more_days(r, goal)
+        weeks = math.ceil(more / 7) if more else None
+        return Decision("keep_running", f"Too early to tell: {so_far}; {tail}.", weeks_needed=weeks, days_needed=more)
     better = effect > 0
     if not placebo_ok:
         return Decision(

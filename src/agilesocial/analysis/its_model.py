@@ -72,6 +72,15 @@ class ItsDetail:
     series: ItsSeriesData
     comparison: str | None = None  # words for the comparison series
     coverage_known: bool = True
+    # more calendar days after the change until the planned effect (mde) is detectable with the planned power, if
+    # the coming days are as noisy as these (0: already enough); None with projected=True: no number of days will
+    days_needed: int | None = None
+    projected: bool = False
+
+    @property
+    def days_needed_date(self) -> dt.date | None:
+        """The day the after period would reach ``days_needed`` more days."""
+        return self.post_end + dt.timedelta(days=self.days_needed) if self.days_needed is not None else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,5 +101,7 @@ class ItsDetail:
             "placebo": self.placebo.to_dict(),
             "comparison": self.comparison,
             "coverage_known": self.coverage_known,
+            "days_needed": self.days_needed,
+            "days_needed_date": self.days_needed_date.isoformat() if self.days_needed_date else None,
             "series": self.series.to_dict(),
         }

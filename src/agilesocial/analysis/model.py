@@ -166,6 +166,7 @@ class Decision:
     posts_needed: int | None = None  # keep_running: more posts per variant needed; futile: to finish as planned
     posts_per_week: float | None = None  # the experiment's posting rate per variant, when posts_needed is timed
     weeks_needed: int | None = None  # posts_needed (inconclusive: the MDE's total) at posts_per_week
+    days_needed: int | None = None  # before/after keep_running: more days after the change (the model's projection)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -174,6 +175,7 @@ class Decision:
             "posts_needed": self.posts_needed,
             "posts_per_week": self.posts_per_week,
             "weeks_needed": self.weeks_needed,
+            "days_needed": self.days_needed,
         }
 
 

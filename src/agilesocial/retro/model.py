@@ -236,6 +236,7 @@ class ExperimentRetro:
     calibration: dict[str, Any] | None = None  # what `calibrate` found for the primary method on this account
     posts_per_week: float | None = None  # the experiment's posting rate per variant (when posts_needed is timed)
     weeks_needed: int | None = None  # posts_needed at that rate
+    days_needed: int | None = None  # before/after: more days after the change (the model's projection)
 
     @property
     def primary(self) -> tuple[LiftRow, ...]:
@@ -259,6 +260,7 @@ class ExperimentRetro:
                 "posts_needed": self.posts_needed,
                 "posts_per_week": self.posts_per_week,
                 "weeks_needed": self.weeks_needed,
+                "days_needed": self.days_needed,
             },
             "srm_ok": self.srm_ok,
             "warnings": list(self.warnings),

@@ -51,6 +51,7 @@ def _experiment(e: ExperimentAnalysis, doc: Document[Experiment] | None, root: P
         posts_needed=e.decision.posts_needed,
         posts_per_week=e.decision.posts_per_week,
         weeks_needed=e.decision.weeks_needed,
+        days_needed=e.decision.days_needed,
         srm_ok=e.srm.ok if e.srm else None,
         warnings=e.warnings,
         results=e.results,

@@ -11,7 +11,8 @@ exact (Clopper-Pearson) 95 % interval; the verdict is *too hot* when that interv
 The lift detectable with 80 % power is the smallest multiplicative lift of the variant's numerators (engagements,
 clicks ...) that the method detects in 80 % of the same splits (bisection on the lift; the same random splits at
 every lift). It is only reported for methods that hold their false-positive rate: the power of a test that is too hot
-is not a property worth planning with. The randomisation test is run on all splits at once (see :mod:`.calibration_splits`).
+is not a property worth planning with. The randomisation test is run on all splits at once (see
+:mod:`.calibration_splits`).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
+from agilesocial.stats.its_power import Detect
 from agilesocial.stats.sufficient import check_alpha
 from agilesocial.stats.timeseries import SegmentedFit, segmented_fit
 
@@ -58,6 +59,9 @@ class ItsResult:
         level_change, level_ci: the jump on the change day; slope_change, slope_ci, slope_p_value: trend change.
         n_before, n_after: days with data on each side; day_of_week, lags, dof: model facts.
         series: the daily picture; warnings: plain-word caveats.
+        days_needed: when a relative effect to detect was given, more calendar days after the change until the
+            model would detect it with the given power (0: already enough), None beyond a year (``projected``
+            says whether it was asked; see :mod:`.its_power`).
     """
 
     effect: float
@@ -82,6 +86,8 @@ class ItsResult:
     dof: int
     series: ItsSeries
     warnings: tuple[str, ...] = ()
+    days_needed: int | None = None
+    projected: bool = False
 
     @property
     def t_stat(self) -> float:
@@ -163,7 +169,13 @@ def _series(fit: SegmentedFit, crit: float, offset: np.ndarray, observed: np.nda
 
 
 def _result(
-    fit: SegmentedFit, alpha: float, after: float, offset: np.ndarray, observed: np.ndarray, extra: list[str]
+    fit: SegmentedFit,
+    alpha: float,
+    after: float,
+    offset: np.ndarray,
+    observed: np.ndarray,
+    extra: list[str],
+    detect: Detect | None = None,
 ) -> ItsResult:
     crit = float(special.stdtrit(fit.dof, 1 - alpha / 2))
     effect, se, se_hac, se_ols = _t_stat(fit)
@@ -189,6 +201,15 @@ def _result(
             "but the p-value may still be too small"
         )
     n_after = int(fit.post.sum())
+    expected = after - effect
+    days_needed, projected = None, False
+    if detect is not None and expected > 0:
+        from agilesocial.stats.its_power import days_to_detect
+
+        days_needed = days_to_detect(
+            fit, detect.lift * expected, alpha=alpha, power=detect.power, before_span=detect.before_span
+        )
+        projected = True
     return ItsResult(
         effect,
         ci,
@@ -197,7 +218,7 @@ def _result(
         se_hac,
         se_ols,
         after,
-        after - effect,
+        expected,
         rel,
         rel_ci,
         level,
@@ -212,6 +233,8 @@ def _result(
         fit.dof,
         _series(fit, crit, offset, observed),
         tuple(extra),
+        days_needed,
+        projected,
     )
 
 
@@ -223,13 +246,15 @@ def interrupted_time_series(
     weights: Sequence[float] | None = None,
     alpha: float = 0.05,
     day_of_week: bool | None = None,
+    detect: Detect | None = None,
 ) -> ItsResult:
     """Single-series ITS on days (ordinals) with data; see the module docstring. Raises ValueError (see
-    :func:`~agilesocial.stats.timeseries.segmented_fit`)."""
+    :func:`~agilesocial.stats.timeseries.segmented_fit`). ``detect`` = (relative effect, power): also project
+    the days needed to detect that effect (``days_needed``)."""
     alpha = check_alpha(alpha)
     fit = segmented_fit(days, values, change, weights=weights, day_of_week=day_of_week)
     _, after = _effect_contrasts(fit)
-    return _result(fit, alpha, after, np.zeros(fit.y.size), fit.y, [])
+    return _result(fit, alpha, after, np.zeros(fit.y.size), fit.y, [], detect)
 
 
 def comparative_its(
@@ -242,6 +267,7 @@ def comparative_its(
     control_weights: Sequence[float] | None = None,
     alpha: float = 0.05,
     day_of_week: bool | None = None,
+    detect: Detect | None = None,
 ) -> ItsResult:
     """Comparative ITS: the segmented model on treated - control (days where both have data, sorted ascending).
     ``after`` and the series are the treated series'; the counterfactual is control + the difference's trend."""
@@ -258,7 +284,7 @@ def comparative_its(
     fit = segmented_fit(o, yt - yc, change, weights=w, day_of_week=day_of_week)
     mask = o >= change
     after = float(yt[mask] @ wt[mask] / wt[mask].sum())
-    return _result(fit, alpha, after, yc, yt, [])
+    return _result(fit, alpha, after, yc, yt, [], detect)
 
 
 def placebo_check(
