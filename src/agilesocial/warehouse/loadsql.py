@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from agilesocial import textsafe
 from agilesocial.plan.metrics import METRIC_FIELDS
 from agilesocial.warehouse import sqlexpr as sx
-from agilesocial.warehouse.attributes import DERIVED, derive_from
+from agilesocial.warehouse.attributes import DERIVED
 from agilesocial.warehouse.csvcheck import REJECTS, csv_source
 from agilesocial.warehouse.current import CURRENT_POST_COLUMNS
 from agilesocial.warehouse.profiles import ROW_DATE
@@ -138,16 +138,12 @@ def _insert_fresh(
     are plain INSERTs streamed from the stage. A post's current row is its only metric row (lifetime, or the one
     daily row whose sum is itself)."""
     rows = _good_rows(stage, "post_id", "_row")
-    viewed = "CASE WHEN $platform = 'x' AND video_views IS NOT NULL THEN video_views > 0 END"
-    viewed = viewed if "video_views" in stage.fields else "NULL::BOOLEAN"
+    derived = ", ".join(DERIVED)  # computed once, in the stage
     extra = f", kind, {ROW_DATE} AS metric_date, {', '.join(metrics)}" if metrics else ""
-    source = f"(SELECT $platform AS platform, post_id, {sel}, {viewed} AS viewed{extra} FROM {rows})"
+    source = f"(SELECT $platform AS platform, post_id, {sel}, {derived}{extra} FROM {rows})"
     post_cols = ", ".join(("platform", "post_id", *POST_COLUMNS))
-    derived = ", ".join(DERIVED)
     con.execute(
-        f"INSERT INTO posts ({post_cols}, {derived}, ingest_id) SELECT {post_cols}, {derived}, $iid"
-        f" FROM ({derive_from(source, post_cols, distinct_tags=True)})",
-        p,
+        f"INSERT INTO posts ({post_cols}, {derived}, ingest_id) SELECT {post_cols}, {derived}, $iid FROM {source}", p
     )
     step()
     if not metrics:
@@ -157,12 +153,9 @@ def _insert_fresh(
         f"INSERT INTO post_metrics (platform, {cols}, ingest_id) SELECT $platform, {cols}, $iid FROM {source}", p
     )
     step()
-    current = [c for c in CURRENT_POST_COLUMNS if c not in DERIVED]
-    keep = ", ".join([*current, "metric_date AS as_of", *metrics])
+    keep = ", ".join([*CURRENT_POST_COLUMNS, "metric_date AS as_of", *metrics])
     # file order: one file is one platform (and mostly one account) in the export's date order
-    con.execute(
-        f"INSERT INTO post_current BY NAME {derive_from(source, keep, distinct_tags=True)}", {"platform": p["platform"]}
-    )
+    con.execute(f"INSERT INTO post_current BY NAME SELECT {keep} FROM {source}", {"platform": p["platform"]})
 
 
 def write_rejects(con: duckdb.DuckDBPyConnection, stage: Stage, folder: Path, sha: str) -> Path:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from agilesocial.errors import DataError, is_input_error
 from agilesocial.warehouse import sqlexpr as sx
+from agilesocial.warehouse.attributes import derive_from
 from agilesocial.warehouse.csvcheck import (
     clear_rejects,
     count_rejects,
@@ -52,6 +53,8 @@ class Stage:
     fields: list[str]
     inner: str = ""
     select: str = ""
+    #: the raw text of a row's first bad cell: only a numbered stage (read again when there are bad rows) carries it
+    bad_value: str = "NULL::VARCHAR"
     where: str = "true"
     #: --skip-bad-rows: malformed rows are set aside (csvcheck.REJECTS) instead of failing the read
     lenient: bool = False
@@ -81,6 +84,9 @@ class Stage:
     notes: list[str] = field(default_factory=list)
     #: the permalink comes from a column of the file (not built from the post id)
     permalink_column: bool = False
+    #: posts: the parameter holding the platform; the stage then carries each post's derived attributes too
+    #: (:mod:`.attributes`), computed once for the posts and current rows a fresh file writes
+    platform_param: str = ""
 
     def source(self, numbered: bool = True) -> str:
         """The converted rows as a subquery (``_row`` = data row number, 1-based, when ``numbered``)."""
@@ -88,7 +94,18 @@ class Stage:
         raw = f"(SELECT row_number() OVER () AS _row, * FROM {csv})" if numbered else csv
         row = "_row, " if numbered else ""
         inner = f"(SELECT {row}{self.inner} FROM {raw} WHERE {self.where})"
-        return f"(SELECT {row}{self.select} FROM {inner})"
+        bad_value = f", {self.bad_value} AS _bad_value" if numbered else ""
+        converted = f"(SELECT {row}{self.select}{bad_value} FROM {inner})"
+        if not self.platform_param:
+            return converted
+        missing = {"text": "VARCHAR", "post_type": "VARCHAR", "hashtags": "VARCHAR[]", "duration_s": "DOUBLE"}
+        nulls = "".join(f", NULL::{t} AS {c}" for c, t in missing.items() if c not in self.fields)
+        viewed = "NULL::BOOLEAN"
+        if "video_views" in self.fields:  # X: whether the post had media views (its one metric row's)
+            viewed = f"CASE WHEN {self.platform_param} = 'x' AND video_views IS NOT NULL THEN video_views > 0 END"
+        attributes = f"(SELECT *, {self.platform_param} AS platform, {viewed} AS viewed{nulls} FROM {converted})"
+        cols = [*map(sx.quote_ident, self.fields), "_bad_field", *(["_row", "_bad_value"] if numbered else [])]
+        return f"({derive_from(attributes, ', '.join(cols), distinct_tags=True)})"
 
     def csv_params(self) -> dict[str, Any]:
         return {**self.params, "csv_path": str(self.layout.read_path), "csv_delim": self.layout.delimiter}
@@ -233,8 +250,11 @@ def build_stage(
     not_summary = f"({key} IS NULL OR lower({sx.trim_id(key)}) NOT IN ({words}))"
     if shape.target == "posts":  # a row without a post id is a summary row (account-level rows need their date)
         not_summary = f"(NOT {sx.blank(key)} AND lower({sx.trim_id(key)}) NOT IN ({words}))"
+    # a key starting with a digit (an id, a date) is neither blank nor a summary word: no trimming, no lower-casing
+    not_summary = f"(ascii({key}) BETWEEN 48 AND 57 OR {not_summary})"
     stage = Stage(shape, layout, fields, ignored=ignored, params=params.values, notes=plan.notes)
     stage.needs_rows = plan.numbered
+    stage.platform_param = params.add(shape.platform) if shape.target == "posts" else ""
     stage.permalink_column = "permalink" in used
     stage.account = fixed_account
     stage.lenient = skip_bad_rows
@@ -243,9 +263,8 @@ def build_stage(
     stage.reasons = {k.header: k.reason for k in checks if k.reason}
     stage.decimal = _decimal(shape)
     stage.inner = inner
-    stage.select = (
-        f"{', '.join(sx.quote_ident(f) for f in fields)}, {bad_field} AS _bad_field, {bad_value} AS _bad_value"
-    )
+    stage.select = f"{', '.join(sx.quote_ident(f) for f in fields)}, {bad_field} AS _bad_field"
+    stage.bad_value = bad_value
     stage.where = f"{not_summary} AND coalesce({used_refs}) IS NOT NULL"
     if on_progress is not None:
         on_progress("parsed", 0.0)
@@ -275,7 +294,9 @@ def _check(
     extra: dict[str, Any] = {"platform": stage.shape.platform}
     if "post_id" in stage.fields:
         extra["mangled"] = sx.MANGLED_ID_RE
-        key, mangled = "post_id", "regexp_full_match(post_id, $mangled)"
+        # a mangled id (1.4E+18, 1400000000.0) holds a '.' or a '+': only those are matched
+        key = "post_id"
+        mangled = "(contains(post_id, '.') OR contains(post_id, '+')) AND regexp_full_match(post_id, $mangled)"
         overlap = "post_id IN (SELECT post_id FROM posts WHERE platform = $platform)"
         daily = f"count(DISTINCT (post_id, kind, {ROW_DATE})) FILTER (WHERE _bad_field IS NULL)"
     else:
