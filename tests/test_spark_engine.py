@@ -148,9 +148,28 @@ def _analyse(folder: Path, engine: str) -> Any:
     return run_analysis(load_project(folder), db=folder / "lake", store=False, today=TODAY, engine=engine)
 
 
-def test_every_number_is_the_same_on_spark_and_duckdb(spark: Any, demo: Path) -> None:
+def test_every_number_is_the_same_on_spark_and_duckdb(spark: Any, demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agilesocial.warehouse import sparksql
+    from agilesocial.warehouse.spark import SparkConnection
+
+    ran: list[tuple[str, set[str]]] = []  # every statement Spark ran: its kind and the tables it read
+    on_spark_of = SparkConnection._on_spark
+
+    def recording(self: SparkConnection, tree: Any) -> Any:
+        ran.append((type(tree).__name__, sparksql.tables_read(tree)))
+        return on_spark_of(self, tree)
+
+    monkeypatch.setattr(SparkConnection, "_on_spark", recording)
     on_duckdb = _analyse(demo, "duckdb")
     on_spark = _analyse(demo, "spark")
+    # the lake is read once: one cached table of the posts in scope feeds every experiment's queries (only a
+    # before/after design's comparison series, outside the scope, reads the lake again), then it is dropped
+    lake_reads = [kind for kind, tables in ran if tables & {"post_latest", "post_current", "posts"}]
+    assert lake_reads[0] == "Create" and lake_reads.count("Create") == 1, ran
+    assert all(tables == {"analysis_scope"} for kind, tables in ran if kind == "Union"), ran
+    assert sum(tables == {"analysis_scope"} for _, tables in ran) >= 10 and ran[-1][0] == "Drop", ran
+    assert not spark.catalog.tableExists("analysis_scope")
+    assert spark._jsparkSession.sharedState().cacheManager().isEmpty()  # uncached
     ids = [e.id for e in on_duckdb.experiments]
     assert set(SELECTOR_EXPERIMENTS) <= set(ids) and "x-morning-posting" in ids  # split and before/after designs
     methods = {r.method for e in on_duckdb.experiments for r in e.results}

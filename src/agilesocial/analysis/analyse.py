@@ -52,6 +52,7 @@ class Settings:
     power: float
     min_posts: int
     source: str = "post_latest"  # the posts with their current metrics (a view over post_current)
+    keyed: bool = False  # ``source`` has the selectors' tag_keys and label_keys (the analysis's scope table)
     max_harm: float = DEFAULT_MAX_HARM  # a guardrail's tolerated harm unless the experiment sets one
 
 
@@ -71,7 +72,7 @@ class _Row:
 
 def selection_of(exp: Experiment, metrics: list[Metric], settings: Settings) -> VariantSql:
     """The experiment's variant-assignment query over ``settings.source``."""
-    return variant_sql(exp, settings.zone, settings.source, fields_of(metrics))
+    return variant_sql(exp, settings.zone, settings.source, fields_of(metrics), has_keys=settings.keyed)
 
 
 def draw_keys(exp: Experiment, metrics: list[Metric], sums: ExperimentSums) -> list[tuple[int, int, int, int]]:

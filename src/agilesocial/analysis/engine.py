@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,8 +12,8 @@ from agilesocial.analysis.analyse import Settings, analyse_experiment, draw_keys
 from agilesocial.analysis.calibrate import with_calibration
 from agilesocial.analysis.describe import without_data
 from agilesocial.analysis.model import AnalysisReport, ExperimentAnalysis
-from agilesocial.analysis.scope import keep_competitors_out
-from agilesocial.analysis.selection import describe_scope, project_zone
+from agilesocial.analysis.scope import SCOPE_TABLE, drop_scope_sql, keep_competitors_out, scope_table_sql
+from agilesocial.analysis.selection import VariantSql, describe_scope, project_zone
 from agilesocial.analysis.sufficient import fetch_all_sums
 from agilesocial.config import Project
 from agilesocial.errors import EXIT_FINDINGS, EXIT_USAGE, AgileSocialError, DataError
@@ -21,6 +22,7 @@ from agilesocial.plan.loader import Document
 from agilesocial.plan.metrics import Metric
 from agilesocial.plan.workspace import Workspace, load_workspace
 from agilesocial.warehouse.engines import analysis_connection
+from agilesocial.warehouse.lake import is_lake
 
 if TYPE_CHECKING:
     import duckdb
@@ -198,43 +200,59 @@ def run_analysis(
                 hint="point --db at the warehouse 'agile-social ingest' created, or ingest into a new file",
             )
         keep_competitors_out(con, project.config)  # the team's own posts only
-        analyses: list[ExperimentAnalysis] = []
-        missing: list[str] = []
         with analysis_connection(con, path, project.config, engine) as sql:  # DuckDB, or Spark for post tables
-            selections = [selection_of(doc.model, metrics, settings) for doc, metrics in planned]
-            # every experiment's sufficient statistics in one query: each post in scope is read once
-            all_sums = fetch_all_sums(
-                sql, [(sel, metrics) for sel, (_, metrics) in zip(selections, planned, strict=True)]
-            )
-            from agilesocial.stats.draws import drawing_ahead
-            from agilesocial.warehouse.calibrations import CalibrationLookup
-
-            calibrations = CalibrationLookup(con)  # one query for every experiment's calibration note
-            keys = [
-                k
-                for (doc, metrics), sums in zip(planned, all_sums, strict=True)
-                for k in draw_keys(doc.model, metrics, sums)
-            ]
-            with drawing_ahead(keys):  # the next experiments' shuffles are drawn while this one is tested
-                for (doc, metrics), sel, sums in zip(planned, selections, all_sums, strict=True):
-                    try:
-                        fetched = (sel, sums)
-                        analysed = analyse_experiment(
-                            sql, doc, metrics, settings, sprint_end=sprint_end, fetched=fetched
-                        )
-                        analyses.append(with_calibration(calibrations, doc.model, analysed))
-                    except DataError as exc:
-                        if len(planned) == 1 and not partial:
-                            raise
-                        # the run goes on with the other experiments; the CLI still exits 2 for this one
-                        analyses.append(without_data(doc.model, exc))
-                        missing.append(str(exc))
+            scoped = dataclasses.replace(settings, source=SCOPE_TABLE, keyed=True)
+            selections = [selection_of(doc.model, metrics, scoped) for doc, metrics in planned]
+            # the posts in any experiment's scope, read from a lake once (cached on Spark); every query below reads
+            # them. A DuckDB file's post_current is scanned faster than a copy is written: a view there.
+            once = sql is not con or is_lake(path)
+            sql.execute(*scope_table_sql([d.model for d, _ in planned], settings.zone, selections, materialise=once))
+            try:
+                analyses, missing = _analyse_all(sql, con, planned, selections, scoped, sprint_end, partial)
+            finally:
+                sql.execute(drop_scope_sql(materialise=once))
         report = AnalysisReport(
             generated, tuple(analyses), correction, sprint, tuple(report_warnings), missing_data=tuple(missing)
         )
         if store:
             store_results(con, report)
     return report
+
+
+def _analyse_all(
+    sql: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection,
+    planned: list[tuple[Document[Experiment], list[Metric]]],
+    selections: list[VariantSql],
+    settings: Settings,
+    sprint_end: dt.date | None,
+    partial: bool,
+) -> tuple[list[ExperimentAnalysis], list[str]]:
+    """Analyse every planned experiment on ``sql`` (the engine's connection; ``con`` the warehouse's, for the
+    calibrations): the analyses, and the messages of the experiments without data."""
+    from agilesocial.stats.draws import drawing_ahead
+    from agilesocial.warehouse.calibrations import CalibrationLookup
+
+    # every experiment's sufficient statistics in one query
+    all_sums = fetch_all_sums(sql, [(sel, metrics) for sel, (_, metrics) in zip(selections, planned, strict=True)])
+    calibrations = CalibrationLookup(con)  # one query for every experiment's calibration note
+    keys = [
+        k for (doc, metrics), sums in zip(planned, all_sums, strict=True) for k in draw_keys(doc.model, metrics, sums)
+    ]
+    analyses: list[ExperimentAnalysis] = []
+    missing: list[str] = []
+    with drawing_ahead(keys):  # the next experiments' shuffles are drawn while this one is tested
+        for (doc, metrics), sel, sums in zip(planned, selections, all_sums, strict=True):
+            try:
+                analysed = analyse_experiment(sql, doc, metrics, settings, sprint_end=sprint_end, fetched=(sel, sums))
+                analyses.append(with_calibration(calibrations, doc.model, analysed))
+            except DataError as exc:
+                if len(planned) == 1 and not partial:
+                    raise
+                # the run goes on with the other experiments; the CLI still exits 2 for this one
+                analyses.append(without_data(doc.model, exc))
+                missing.append(str(exc))
+    return analyses, missing
 
 
 def store_results(con: duckdb.DuckDBPyConnection, report: AnalysisReport) -> int:

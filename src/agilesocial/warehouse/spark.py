@@ -7,7 +7,9 @@ result rows (sufficient statistics, daily sums, or the selected posts' values) c
 statement (the small bookkeeping tables: export coverage, ingests, calibrations, results) runs on the DuckDB
 connection over the same lake, as without Spark.
 
-``CREATE [OR REPLACE] TEMP TABLE name AS SELECT ...`` over post tables becomes a cached Spark temporary view.
+``CREATE [OR REPLACE] TEMP TABLE name AS SELECT ...`` over post tables becomes a cached Spark temporary view (the
+analysis's ``analysis_scope``: the posts in scope read from the lake once, then every query reads the cache), and
+``DROP TABLE [IF EXISTS] name`` uncaches and drops it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ FIXED_CONF = {
     "spark.sql.sources.partitionColumnTypeInference.enabled": "false",  # platform=..., month=... stay strings
 }
 DEFAULT_MASTER = "local[*]"
+#: The views over the lake's tables (see :meth:`SparkConnection._views`): never dropped.
+LAKE_VIEWS = frozenset({"posts", "post_current", "post_latest", "post_metrics", "account_daily"})
 INSTALL_HINT = "install the Spark extra: pip install 'agile-social[spark]' (it needs Java 17 or later)"
 
 
@@ -99,6 +103,7 @@ class SparkConnection:
         self.session = session
         self._owned = owned
         self._cached: dict[str, DataFrame] = {}
+        self._made: set[str] = set()  # temporary tables and views made by CREATE statements (see _create)
         self._register(lake, competitors)
 
     def _register(self, lake: Path, competitors: Sequence[tuple[str, str]]) -> None:
@@ -165,6 +170,8 @@ class SparkConnection:
             self._views(sparksql.tables_read(tree))
             if isinstance(tree, exp.Create):
                 return self._create(tree)
+            if isinstance(tree, exp.Drop):
+                return self._drop(tree)
             return _Rows([tuple(row) for row in self.session.sql(sparksql.to_spark(tree)).collect()])
         except sparksql.UntranslatableSql:
             raise
@@ -195,8 +202,28 @@ class SparkConnection:
             frame.count()  # materialise now, as DuckDB does
             self._cached[name] = frame
         frame.createOrReplaceTempView(name)
+        self._made.add(name)
         if old is not None:
             old.unpersist()
+        return _Rows([])
+
+    def _drop(self, tree: Any) -> _Rows:
+        """``DROP TABLE|VIEW [IF EXISTS] name`` of a temporary table made by :meth:`_create`: uncached, dropped."""
+        from sqlglot import exp
+
+        kind = str(tree.args.get("kind") or "").upper()
+        for name in [t.name for t in tree.find_all(exp.Table)]:
+            if name not in self._made:  # the lake's own tables are read-only here
+                if kind in ("TABLE", "VIEW") and tree.args.get("exists") and name not in LAKE_VIEWS:
+                    continue
+                raise sparksql.UntranslatableSql(
+                    f"only temporary tables made by the analysis can be dropped, not {name!r}"
+                )
+            self._made.discard(name)
+            frame = self._cached.pop(name, None)
+            self.session.catalog.dropTempView(name)
+            if frame is not None:
+                frame.unpersist()
         return _Rows([])
 
     def close(self) -> None:
