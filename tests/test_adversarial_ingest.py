@@ -173,3 +173,65 @@ def test_db_that_is_a_folder_or_a_device(tmp_path: Path, kind: str) -> None:
     code, err = ingest(tmp_path, path, db=db)
     assert code == 2 and err.count("\n") == 1
     assert f"{db}: cannot open warehouse: this is {'a folder' if kind == 'folder' else 'not a regular file'}" in err
+
+
+def test_two_exports_joined_into_one_file_are_named_as_such(tmp_path: Path) -> None:
+    """``cat a.csv b.csv > both.csv``: the second header was reported as 'cannot read value' ('fix the cell')."""
+    header = X_HEADER + "\n"
+    path = tmp_path / X_NAME
+    path.write_text(f"{header}{x_row('1001')}\n\ufeff{header}{x_row('1002')}\n", encoding="utf-8")
+    code, err = ingest(tmp_path, path)
+    assert code == 2 and err.count("\n") == 1
+    assert "row 2, column 'time': the header again ('time'): two exports joined into one file" in err, err
+    assert "split the file at that row" in err
+    assert table(tmp_path, "SELECT count(*) FROM ingests") == [(0,)]
+
+
+OVERVIEW = FIX / "tiktok_overview.csv"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--year", "0"], "--year 0 is not a year of a platform export"),
+        (["--year", "1899"], "--year 1899 is not a year of a platform export"),
+        (["--year", "99999"], "--year 99999 is not a year of a platform export"),
+        (["--timezone", "Mars/Olympus"], "unknown time zone 'Mars/Olympus' (use an IANA name"),
+        (["--timezone", "+05:00"], "unknown time zone '+05:00'"),
+        (["--timezone", "../../etc/localtime"], "unknown time zone '../../etc/localtime'"),
+        (["--account", "nw\x1b]8;;https://evil.example\x1b\\"], "holds control characters"),
+        (["--account", "a\nb"], "--account 'a\\nb' is empty or holds control characters"),
+        (["--account", "   "], "--account '   ' is empty"),
+    ],
+)
+def test_option_values_no_export_can_use_are_usage_errors(tmp_path: Path, options: list[str], message: str) -> None:
+    """``--year 0`` was reported as the file's bad cell ('cannot read value November 2'), an unknown ``--timezone``
+    as 'malformed CSV … download the export again', and an account with escape sequences or a line break was
+    stored (and broke the one-line errors that quote it)."""
+    extra = options if "--account" in options else [*options, "--account", "nw"]
+    code, err = ingest(tmp_path, OVERVIEW, *extra, *([] if "--year" in options else ["--year", "2026"]))
+    assert code == 2 and err.count("\n") == 1 and message in err, err
+    assert not (tmp_path / "w.duckdb").exists()  # refused before any file is read
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("datetime_format: '%B %d'\n", "datetime_format '%B %d' has no year (%Y or %y): every row would be dated 1900"),
+        ("decimal: '.'\nthousands: '.'\n", "decimal and thousands are both '.'"),
+        ("delimiter: '\"'\n", "delimiter '\"' cannot separate fields"),
+    ],
+)
+def test_mapping_settings_that_cannot_read_a_file_right(tmp_path: Path, text: str, message: str) -> None:
+    """A year-less ``datetime_format`` loaded every post as published in 1900 and exited 0."""
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(f"platform: mastodon\ncolumns: {{post_id: Date, published_at: Date, likes: Likes}}\n{text}")
+    code, err = ingest(tmp_path, OVERVIEW, "--mapping", str(mapping))
+    assert code == 2 and err.count("\n") == 1 and f"{mapping}:" in err and message in err, err
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_mapping_that_is_a_device_is_refused_not_read_forever(tmp_path: Path, device: str) -> None:
+    """``--mapping /dev/zero`` read until the system killed the process."""
+    code, err = ingest(tmp_path, OVERVIEW, "--mapping", device)
+    assert code == 2 and err == f"error: {device}: not a regular file (a device, pipe or socket) (give a YAML file)\n"

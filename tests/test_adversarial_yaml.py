@@ -52,3 +52,13 @@ def test_infinite_or_nan_plan_numbers_are_refused_where_written(
     res = CliRunner().invoke(app, ["validate"])
     assert res.exit_code == 1 and "Traceback" not in res.output
     assert f"{file}:{line}:" in res.output and f"{where}: Input should be a finite number" in res.output, res.output
+
+
+def test_validate_a_device_and_a_link_to_one(project: Path) -> None:
+    """``validate /dev/zero`` read forever; a plan file linked to /dev/zero was called a 'broken link'."""
+    res = CliRunner().invoke(app, ["validate", "/dev/zero"])
+    assert res.exit_code == 1 and "/dev/zero: error AS001 not a regular file (a device, pipe or socket)" in res.output
+    (project / "experiments" / "zero.yaml").symlink_to("/dev/zero")
+    res = CliRunner().invoke(app, ["validate"])
+    assert res.exit_code == 2, res.output
+    assert "experiments/zero.yaml: error AS002 symbolic link to /dev/zero, which is not a regular file" in res.output

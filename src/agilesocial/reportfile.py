@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -51,12 +52,26 @@ def written_by_us(path: Path) -> bool:
     return MARKER.encode() in head
 
 
+def _stream(path: Path) -> bool:
+    """Whether ``path`` is a terminal, pipe or character device (``/dev/stdout``, ``/dev/null``, a named pipe): written
+    into as it is, never replaced by a renamed file (that turned ``/dev/null`` into a plain file for every program)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
 def check_target(path: Path, *, force: bool = False) -> None:
     """Raise the one-line :class:`DataError` :func:`write_report` would raise for ``path`` (call it before the work,
     so a refused ``--output`` costs nothing)."""
     try:
         if path.is_dir():
             raise DataError("is a folder; --output needs a file name", path=path)
+        if _stream(path):
+            return
+        if path.exists() and not path.is_file():  # a block device, a socket
+            raise DataError("is not a regular file", path=path, hint="choose a file name for --output")
         if path.exists() and not force and not written_by_us(path):
             raise DataError(
                 "refusing to overwrite a file agile-social did not write",
@@ -71,6 +86,13 @@ def write_report(path: Path, text: str, fmt: str, *, force: bool = False) -> Non
     """Write report ``text`` (format ``fmt``) to ``path``, marked; refuse to replace a file this tool did not write
     unless ``force``. Every failure is a one-line :class:`DataError`."""
     check_target(path, force=force)
+    if _stream(path):
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                fh.write(mark(text, fmt))
+        except OSError as exc:
+            raise DataError(f"cannot write file: {exc.strerror or exc}", path=path) from None
+        return
     try:
         folder = path.parent
         folder.mkdir(parents=True, exist_ok=True)

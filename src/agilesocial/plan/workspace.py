@@ -98,6 +98,12 @@ def _link_problem(path: Path) -> SchemaIssue:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return _io_issue(path, "symbolic link loop", "point the link at a real file, or remove it")
+    else:  # the target exists but is no file: a device such as /dev/zero, a pipe
+        return _io_issue(
+            path,
+            f"symbolic link to {target}, which is not a regular file",
+            "point the link at a YAML file, or remove it",
+        )
     return _io_issue(
         path, f"broken symbolic link (its target {target} does not exist)", "restore the target, or remove the link"
     )

@@ -217,10 +217,15 @@ def load_yaml(path: str | Path, *, collect: bool = False) -> LoadedYaml:
     try:
         if p.is_dir():
             raise YamlError("is a directory, not a YAML file", path=p)
+        if p.exists() and not p.is_file():  # /dev/zero read "to the end" filled the memory until the OS killed us
+            raise YamlError("not a regular file (a device, pipe or socket)", path=p, hint="give a YAML file")
         size = p.stat().st_size
         if size > MAX_BYTES:
             raise YamlError(f"file is {size:,} bytes; the limit is {MAX_BYTES:,}", path=p)
-        raw = p.read_bytes()
+        with open(p, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)  # a file that grows while it is read stops at the limit too
+        if len(raw) > MAX_BYTES:
+            raise YamlError(f"file is over {MAX_BYTES:,} bytes, the limit", path=p)
     except OSError as exc:
         raise YamlError(f"cannot read file: {exc.strerror or exc}", path=p, exit_code=2) from None
     return load_yaml_text(decode_text(raw, p), p, collect=collect)

@@ -23,7 +23,7 @@ from agilesocial.warehouse.attributes import derive_attributes
 from agilesocial.warehouse.coverage import record_coverage
 from agilesocial.warehouse.csvcheck import explain_cell
 from agilesocial.warehouse.current import refresh_current
-from agilesocial.warehouse.inputs import account_for, expand_paths, file_sha256, snapshot_date
+from agilesocial.warehouse.inputs import account_for, check_options, expand_paths, file_sha256, snapshot_date
 from agilesocial.warehouse.loadsql import load_staged, write_rejects
 from agilesocial.warehouse.mapping import apply_mapping, load_mapping
 from agilesocial.warehouse.profiles import Shape
@@ -117,6 +117,7 @@ def ingest_paths(
         prepare = opened.prepare
     mapping_model = load_mapping(mapping) if mapping is not None else None
     shapes = apply_mapping(profile, mapping_model, mapping)
+    account = check_options(account, year, timezone)
     files = expand_paths(paths)
     report = IngestReport(str(db))
     tracker = Tracker(progress, len(files))
@@ -253,11 +254,11 @@ def _load(
             decimal=stage.decimal,
             signed=column in stage.signed_columns,
         )
-        raise DataError(
-            f"row {row}, column {column!r}: {what}",
-            path=path,
-            hint="fix the cell, or pass --skip-bad-rows to load the other rows and write the rejects to a CSV",
-        )
+        hint = "fix the cell, or pass --skip-bad-rows to load the other rows and write the rejects to a CSV"
+        if value is not None and value.strip().lower() == column.strip().lower():  # `cat a.csv b.csv > both.csv`
+            what = f"the header again ({value!r}): two exports joined into one file"
+            hint = "split the file at that row and load each export as a file of its own"
+        raise DataError(f"row {row}, column {column!r}: {what}", path=path, hint=hint)
     result.rows_read = stage.rows_read + stage.malformed
     result.rows_rejected = stage.bad_rows + stage.malformed
     result.rows_loaded = stage.rows_read - stage.bad_rows

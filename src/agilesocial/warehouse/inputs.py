@@ -6,6 +6,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -101,3 +102,29 @@ def account_for(shape: Shape, path: Path, override: str | None) -> str | None:
             if m and m.group(1).strip():
                 return m.group(1).strip()
     return None
+
+
+def check_options(account: str | None, year: int | None, timezone: str) -> str | None:
+    """Refuse option values no export can use, before any file is read (they used to surface as a bad cell or a
+    "malformed CSV" in the first file, or to store an account name with escape sequences); returns the account."""
+    if year is not None and not 1900 <= year <= 9999:
+        raise DataError(
+            f"--year {year} is not a year of a platform export",
+            hint="pass the year of the file's most recent day, e.g. --year 2026",
+        )
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise DataError(
+            f"unknown time zone {timezone!r}", hint="use an IANA name such as Europe/Amsterdam, America/New_York or UTC"
+        ) from None
+    if account is None:
+        return None
+    if not account.strip() or any(unicodedata.category(ch) in ("Cc", "Cf") for ch in account):
+        raise DataError(
+            f"--account {account!r} is empty or holds control characters",
+            hint="pass the account's name as the platform shows it, e.g. --account northwindcoffee",
+        )
+    return account.strip()

@@ -25,7 +25,7 @@ import difflib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from agilesocial.errors import YamlError
 from agilesocial.plan.common import StrictModel
@@ -77,11 +77,22 @@ class Mapping(StrictModel):
                 raise ValueError(f"columns.{key} must name a source column")
         return v
 
+    @model_validator(mode="after")
+    def _separators_differ(self) -> Mapping:
+        if self.delimiter in ('"', "\n", "\r"):
+            raise ValueError(f"delimiter {self.delimiter!r} cannot separate fields; use ',', ';' or a tab")
+        if self.decimal is not None and self.decimal == self.thousands:
+            raise ValueError(f"decimal and thousands are both {self.decimal!r}: a number could be read two ways")
+        return self
+
     @field_validator("datetime_format")
     @classmethod
     def _format(cls, v: str | None) -> str | None:
         if v is not None and "%" not in v:
             raise ValueError("a strptime format needs % codes, e.g. '%Y-%m-%d %H:%M'")
+        if v is not None and not any(code in v for code in ("%Y", "%y", "%G", "%c", "%x", "%D", "%F", "%s")):
+            # without one, strptime silently dated every row in the year 1900
+            raise ValueError(f"datetime_format {v!r} has no year (%Y or %y): every row would be dated 1900")
         return v
 
     @field_validator("timezone")
