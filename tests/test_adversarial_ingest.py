@@ -235,3 +235,48 @@ def test_a_mapping_that_is_a_device_is_refused_not_read_forever(tmp_path: Path, 
     """``--mapping /dev/zero`` read until the system killed the process."""
     code, err = ingest(tmp_path, OVERVIEW, "--mapping", device)
     assert code == 2 and err == f"error: {device}: not a regular file (a device, pipe or socket) (give a YAML file)\n"
+
+
+def test_a_duckdb_file_of_another_program_is_refused_not_a_traceback(tmp_path: Path) -> None:
+    """``--db their.duckdb`` (a table named ``posts`` of their own): status, ingest and export printed tracebacks."""
+    other = tmp_path / "their.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE posts (a INTEGER); INSERT INTO posts VALUES (1)")
+    con.close()
+    export = tmp_path / "Table data.csv"
+    export.write_text(YT, encoding="utf-8")
+    for command in (["status"], ["ingest", str(export)], ["export", "--parquet", str(tmp_path / "lake")]):
+        res = runner.invoke(app, [*command, "--db", str(other)])
+        assert res.exit_code == 2 and "Traceback" not in res.output and res.stderr.count("\n") == 1, res.output
+        assert (
+            f"{other}: a DuckDB file of another program, not an agile-social warehouse (it holds posts)" in res.stderr
+        )
+    con = duckdb.connect(str(other), read_only=True)
+    try:  # untouched: no tables of ours added
+        assert con.execute("SELECT table_name FROM information_schema.tables").fetchall() == [("posts",)]
+    finally:
+        con.close()
+
+
+def test_a_warehouse_of_a_newer_version_is_not_written(tmp_path: Path) -> None:
+    export = tmp_path / "Table data.csv"
+    export.write_text(YT, encoding="utf-8")
+    assert ingest(tmp_path, export)[0] == 0
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("INSERT INTO schema_migrations VALUES (999, now())")
+    con.close()
+    code, err = ingest(tmp_path, FIX / "youtube_table_data.csv")
+    assert code == 2 and "warehouse schema v999 was written by a newer agile-social" in err, err
+    assert table(tmp_path, "SELECT count(*) FROM ingests") == [(1,)]
+
+
+def test_a_first_migration_cut_short_is_still_our_warehouse(tmp_path: Path) -> None:
+    """A process killed right after creating ``schema_migrations`` leaves only that table: the next run goes on."""
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ)")
+    con.close()
+    export = tmp_path / "Table data.csv"
+    export.write_text(YT, encoding="utf-8")
+    code, err = ingest(tmp_path, export)
+    assert code == 0, err
+    assert table(tmp_path, "SELECT post_id, video_views FROM post_current") == [("abc", 1234)]

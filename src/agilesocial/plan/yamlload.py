@@ -222,10 +222,7 @@ def load_yaml(path: str | Path, *, collect: bool = False) -> LoadedYaml:
         size = p.stat().st_size
         if size > MAX_BYTES:
             raise YamlError(f"file is {size:,} bytes; the limit is {MAX_BYTES:,}", path=p)
-        with open(p, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)  # a file that grows while it is read stops at the limit too
-        if len(raw) > MAX_BYTES:
-            raise YamlError(f"file is over {MAX_BYTES:,} bytes, the limit", path=p)
+        raw = p.read_bytes()
     except OSError as exc:
         raise YamlError(f"cannot read file: {exc.strerror or exc}", path=p, exit_code=2) from None
     return load_yaml_text(decode_text(raw, p), p, collect=collect)

@@ -77,6 +77,11 @@ def connect(
     if _in_memory(con):  # DuckDB opens an existing CSV or Parquet file as a temporary database over it
         con.close()
         raise _not_a_warehouse(path)
+    try:
+        _check_ours(con, path)
+    except DataError:
+        con.close()
+        raise
     if not read_only:
         migrate(con)
     elif _behind(con):  # an older warehouse read by a newer version: upgrade it once, then read it
@@ -89,6 +94,32 @@ def connect(
 def _in_memory(con: duckdb.DuckDBPyConnection) -> bool:
     row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
     return row is None or row[0] is None
+
+
+def _check_ours(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a DuckDB file of another program (its tables were met by our migrations or queries as a traceback) and a
+    warehouse a newer agile-social wrote (this version would write into a schema it does not know)."""
+    from agilesocial.warehouse.schema import SCHEMA_VERSION, schema_version
+
+    version = schema_version(con)
+    if version > SCHEMA_VERSION:
+        raise DataError(
+            f"warehouse schema v{version} was written by a newer agile-social (this one knows up to v{SCHEMA_VERSION})",
+            path=path,
+            hint="upgrade agile-social to read and write it",
+        )
+    if version == 0:
+        rows = con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database()"
+            " AND table_name <> 'schema_migrations' ORDER BY table_name LIMIT 4"  # alone: a first migration cut short
+        ).fetchall()
+        if rows:
+            names = ", ".join(str(r[0]) for r in rows[:3]) + (", …" if len(rows) > 3 else "")
+            raise DataError(
+                f"a DuckDB file of another program, not an agile-social warehouse (it holds {names})",
+                path=path,
+                hint="give --db (or 'warehouse:') a new file name or the project's warehouse",
+            )
 
 
 def _not_a_warehouse(path: Path) -> DataError:
