@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from agilesocial.cli.app import app
@@ -184,3 +186,34 @@ def test_the_windowed_structure_scan_finds_a_spaced_quote_across_window_edges(
         parts.clear()
         assert not csvcheck._candidate(clean, b",", parts.append)  # type: ignore[arg-type]
         assert parts == sorted(parts) and parts[-1] == 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.text(alphabet=',;\t "a\n\r', max_size=40).map(str.encode),
+    chunk=st.integers(1, 9),
+    context=st.integers(1, 4),
+)
+def test_the_fingerprint_read_finds_every_spaced_quote_the_scan_finds(data: bytes, chunk: int, context: int) -> None:
+    """One read for the checksum and the scan: in chunks with a little context around each, never a candidate
+    missed (a run of spaces or quotes past the context counts as one: the csv module decides), and the same
+    answer as the whole-file scan when the context covers the file."""
+    import hashlib
+    import tempfile
+
+    from agilesocial.warehouse import csvcheck
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.csv"
+        path.write_bytes(data)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(csvcheck, "_CHUNK", chunk)
+            mp.setattr(csvcheck, "_CONTEXT", context)
+            sha, suspects = csvcheck.fingerprint(path)
+            mp.setattr(csvcheck, "_CHUNK", 1 << 20)
+            _, whole = csvcheck.fingerprint(path)
+    assert sha == hashlib.sha256(data).hexdigest()
+    for delim in csvcheck.FINGERPRINT_DELIMITERS:
+        exact = csvcheck._candidate(data, delim.encode())  # type: ignore[arg-type]  # bytes finds like mmap
+        assert (delim in whole) == exact
+        assert delim in suspects or not exact

@@ -21,7 +21,7 @@ from agilesocial.errors import DataError, is_input_error
 from agilesocial.warehouse.accounts import reingest_hint, settle_account
 from agilesocial.warehouse.attributes import derive_attributes
 from agilesocial.warehouse.coverage import record_coverage
-from agilesocial.warehouse.csvcheck import explain_cell
+from agilesocial.warehouse.csvcheck import explain_cell, fingerprint
 from agilesocial.warehouse.current import refresh_current
 from agilesocial.warehouse.inputs import account_for, check_options, expand_paths, file_sha256, snapshot_date
 from agilesocial.warehouse.loadsql import load_staged, write_rejects
@@ -154,7 +154,9 @@ def _ingest_file(
 ) -> FileResult:
     """Load one export; ``source`` is the CSV actually read when ``path`` is only its name (a workbook's sheet)."""
     parse = tracker.begin("parse", 3, path=path)  # checksum, structure scan, format sample
-    sha = sha or file_sha256(path, parse.part)
+    suspects = None  # one read of a plain file: its checksum and the structure scan
+    if sha is None:
+        sha, suspects = fingerprint(path, parse.part)
     parse.step()
     seen = con.execute(
         "SELECT profile, rows_read, target_table, platform, account FROM ingests WHERE sha256 = $s", {"s": sha}
@@ -185,7 +187,8 @@ def _ingest_file(
             tracker.end()
             return FileResult(str(path), name, sha, note="empty file: nothing to load")
         load = partial(_load, db=db, account=account, skip_bad_rows=skip_bad_rows, year=year, tz=tz, tracker=tracker)
-        return load(con, path, sha, layout, prepare=prepare)
+        scanned = suspects if layout.read_path == path else None  # a transcoded copy is scanned itself
+        return load(con, path, sha, layout, prepare=prepare, scanned=scanned)
     except Exception as exc:
         tracker.stop()
         if not isinstance(exc, DataError) and not is_input_error(exc):  # a bug in our SQL or Python fails loudly
@@ -217,6 +220,7 @@ def _load(
     tz: str,
     tracker: Tracker,
     prepare: Prepare | None = None,
+    scanned: frozenset[str] | None = None,
 ) -> FileResult:
     shape = layout.shape
     assert shape is not None
@@ -231,6 +235,7 @@ def _load(
         snapshot=snapshot_date(shape, path, date.today()),
         skip_bad_rows=skip_bad_rows,
         on_progress=tracker.milestone,
+        scanned=scanned,
     )
     tracker.end()
     result = FileResult(

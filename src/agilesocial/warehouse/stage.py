@@ -175,12 +175,15 @@ def build_stage(
     snapshot: date,
     skip_bad_rows: bool = False,
     on_progress: Callable[[str, float], object] | None = None,
+    scanned: frozenset[str] | None = None,
 ) -> Stage:
     """Read and convert the file into the temp table ``STAGE``; count rows and bad rows. ``skip_bad_rows``: set
     malformed rows aside instead of refusing the file. ``on_progress(milestone, fraction)`` hears the structure scan
     (``"scan"``, ``"scanned"``), ``"parsed"`` when the format sample is done and the converting read starts, and
-    ``"staged"`` when the converted rows are in ``STAGE``."""
-    fault = spaced_quote(layout, None if on_progress is None else partial(on_progress, "scan")) or mixed_head(layout)
+    ``"staged"`` when the converted rows are in ``STAGE``. ``scanned``: the spaced-quote suspects
+    :func:`~.csvcheck.fingerprint` found reading the file (None: scan it here)."""
+    scan = None if on_progress is None else partial(on_progress, "scan")
+    fault = spaced_quote(layout, scan, scanned) or mixed_head(layout)
     if on_progress is not None:
         on_progress("scanned", 1.0)
     if fault is not None:
