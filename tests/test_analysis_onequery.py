@@ -49,24 +49,43 @@ def test_one_query_returns_what_each_experiments_own_query_returns(tmp_path: Pat
     assert 0 < sum(together[3].posts) < sum(together[0].posts)
 
 
-def test_draws_are_the_seeded_shuffles_whether_drawn_or_reused() -> None:
-    n, n_v, resamples, seed = 300, 120, 999, 42
-    rng = np.random.default_rng(seed)
-    step = max(1, draws.CHUNK_CELLS // n)
-    pattern = (np.arange(n) < n_v).astype(float)
-    expected, done = [], 0
-    while done < resamples:  # the draws as the test has always made them
-        rows = min(step, resamples - done)
-        expected.append(rng.permuted(np.tile(pattern, (rows, 1)), axis=1))
-        done += rows
+def test_draws_are_the_seeded_splits_whether_drawn_or_reused() -> None:
+    key = (300, 120, 999, 42)
+    expected = list(draws._draw(key))  # the draws as the test makes them inline
+    assert sum(len(e) for e in expected) == 999 and all((e.sum(axis=1) == 120).all() for e in expected)
+    assert not np.array_equal(expected[0][0], expected[0][1])  # independent rows
     draws._DRAWN.clear()
-    fresh = list(draws.masks(n, n_v, resamples, seed))
-    assert (n, n_v, resamples, seed) in draws._DRAWN
-    reused = list(draws.masks(n, n_v, resamples, seed))
+    fresh = list(draws.masks(*key))
+    assert key in draws._DRAWN
+    reused = list(draws.masks(*key))
     for got in (fresh, reused):
         assert len(got) == len(expected)
-        # the same shuffles as float64 rows, kept as uint8 (a matrix product makes each block float64 when used)
         assert all(np.array_equal(g, e) and g.dtype == np.uint8 for g, e in zip(got, expected, strict=True))
+
+
+def _subset_counts(rows: np.ndarray) -> np.ndarray:
+    """How often each split (the set of posts with a 1) occurs, over every split that occurs."""
+    codes = rows.astype(np.int64) @ (1 << np.arange(rows.shape[1], dtype=np.int64))
+    return np.unique(codes, return_counts=True)[1]
+
+
+def test_every_split_is_equally_likely() -> None:
+    from scipy.stats import chisquare
+
+    rng = np.random.default_rng(2026)
+    # 6 posts: every split of k among 6 (the joins over- and undershoot, both fixes run); 16 posts, 2 or 14 in the
+    # variant: the few joined posts are removed by proposals among themselves (and the larger arm is the complement)
+    for n, n_v in ((6, 1), (6, 2), (6, 3), (6, 5), (16, 2), (16, 14)):
+        rows = np.concatenate([draws._splits(rng, 4000, n, n_v) for _ in range(10)])
+        assert (rows.sum(axis=1) == n_v).all()
+        counts = _subset_counts(rows)
+        assert counts.size == math.comb(n, n_v)  # every split occurs ...
+        assert chisquare(counts).pvalue > 0.001, (n, n_v)  # ... equally often
+    rows = np.concatenate([draws._splits(rng, 1000, 5000, 2400) for _ in range(5)])
+    assert (rows.sum(axis=1) == 2400).all()
+    share = rows.mean(axis=0)  # each post's share of splits it is in: 2400/5000, binomial noise sd 0.007
+    assert abs(share.mean() - 0.48) < 1e-12 and np.abs(share - 0.48).max() < 0.04
+    assert abs(np.corrcoef(rows[:, 0], rows[:, 1])[0, 1]) < 0.05  # two posts: nearly independent
 
 
 def test_guardrail_reusing_the_draws_gets_the_same_result_as_a_fresh_run() -> None:
@@ -90,26 +109,13 @@ def test_exact_enumeration_sums_every_split_once() -> None:
     assert sorted(w[1:]) == want and w[0] == y[4:].sum()
 
 
-def _reference(key: tuple[int, int, int, int]) -> list[np.ndarray]:
-    n, n_v, resamples, seed = key
-    rng = np.random.default_rng(seed)
-    step = max(1, draws.CHUNK_CELLS // n)
-    pattern = (np.arange(n) < n_v).astype(float)
-    out, done = [], 0
-    while done < resamples:
-        rows = min(step, resamples - done)
-        out.append(rng.permuted(np.tile(pattern, (rows, 1)), axis=1))
-        done += rows
-    return out
-
-
 def test_draws_made_ahead_are_the_same_draws_and_nobody_waits_for_keys_never_asked() -> None:
     keys = [(7000, 3000, 999, 1), (300, 150, 999, 2), (12, 6, 999, 3), (5000, 40, 999, 4), (800, 400, 999, 5)]
     draws._DRAWN.clear()
     with draws.drawing_ahead(keys):
         for key in (keys[1], keys[4], keys[0]):  # out of order, the enumerable one and keys[3] never asked
             got = list(draws.masks(*key))
-            want = _reference(key)
+            want = list(draws._draw(key))
             assert len(got) == len(want) and all(np.array_equal(g, w) for g, w in zip(got, want, strict=True))
     assert draws._AHEAD is None  # the thread is gone with the block
 

@@ -1,15 +1,23 @@
-"""The randomisation test's seeded shuffles: drawn once, kept bit-packed, and drawn ahead in the background.
+"""The randomisation test's seeded random splits: drawn fast, kept bit-packed, and drawn ahead in the background.
 
-Every resample is a seeded shuffle of the arm labels, and the shuffles (one random draw per post per resample) are
-most of a test's time. Two things make them cheaper without changing a single draw:
+Every resample is a uniformly random split of the experiment's posts into arms of the observed sizes. A split is
+drawn without a shuffle (a shuffle costs one bounded random draw and one swap per post): each post first joins the
+smaller arm with probability ``k / n`` (one 16-bit random number per post, compared with a threshold), then the few
+surplus or missing posts (about ``sqrt(k)`` of them) are removed or added one at a time, each chosen uniformly
+among the posts that can still change (a uniformly random proposal, taken when it can change). Every step treats
+all posts alike, so every split of ``k`` posts among ``n`` is equally likely, as a shuffle's; the rows are about
+six times cheaper to draw. ``tests/test_analysis_onequery.py`` checks the uniformity on small splits (every split
+of 6 posts, chi-square) and the sizes.
+
+Two more things make the draws cheaper without changing them:
 
 - an experiment's guardrail metrics re-split the same posts with the same seed, so the draws of the primary metric
   are kept (bit-packed, :data:`_DRAWN`) and reused;
-- ``analyze`` knows every experiment's posts per arm before its first test, so :func:`drawing_ahead` shuffles the
-  next experiments' labels in a background thread (NumPy releases the GIL while shuffling) while the current
-  experiment's statistics and intervals are computed.
+- ``analyze`` knows every experiment's posts per arm before its first test, so :func:`drawing_ahead` draws the
+  next experiments' splits in a background thread (NumPy releases the GIL while it makes the random numbers) while
+  the current experiment's statistics and intervals are computed.
 
-Either way the rows are exactly ``Generator(seed).permuted`` of the label pattern, block by block, as drawn inline.
+Either way the rows are exactly those :func:`_draw` makes from ``Generator(seed)``, block by block.
 """
 
 from __future__ import annotations
@@ -22,8 +30,9 @@ from contextlib import contextmanager
 
 import numpy as np
 
-CHUNK_CELLS = 2_000_000  # assignment-matrix cells per block (2 MB of uint8, 16 MB once made float64)
+CHUNK_CELLS = 8_000_000  # assignment-matrix cells per block drawn (8 MB of uint8)
 MAX_DRAWN_BYTES = 128_000_000  # packed bits kept at most
+PROPOSALS = 8  # proposals per row per round when the splits' sizes are fixed
 AHEAD = 2  # experiments' draws the background thread may hold before they are used
 
 #: (posts, variant posts, resamples, seed)
@@ -44,16 +53,73 @@ def needs_draws(n: int, n_v: int, resamples: int) -> bool:
     return n > 200 or math.comb(n, n_v) > resamples + 1  # above 200 posts two of each arm make > 5,000 splits
 
 
+def _flip(
+    rng: np.random.Generator,
+    flat: np.ndarray,
+    rows: np.ndarray,
+    n: int,
+    left: np.ndarray,
+    value: int,
+    pool: np.ndarray | None = None,
+) -> None:
+    """Set ``left[i]`` more posts of row ``rows[i]`` of ``flat`` (rows of ``n``) to ``value``, each uniformly among
+    the row's posts not yet at ``value``: proposals, uniform over the row's posts (or over row ``i`` of ``pool``,
+    flat positions, -1 padded, that include every post not yet at ``value``), are taken in order while they are not
+    at ``value``. Each round makes :data:`PROPOSALS` proposals per row at once; one is taken exactly when it would
+    be taken one at a time (not at ``value``, not proposed earlier in the round, and still needed)."""
+    idx = np.arange(rows.size)
+    base = rows * n
+    counts = None if pool is None else (pool >= 0).sum(axis=1)
+    later = np.triu(np.ones((PROPOSALS, PROPOSALS), dtype=bool), 1)  # [j, l]: proposal j comes before l
+    while idx.size:
+        if pool is None or counts is None:
+            pos = base[idx, None] + rng.integers(0, n, size=(idx.size, PROPOSALS))
+        else:
+            pos = pool[idx[:, None], rng.integers(0, counts[idx, None], size=(idx.size, PROPOSALS))]
+        repeat = ((pos[:, :, None] == pos[:, None, :]) & later).any(axis=1)  # proposed earlier in the round
+        take = (flat[pos] != value) & ~repeat
+        take &= np.cumsum(take, axis=1) <= left[idx, None]
+        flat[pos[take]] = value
+        left[idx] -= take.sum(axis=1)
+        idx = idx[left[idx] > 0]
+
+
+def _splits(rng: np.random.Generator, rows: int, n: int, n_v: int) -> np.ndarray:
+    """``rows`` uniformly random splits of ``n`` posts: uint8 rows with exactly ``n_v`` ones (see the module
+    docstring: independent joins of the smaller arm, then the surplus or the missing posts fixed one at a time)."""
+    k = min(n_v, n - n_v)
+    threshold = min(65535, max(1, round(65536 * k / n)))
+    mask = (rng.integers(0, 65536, size=(rows, n), dtype=np.uint16) < threshold).view(np.uint8)
+    need = k - mask.sum(axis=1, dtype=np.int64)
+    flat = mask.reshape(-1)
+    add = np.flatnonzero(need > 0)
+    if add.size:  # proposals over the whole row: at least about half of it is still out
+        _flip(rng, flat, add, n, need[add], 1)
+    drop = np.flatnonzero(need < 0)
+    if drop.size:
+        pool = None
+        if 8 * k < n:  # few posts are in: propose among them (flat positions, -1 padded), not the whole row
+            members = mask[drop]
+            counts = members.sum(axis=1, dtype=np.int64)
+            r, c = np.nonzero(members)
+            pool = np.full((drop.size, int(counts.max())), -1, dtype=np.int64)
+            starts = np.cumsum(counts) - counts
+            pool[r, np.arange(r.size) - starts[r]] = drop[r] * n + c
+        _flip(rng, flat, drop, n, -need[drop], 0, pool)
+    if k != n_v:  # the variant is the larger arm: its posts are the ones not drawn
+        np.subtract(1, mask, out=mask)
+    return mask
+
+
 def _draw(key: Key) -> Iterator[np.ndarray]:
-    """Fresh draws: ``resamples`` rows of ``n_v`` ones among ``n``, each an independent seeded shuffle."""
+    """Fresh draws: ``resamples`` rows of ``n_v`` ones among ``n``, each an independent uniformly random split."""
     n, n_v, resamples, seed = key
     rng = np.random.default_rng(seed)
     step = max(1, CHUNK_CELLS // n)
-    pattern = (np.arange(n) < n_v).astype(np.uint8)  # n_v ones: the posts labelled "variant"
     done = 0
     while done < resamples:
         rows = min(step, resamples - done)
-        yield rng.permuted(np.tile(pattern, (rows, 1)), axis=1)  # each row an independent shuffle
+        yield _splits(rng, rows, n, n_v)
         done += rows
 
 
@@ -66,8 +132,9 @@ def _store(key: Key, blocks: list[np.ndarray]) -> None:
 
 
 def masks(n: int, n_v: int, resamples: int, seed: int) -> Iterator[np.ndarray]:
-    """The 0/1 (uint8) assignment rows of ``resamples`` seeded shuffles, in blocks of about :data:`CHUNK_CELLS` cells:
-    unpacked from :data:`_DRAWN` when drawn recently (or ahead), else drawn now (and kept when small enough)."""
+    """The 0/1 (uint8) assignment rows of ``resamples`` seeded random splits, in blocks of about
+    :data:`CHUNK_CELLS` cells: unpacked from :data:`_DRAWN` when drawn recently (or ahead), else drawn now (and kept
+    when small enough)."""
     key = (n, n_v, resamples, seed)
     ahead = _AHEAD
     if ahead is not None:

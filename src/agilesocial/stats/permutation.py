@@ -42,6 +42,7 @@ DEFAULT_RESAMPLES = 4999  # p-values on a grid of 1/5000: alpha (B + 1) is an in
 TIE = 1e-9  # relative tolerance for "as extreme as observed" (exactly mirrored assignments tie)
 MAX_FACTOR = 1e6  # a bound beyond 10^6 times the estimate is reported as unbounded
 BISECTIONS = 60
+PRODUCT_CELLS = 2_000_000  # assignment cells made float64 at a time for the product (16 MB)
 PRECISION = 2e-3  # bounds to 2e-3 of the initial step (0.05 on log θ: 1e-4, i.e. 0.01 % of the lift)
 
 Alternative = Literal["two-sided", "greater", "less"]
@@ -95,8 +96,15 @@ class _Resamples:
             sums = cols[idx.reshape(total_assignments, n_v)].sum(axis=1)
             self.count = total_assignments
         else:
-            with _one_blas_thread():  # a 0/1 block times the columns: one matrix product per block
-                sums = np.concatenate([m.astype(np.float64) @ cols for m in masks(n, n_v, resamples, seed)])
+            step = max(1, PRODUCT_CELLS // n)
+            with _one_blas_thread():  # a 0/1 block times the columns: one matrix product per slice of a block
+                sums = np.concatenate(
+                    [
+                        block[i : i + step].astype(np.float64) @ cols
+                        for block in masks(n, n_v, resamples, seed)
+                        for i in range(0, len(block), step)
+                    ]
+                )
             self.count = resamples
         # column 0: the observed assignment; then every counted one. Transposed so each sum is contiguous.
         computed = np.concatenate([cols[n_c:].sum(axis=0, keepdims=True), sums]).T
