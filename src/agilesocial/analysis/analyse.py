@@ -21,7 +21,7 @@ from agilesocial.analysis.methods import (
 )
 from agilesocial.analysis.model import DEFAULT_MAX_HARM, Decision, ExperimentAnalysis, MetricResult, Srm
 from agilesocial.analysis.selection import VariantSql, variant_sql
-from agilesocial.analysis.sufficient import ExperimentSums, fetch_sums, fetch_values
+from agilesocial.analysis.sufficient import ExperimentSums, fetch_all_values, fetch_sums
 from agilesocial.analysis.sufficient import metric_fields as fields_of
 from agilesocial.analysis.verdict import FINISHED, decide_experiment
 from agilesocial.analysis.warnings_text import MetricWarning, grouped, reword
@@ -174,6 +174,7 @@ def analyse_experiment(
     per_metric: list[MetricWarning] = []  # grouped per cause at the end, naming metrics, arms and denominators
     rows: list[_Row] = []
     names = sums.variant_names
+    cache: dict[str, Any] = {}  # per-post values by metric, fetched with one query when a test first needs them
     for mi, metric in enumerate(metrics):
         choice = choose_method(exp, metric)
         if choice.warning:
@@ -195,13 +196,12 @@ def analyse_experiment(
             )
             rows.append(_Row(metric, 0, mi > 0, ba.test, ba.posts, "its", ba.note, ba.extra))
             continue
-        cache: dict[str, Any] = {}
         for vi in range(1, len(names)):
 
-            def values(vi: int = vi, metric: Metric = metric, cache: dict[str, Any] = cache) -> Any:
-                if "v" not in cache:  # one query per metric, only when a method needs per-post values
-                    cache["v"] = fetch_values(con, sel, metric)
-                return cache["v"][0], cache["v"][vi]
+            def values(vi: int = vi, metric: Metric = metric) -> Any:
+                if metric.name not in cache:  # only when a method needs per-post values: every metric's at once
+                    cache.update(fetch_all_values(con, sel, metrics))
+                return cache[metric.name][0], cache[metric.name][vi]
 
             for ch in _deciding_and_contrast(exp, metric, choice):
                 blank = next((i for i in (0, vi) if per[i].n == 0), None)

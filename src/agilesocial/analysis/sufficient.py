@@ -183,14 +183,27 @@ def fetch_values(
 ) -> list[tuple[list[float], list[float]]]:
     """Per-post (numerator, denominator) values of each variant, in post_id order; denominators are 1.0 for count
     metrics. Plain ordered rows (no ordered list aggregate), so the same SQL runs on every engine."""
-    x = metric.denominator or "1"
-    ok = f"{metric.numerator} IS NOT NULL" + (f" AND {metric.denominator} IS NOT NULL" if metric.denominator else "")
-    sql = (
-        f"SELECT v, {metric.numerator}::DOUBLE, {x}::DOUBLE FROM ({selection.sql}) "
-        f"WHERE v IS NOT NULL AND {ok} ORDER BY v, post_id, published_at"
-    )
-    out: list[tuple[list[float], list[float]]] = [([], []) for _ in selection.variant_names]
-    for v, y, xv in con.execute(sql, selection.params).fetchall():
-        out[v][0].append(float(y))
-        out[v][1].append(float(xv))
+    return fetch_all_values(con, selection, [metric])[metric.name]
+
+
+def fetch_all_values(
+    con: duckdb.DuckDBPyConnection, selection: VariantSql, metrics: list[Metric]
+) -> dict[str, list[tuple[list[float], list[float]]]]:
+    """:func:`fetch_values` of every metric from one query (an experiment's guardrails split the same posts): each
+    metric keeps the posts that have its fields, in the same order."""
+    fields = []
+    for m in metrics:
+        ok = f"{m.numerator} IS NOT NULL" + (f" AND {m.denominator} IS NOT NULL" if m.denominator else "")
+        fields += [f"{m.numerator}::DOUBLE", f"{m.denominator or '1'}::DOUBLE", f"({ok})"]
+    sql = f"SELECT v, {', '.join(fields)} FROM ({selection.sql}) WHERE v IS NOT NULL ORDER BY v, post_id, published_at"
+    out: dict[str, list[tuple[list[float], list[float]]]] = {
+        m.name: [([], []) for _ in selection.variant_names] for m in metrics
+    }
+    arms = [out[m.name] for m in metrics]
+    for row in con.execute(sql, selection.params).fetchall():
+        v = row[0]
+        for k, arm in enumerate(arms):
+            if row[3 + 3 * k]:
+                arm[v][0].append(float(row[1 + 3 * k]))
+                arm[v][1].append(float(row[2 + 3 * k]))
     return out

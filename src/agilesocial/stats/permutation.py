@@ -112,11 +112,17 @@ class _Resamples:
         self.sums = np.ascontiguousarray(np.concatenate([computed, ones])[rows])
         self.total = np.append(cols.sum(axis=0), float(n))[rows]
         self.comp = self.total[:, None] - self.sums
+        # both groups at once (variant, then the complement): every step of the root-finding is one set of array
+        # operations on (2, 1 + resamples) arrays
+        self.both = np.ascontiguousarray(np.stack([self.sums, self.comp], axis=1))
+        self.sizes = np.array([[float(n_v)], [float(n_c)]])
 
     def statistic(self, a: float, b: float) -> np.ndarray:
         """Studentised difference for the observed assignment (index 0) and every counted one, with the variant
         numerators replaced by ``a * y + b * x`` (a = 1/θ, b = 0: multiplicative null; a = 1, b = -δ: additive)."""
-        return _studentised(_group(self.sums, a, b, self.n_v), _group(self.comp, a, b, self.n_c))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r, var = _ratio_and_var(_group(self.both, a, b, self.sizes))
+            return (r[0] - r[1]) / np.sqrt(var[1] + var[0])
 
     def p_value(self, a: float, b: float, alternative: str) -> float:
         t = self.statistic(a, b)
@@ -136,7 +142,7 @@ class _Resamples:
         return (1 + k) / (self.count + 1)
 
 
-def _group(s: np.ndarray, a: float, b: float, n: int) -> tuple[np.ndarray, ...]:
+def _group(s: np.ndarray, a: float, b: float, n: np.ndarray) -> tuple[np.ndarray, ...]:
     """(n, Σy', Σy'², Σx y', Σx, Σx²) of groups with sums ``s`` (one row per column) when y' = u + a w + b z."""
     sy = s[_U] + a * s[_W]
     syy = s[_UU] + (a * a) * s[_WW]
@@ -145,24 +151,18 @@ def _group(s: np.ndarray, a: float, b: float, n: int) -> tuple[np.ndarray, ...]:
         sy = sy + b * s[_Z]
         syy = syy + (b * b) * s[_ZZ] + (2 * a * b) * s[_WZ]
         sxy = sxy + b * s[_XZ]
-    return np.full(1, float(n)), sy, syy, sxy, s[_X], s[_XX]
+    return n, sy, syy, sxy, s[_X], s[_XX]
 
 
 def _ratio_and_var(g: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Ratio of sums and its delta-method variance ``Σ(y - R x)² / ((n-1) n mean_x²)``."""
+    """Ratio of sums and its delta-method variance ``Σ(y - R x)² / ((n-1) n mean_x²)`` (errors silenced by the
+    caller: an undefined ratio or variance is NaN)."""
     n, sy, syy, sxy, sx, sxx = g
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = sy / sx
-        resid = syy - 2 * r * sxy + r * r * sxx
-        resid = np.where(resid < 1e-12 * (syy + r * r * sxx), 0.0, resid)  # rounding noise around an exact fit
-        return r, resid * n / ((n - 1) * sx * sx)
-
-
-def _studentised(variant: tuple[np.ndarray, ...], control: tuple[np.ndarray, ...]) -> np.ndarray:
-    rv, vv = _ratio_and_var(variant)
-    rc, vc = _ratio_and_var(control)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (rv - rc) / np.sqrt(vc + vv)
+    r = sy / sx
+    fit = r * r * sxx
+    resid = syy - 2 * r * sxy + fit
+    resid = np.where(resid < 1e-12 * (syy + fit), 0.0, resid)  # rounding noise around an exact fit
+    return r, resid * n / ((n - 1) * sx * sx)
 
 
 def _bound(accept: float, reject: float, ok: object, tol: float) -> float:
