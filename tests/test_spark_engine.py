@@ -167,7 +167,8 @@ def test_every_number_is_the_same_on_spark_and_duckdb(spark: Any, demo: Path, mo
     lake_reads = [kind for kind, tables in ran if tables & {"post_latest", "post_current", "posts"}]
     assert lake_reads[0] == "Create" and lake_reads.count("Create") == 1, ran
     assert all(tables == {"analysis_scope"} for kind, tables in ran if kind == "Union"), ran
-    assert sum(tables == {"analysis_scope"} for _, tables in ran) >= 10 and ran[-1][0] == "Drop", ran
+    # the sums, and one query of per-post values per experiment with a randomisation test, all read the scope
+    assert sum(tables == {"analysis_scope"} for _, tables in ran) >= 8 and ran[-1][0] == "Drop", ran
     assert not spark.catalog.tableExists("analysis_scope")
     assert spark._jsparkSession.sharedState().cacheManager().isEmpty()  # uncached
     ids = [e.id for e in on_duckdb.experiments]
