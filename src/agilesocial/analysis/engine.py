@@ -22,7 +22,6 @@ from agilesocial.plan.loader import Document
 from agilesocial.plan.metrics import Metric
 from agilesocial.plan.workspace import Workspace, load_workspace
 from agilesocial.warehouse.engines import analysis_connection
-from agilesocial.warehouse.lake import is_lake
 
 if TYPE_CHECKING:
     import duckdb
@@ -203,9 +202,10 @@ def run_analysis(
         with analysis_connection(con, path, project.config, engine) as sql:  # DuckDB, or Spark for post tables
             scoped = dataclasses.replace(settings, source=SCOPE_TABLE, keyed=True)
             selections = [selection_of(doc.model, metrics, scoped) for doc, metrics in planned]
-            # the posts in any experiment's scope, read from a lake once (cached on Spark); every query below reads
-            # them. A DuckDB file's post_current is scanned faster than a copy is written: a view there.
-            once = sql is not con or is_lake(path)
+            # Spark: the posts in any experiment's scope are read from the lake once and cached; every query below
+            # reads the cache. DuckDB scans post_current (a file's table or a lake's Parquet files, with their
+            # statistics) per experiment for less CPU than writing a copy of the union costs: a view there.
+            once = sql is not con
             sql.execute(*scope_table_sql([d.model for d, _ in planned], settings.zone, selections, materialise=once))
             try:
                 analyses, missing = _analyse_all(sql, con, planned, selections, scoped, sprint_end, partial)

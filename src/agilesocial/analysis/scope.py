@@ -63,9 +63,9 @@ def scope_table_sql(
     account, window), with only the columns the experiments' ``selections`` (over ``analysis_scope``, keyed) read.
     The selections still apply their own scope: the table holds the union of the experiments' posts.
 
-    Without ``materialise``, a TEMP VIEW of those columns over every post instead: for a DuckDB file, whose
-    ``post_current`` each experiment's filtered scan reads faster than a copy of the union could be written (the
-    plan is then the same as reading ``post_latest`` directly).
+    Without ``materialise``, a TEMP VIEW of those columns over every post instead (for DuckDB, whose filtered scans
+    of ``post_current`` per experiment cost less than writing a copy of the union; the plan is then the same as
+    reading ``post_latest`` directly).
     """
     used = " ".join(s.sql for s in selections)
     columns = [c for c in dict.fromkeys((*POST_COLUMNS, *METRIC_FIELDS)) if re.search(rf"\b{c}\b", used)]
