@@ -15,7 +15,7 @@ from agilesocial.warehouse.csvcheck import REJECTS, csv_source
 from agilesocial.warehouse.current import CURRENT_POST_COLUMNS
 from agilesocial.warehouse.profiles import ROW_DATE
 from agilesocial.warehouse.schema import ACCOUNT_DAILY_FIELDS
-from agilesocial.warehouse.stage import STAGE, Stage, find_unique_keys
+from agilesocial.warehouse.stage import STAGE, Stage
 
 if TYPE_CHECKING:
     import duckdb
@@ -201,3 +201,13 @@ def write_rejects(con: duckdb.DuckDBPyConnection, stage: Stage, folder: Path, sh
     sql = f"COPY (SELECT * FROM ({values}) ORDER BY {order}) TO {sx.quote_literal(str(out))} (HEADER, DELIMITER ',')"
     con.execute(sql, params)
     return out
+
+
+def find_unique_keys(con: duckdb.DuckDBPyConnection, stage: Stage) -> None:
+    """On a materialised stage whose post ids repeat (daily rows): is (post_id, kind, date) still unique?"""
+    if stage.unique_keys or "post_id" not in stage.fields:
+        return
+    key = f"post_id, kind, {ROW_DATE}"
+    row = con.execute(f"SELECT count(*) = count(DISTINCT ({key})) FROM {STAGE} WHERE _bad_field IS NULL").fetchone()
+    if row and row[0]:
+        stage.unique_keys.add(key)

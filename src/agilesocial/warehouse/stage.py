@@ -391,13 +391,3 @@ def _materialize(con: duckdb.DuckDBPyConnection, stage: Stage, *, numbered: bool
             raise structure_error(
                 con, layout, text, {"csv_path": str(layout.read_path), "csv_delim": layout.delimiter}
             ) from None
-
-
-def find_unique_keys(con: duckdb.DuckDBPyConnection, stage: Stage) -> None:
-    """On a materialised stage whose post ids repeat (daily rows): is (post_id, kind, date) still unique?"""
-    if stage.unique_keys or "post_id" not in stage.fields:
-        return
-    key = f"post_id, kind, {ROW_DATE}"
-    row = con.execute(f"SELECT count(*) = count(DISTINCT ({key})) FROM {STAGE} WHERE _bad_field IS NULL").fetchone()
-    if row and row[0]:
-        stage.unique_keys.add(key)
