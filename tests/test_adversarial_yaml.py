@@ -62,3 +62,30 @@ def test_validate_a_device_and_a_link_to_one(project: Path) -> None:
     res = CliRunner().invoke(app, ["validate"])
     assert res.exit_code == 2, res.output
     assert "experiments/zero.yaml: error AS002 symbolic link to /dev/zero, which is not a regular file" in res.output
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "command", "message"),
+    [
+        (
+            "experiments/fb-reels-vs-photos.yaml",
+            "end: 2026-11-22",
+            "end: 9999-12-31",
+            ["analyze"],
+            "window.end: date 9999-12-31 is outside 1900-2999",
+        ),
+        ("sprints/2026-s01.yaml", "end: 2026-11-22", "end: 9999-12-31", ["retro"], "end: date 9999-12-31 is outside"),
+        ("sprints/2026-s01.yaml", "start: 2026-10-26", "start: 0001-01-01", ["retro"], "start: date 0001-01-01"),
+    ],
+)
+def test_dates_at_the_end_of_the_calendar_are_located_not_an_overflow(
+    project: Path, file: str, old: str, new: str, command: list[str], message: str
+) -> None:
+    """A window or sprint ending 9999-12-31 validated, then ``analyze``/``retro`` printed an OverflowError traceback
+    (the day after it is no date)."""
+    line = _replace(project / file, old, new)
+    res = CliRunner().invoke(app, command)
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert f"{file}:{line}:" in res.stderr and message in res.stderr, res.stderr
+    res = CliRunner().invoke(app, ["validate"])
+    assert res.exit_code == 1 and message in res.output
