@@ -15,9 +15,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,6 +43,21 @@ COUNT_FIELDS = (
     "video_views",
     "follows",
     "subscribers",
+)
+#: account_daily's value columns (docs/ingest.md, The warehouse)
+DAILY_FIELDS = (
+    "followers",
+    "new_followers",
+    "page_views",
+    "profile_views",
+    "impressions",
+    "reach",
+    "engagements",
+    "likes",
+    "comments",
+    "shares",
+    "video_views",
+    "posts_published",
 )
 
 
@@ -77,6 +94,21 @@ class Spec:
     watch_scale: float = 1.0
     watch_duration: bool = False
     args: tuple[str, ...] = ()
+    #: ``posts`` or ``account_daily`` (then ``id_column`` is the date column, ``counts`` map account-level fields)
+    target: str = "posts"
+    #: 2: a row of metric descriptions under the header (legacy Facebook Insights exports)
+    header_rows: int = 1
+    #: the fixture's encoding, or the base file's text when there is no fixture file
+    source_encoding: str = "utf-8-sig"
+    inline: str | None = None
+    #: the account an account-level file's rows are stored under (from its name or ``--account``)
+    account: str | None = None
+    #: the export also arrives as a sheet of an ``.xlsx`` workbook (LinkedIn ships workbooks; users save them)
+    sheets: bool = True
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return DAILY_FIELDS if self.target == "account_daily" else (*COUNT_FIELDS, "watch_time_seconds")
 
 
 def norm(name: str) -> str:
@@ -85,23 +117,55 @@ def norm(name: str) -> str:
     return " ".join(text.split())
 
 
+@dataclass(frozen=True)
+class Reject:
+    """A row ``--skip-bad-rows`` must set aside: a bad value (its data ``row``: 1 = the first well-formed row after
+    the header, blank lines not counted) or a malformed row (the file ``line`` its record starts on)."""
+
+    row: int | None
+    line: int | None
+    #: header names (as written) any of which may be named as the rejected column ("engagements" for the sum)
+    columns: tuple[str, ...]
+    #: the rejected cells' raw texts, by column
+    values: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
 @dataclass
 class Expectation:
     verdict: str
     reason: str = ""
-    #: post id -> {"published_at", "text", every count field}
+    #: key (post id, or an account-level row's ISO date) -> {"published_at", "text", every value field}
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: the oracle found a bad cell or row (the message must then name a row or line)
     located: bool = False
     #: rows whose id a spreadsheet mangled: ingest derives their ids from the permalinks (or refuses the file), so
     #: only their values are known: each must be stored under an id the oracle does not know otherwise
     unkeyed: list[dict[str, Any]] = field(default_factory=list)
+    #: --skip-bad-rows: the rows set aside, in file order; without it, ``rejects[0]`` is the fault a strict ingest
+    #: must name first (when the file is refused for a row)
+    rejects: list[Reject] = field(default_factory=list)
+    #: rows_read (data rows, summary rows and blank lines not counted) and rows_loaded of the ingest report
+    read: int = 0
+    loaded: int = 0
+    #: only a prefix of the file could be read (a quote left open): rows after it are unknown
+    partial: bool = False
 
 
 class Refuse(Exception):
+    """The whole file must be refused."""
+
     def __init__(self, reason: str, located: bool = True) -> None:
         super().__init__(reason)
         self.located = located
+
+
+class Bad(Exception):
+    """One cell (or the row's engagements sum) cannot be read: the row is refused, or set aside."""
+
+    def __init__(self, reason: str, cells: dict[str, str] | None = None) -> None:
+        super().__init__(reason)
+        #: the row's bad cells: header name (as written) -> text
+        self.cells = cells or {}
 
 
 def blank(cell: str) -> bool:
@@ -126,16 +190,16 @@ def count(cell: str, decimal: str, signed: bool) -> int | None:
         try:
             d = Decimal(t)
         except InvalidOperation as exc:  # pragma: no cover - the pattern is valid Decimal syntax
-            raise Refuse(f"count {cell!r}") from exc
+            raise Bad(f"count {cell!r}") from exc
         if d != d.to_integral_value():
-            raise Refuse(f"count {cell!r} is not whole")
+            raise Bad(f"count {cell!r} is not whole")
         value = int(d)
     else:
-        raise Refuse(f"count {cell!r}")
+        raise Bad(f"count {cell!r}")
     if not INT64[0] <= value <= INT64[1]:
-        raise Refuse(f"count {cell!r} beyond 64 bits")
+        raise Bad(f"count {cell!r} beyond 64 bits")
     if value < 0 and not signed:
-        raise Refuse(f"negative count {cell!r}")
+        raise Bad(f"negative count {cell!r}")
     return value
 
 
@@ -157,7 +221,9 @@ def decimal(cell: str, decimal: str, scale: float = 1.0, *, duration: bool = Fal
     elif re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]{1,2}", t):
         value = float(t)
     else:
-        raise Refuse(f"decimal {cell!r}")
+        raise Bad(f"decimal {cell!r}")
+    if value < 0:
+        raise Bad(f"negative duration {cell!r}")
     return value if scale == 1.0 else value * scale
 
 
@@ -174,106 +240,96 @@ def timestamp(cell: str, spec: Spec, tz: str) -> datetime | None:
         except ValueError:
             continue
         if parsed.year < 1900:
-            raise Refuse(f"date {cell!r} before 1900")
+            raise Bad(f"date {cell!r} before 1900")
         if "%z" in fmt:
             m = _OFFSET.search(t)
             assert m is not None
             minutes = int(m.group(2)) * 60 + int(m.group(3))
             if int(m.group(3)) >= 60 or not -12 * 60 <= (minutes if m.group(1) == "+" else -minutes) <= 14 * 60:
-                raise Refuse(f"impossible UTC offset {cell!r}")
+                raise Bad(f"impossible UTC offset {cell!r}")
             return parsed
         return parsed.replace(tzinfo=ZoneInfo(spec.zone or tz))
-    raise Refuse(f"date {cell!r}")
+    raise Bad(f"date {cell!r}")
 
 
-def records(raw: bytes, encoding: str, delimiter: str) -> list[list[str]]:
-    """Every record of the file as the ``csv`` module reads it (strict: a stray quote is an error)."""
+def day(cell: str, spec: Spec) -> date:
+    """An account-level row's date: required (a blank one is a bad cell), read with the spec's formats."""
+    t = cell.strip(" ")
+    for fmt in spec.date_formats:
+        try:
+            parsed = datetime.strptime(t, fmt)
+        except ValueError:
+            continue
+        if parsed.year < 1900:
+            raise Bad(f"date {cell!r} before 1900")
+        return parsed.date()
+    raise Bad(f"date {cell!r}")
+
+
+#: a record: the file line it starts on, and its cells
+Record = tuple[int, list[str]]
+
+
+class _Lines:
+    """The physical lines of a text, counted as the ``csv`` module takes them."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.number = text, 0
+
+    def __iter__(self) -> Iterator[str]:
+        for line in io.StringIO(self.text, newline=""):
+            self.number += 1
+            yield line
+
+
+def records(raw: bytes, encoding: str, delimiter: str) -> list[Record]:
+    """Every record of the file as the ``csv`` module reads it, with the line it starts on (strict: a stray quote
+    is an error; :class:`Refuse` then carries the records before it as ``partial``)."""
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         raise Refuse(f"not {encoding}: {exc.reason}", located=False) from None
-    text = text.removeprefix("\ufeff")
+    lines = _Lines(text.removeprefix("\ufeff"))
+    out: list[Record] = []
+    start = 1
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        for rec in csv.reader(lines, delimiter=delimiter, strict=True):
+            out.append((start, rec))
+            start = lines.number + 1
     except csv.Error as exc:
-        raise Refuse(f"csv: {exc}") from None
-
-
-def expect(spec: Spec, raw: bytes, encoding: str, tz: str, *, may_refuse: bool) -> Expectation:
-    """What ingesting ``raw`` (written in ``encoding``) must do; ``may_refuse``: a documented refusal applies."""
-    unkeyed: list[dict[str, Any]] = []
-    try:
-        rows = _convert(spec, records(raw, encoding, spec.delimiter), tz, unkeyed)
-    except Refuse as exc:
-        return Expectation(MUST_REFUSE, str(exc), located=exc.located)
-    return Expectation(EITHER if may_refuse or unkeyed else MUST_ACCEPT, rows=rows, unkeyed=unkeyed)
-
-
-def _convert(spec: Spec, recs: list[list[str]], tz: str, unkeyed: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    if len(recs) <= spec.preamble:
-        raise Refuse("no header", located=False)
-    header = recs[spec.preamble]
-    where: dict[str, int] = {}
-    for i, name in enumerate(header):
-        where.setdefault(norm(name), i)
-    missing = [c for c in spec.protected if c not in where]
-    if missing:
-        raise Refuse(f"header lacks {missing}", located=False)
-
-    def first(names: tuple[str, ...]) -> int | None:
-        return next((where[n] for n in names if n in where), None)
-
-    count_at = {f: first(names) for f, names in spec.counts.items()}
-    watch_at = first(spec.watch)
-    text_at = first(spec.text)
-    out: dict[str, dict[str, Any]] = {}
-    for number, rec in enumerate(recs[spec.preamble + 1 :], start=1):
-        if not rec:  # a blank line
-            continue
-        if len(rec) != len(header):
-            raise Refuse(f"row {number} has {len(rec)} of {len(header)} values")
-        key = rec[where[spec.id_column]]
-        if blank(key) or key.strip(" ").lower() in SUMMARY_WORDS:
-            continue  # a summary row (Total, blank id), wherever the id column stands
-        post_id = _post_id(spec, key, linked=spec.permalink in where)
-        values: dict[str, Any] = {f: None for f in (*COUNT_FIELDS, "watch_time_seconds")}
-        for fld, pos in count_at.items():
-            if pos is not None:
-                values[fld] = count(rec[pos], spec.decimal, fld in spec.signed)
-        if spec.engagements_sum and count_at.get("engagements") is None:
-            parts = [values[f] for f in spec.engagements_sum]
-            total = None if all(p is None for p in parts) else sum(p or 0 for p in parts)
-            if total is not None and total > INT64[1]:
-                raise Refuse(f"row {number}: engagements {total} beyond 64 bits")
-            values["engagements"] = total
-        if watch_at is not None:
-            values["watch_time_seconds"] = decimal(
-                rec[watch_at], spec.decimal, spec.watch_scale, duration=spec.watch_duration
-            )
-        published = timestamp(rec[where[spec.published]], spec, tz) if spec.published in where else None
-        if published is None and spec.time_from_id:
-            at = datetime.fromtimestamp(int(post_id) >> 32, UTC) if post_id and post_id.isdigit() else None
-            ok = at is not None and datetime(2016, 9, 1, tzinfo=UTC) <= at <= datetime(2100, 1, 1, tzinfo=UTC)
-            published = at if ok else None
-        values["published_at"] = published
-        values["text"] = None if text_at is None or rec[text_at] == "" else rec[text_at]
-        if post_id is None:
-            unkeyed.append(values)
-        else:
-            out[post_id] = values  # the last row of a repeated id wins
+        refuse = Refuse(f"line {start}: csv: {exc}")
+        refuse.partial = out  # type: ignore[attr-defined]
+        raise refuse from None
     return out
 
 
-def _post_id(spec: Spec, key: str, *, linked: bool) -> str | None:
-    """The row's post id; None when a spreadsheet mangled it and a permalink column may give it back."""
-    if spec.id_from_link is None:
-        post_id = key.strip(" ")
-        if MANGLED_ID.fullmatch(post_id):
-            if linked:
-                return None
-            raise Refuse(f"mangled id {key!r} and no permalink column")
-        return post_id
-    m = re.search(spec.id_from_link, key)
-    if not m:
-        raise Refuse(f"no id in link {key!r}")
-    return m.group(1)
+def cell_text(value: object) -> str:
+    """A workbook cell as text (docs/ingest.md, Excel workbooks): dates ``YYYY-MM-DD[ HH:MM:SS]``, whole numbers
+    without ``.0`` (while a float holds them exactly), other numbers as Python writes them, empty cells empty."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d" if value.time() == time(0) else "%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def sheet_records(path: Path) -> list[Record]:
+    """The first sheet of a workbook, read with openpyxl, as records (row number, cells; trailing empty cells are
+    no cells: a sheet is a grid, and a row shorter than the header has empty cells, not missing ones)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, data_only=True)
+    try:
+        out: list[Record] = []
+        for number, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+            cells = [cell_text(v) for v in row]
+            while cells and cells[-1] == "":
+                cells.pop()
+            out.append((number, cells))
+        return out
+    finally:
+        book.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import duckdb
@@ -211,3 +212,67 @@ def test_negative_watch_time_or_duration_is_refused(tmp_path: Path, name: str, r
     assert code == 2 and err.count("\n") == 1, err
     assert f"row 2, column {column!r}: a negative value (durations and watch time cannot be below 0)" in err, err
     assert nothing_loaded(tmp_path)
+
+
+def test_a_sheet_row_ending_in_empty_cells_loads_with_them_empty(tmp_path: Path) -> None:
+    """A workbook row whose last cells are empty was written as a short CSV row and the whole sheet was refused as
+    "a truncated download" (``line 3, column 'Description' and after missing``). A sheet is a grid: those cells are
+    empty. A value beyond the header's last column is still a malformed row."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Posts"
+    sheet.append(["Post ID", "Page name", "Publish time", "Post type", "Date", "Views", "Reactions", "Description"])
+    sheet.append(["1001", "NW", "11/02/2026 10:15", "Photos", "Lifetime", 100, 5, "hello"])
+    sheet.append(["1002", "NW", "11/02/2026 10:15", "Photos", "Lifetime", 90, None, None])
+    book.save(tmp_path / "facebook_posts.xlsx")
+    code, err = ingest(tmp_path, "facebook_posts.xlsx", (tmp_path / "facebook_posts.xlsx").read_bytes())
+    assert code == 0, err
+    got = rows(tmp_path, "SELECT post_id, impressions, likes, text FROM post_metrics JOIN posts USING (post_id)")
+    assert sorted(got) == [("1001", 100, 5, "hello"), ("1002", 90, None, None)]
+    sheet.append(["1003", "NW", "11/02/2026 10:15", "Photos", "Lifetime", 90, 1, "x", None, "stray"])
+    book.save(tmp_path / "facebook_posts_2.xlsx")
+    code, err = ingest(tmp_path, "facebook_posts_2.xlsx", (tmp_path / "facebook_posts_2.xlsx").read_bytes())
+    assert code == 2 and "[Posts]:4: line 4: the row has" in err and "but the header has 8 columns" in err, err
+
+
+def test_a_sheet_loads_with_a_mapping_for_semicolon_files(tmp_path: Path) -> None:
+    """A mapping written for ``;``-separated CSV exports (``delimiter: ";"``) made every sheet of a workbook
+    unreadable ("does not look like a generic export"): a sheet has no delimiter, its cells are its columns."""
+    import openpyxl
+
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "platform: mastodon\naccount: nw\ncolumns:\n  post_id: ID\n  published_at: Posted\n  likes: Favourites\n"
+        'datetime_format: "%d.%m.%Y %H:%M"\ndelimiter: ";"\ndecimal: ","\n',
+        encoding="utf-8",
+    )
+    book = openpyxl.Workbook()
+    book.active.append(["ID", "Posted", "Favourites"])
+    book.active.append(["110000000000000001", "02.11.2026 09:15", 12])
+    book.save(tmp_path / "mastodon_posts.xlsx")
+    raw = (tmp_path / "mastodon_posts.xlsx").read_bytes()
+    code, err = ingest(tmp_path, "mastodon_posts.xlsx", raw, "--mapping", str(mapping), "--timezone", "UTC")
+    assert code == 0, err
+    assert rows(tmp_path, "SELECT post_id, likes FROM post_metrics") == [("110000000000000001", 12)]
+
+
+def test_a_malformed_row_after_multi_line_text_names_its_file_line(tmp_path: Path) -> None:
+    """DuckDB numbers records, not lines: after a post text with line breaks the error (and the rejects file) named
+    a line short of the one an editor shows (``line 8`` for a row on line 9); a short row's rejected column was its
+    last present one instead of the first missing one."""
+    link = "https://www.linkedin.com/feed/update/urn:li:activity:726000000000000000"
+    raw = (
+        "All posts: NW, 11/01/2026 - 11/30/2026\nPost title,Post link,Created date,Impressions,Likes\n"
+        f'"One\nline two\nthree",{link}1,11/02/2026,100,5\n\n"Two\nlines",{link}2,11/02/2026,100,5\n'
+        f"Three,{link}3,11/02/2026,100\nFour,{link}4,11/02/2026,100,5,9\n"
+    )
+    code, err = ingest(tmp_path, "linkedin_content.csv", raw.encode())
+    assert code == 2 and "linkedin_content.csv:9: line 9, column 'Likes' and after missing" in err, err
+    code, err = ingest(tmp_path, "linkedin_content.csv", raw.encode(), "--skip-bad-rows")
+    assert code == 1, err
+    (rejects,) = (tmp_path / "rejects").glob("*.rejects.csv")
+    with open(rejects, encoding="utf-8", newline="") as fh:
+        got = [(r["line"], r["rejected_column"]) for r in csv.DictReader(fh)]
+    assert got == [("9", "Likes"), ("10", "")]

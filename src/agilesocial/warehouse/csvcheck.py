@@ -88,7 +88,30 @@ def first_reject(con: duckdb.DuckDBPyConnection, layout: Layout) -> DataError | 
     if row is None:
         return None
     line, column_idx, kind, message = row
-    return row_error(layout, int(line), int(column_idx or 0), str(kind), str(message or ""))
+    line = physical_lines(layout, [int(line)]).get(int(line), int(line))
+    return row_error(layout, line, int(column_idx or 0), str(kind), str(message or ""))
+
+
+def physical_lines(layout: Layout, numbers: list[int]) -> dict[int, int]:
+    """The file line each of DuckDB's rejected ``line`` numbers starts on. DuckDB counts records (a line break
+    inside quoted text starts no new one), so after a multi-line post text its number was short of the line an
+    editor shows. A workbook sheet's record number is its row number: kept."""
+    if layout.read_path.name.startswith(".agile-social-sheet-"):
+        return {}
+    wanted, found = set(numbers), {}
+    with open(layout.read_path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        lines = _Lines(fh)
+        start = 1
+        try:
+            for record, _ in enumerate(csv.reader(lines, delimiter=layout.delimiter), start=1):
+                if record in wanted:
+                    found[record] = start
+                    if len(found) == len(wanted):
+                        break
+                start = lines.number + 1
+        except csv.Error:  # a quote never closed: the records after it keep DuckDB's numbers
+            pass
+    return found
 
 
 def row_error(layout: Layout, line: int, column_idx: int, kind: str, message: str) -> DataError:

@@ -175,6 +175,8 @@ def _ingest_file(
             error=reingest_hint(seen[4], account, seen[3]) if account and account != seen[4] else None,
         )
     delimiter = shapes[0].delimiter if len(shapes) == 1 else None
+    if source is not None:  # a workbook's sheet, written as a comma-separated CSV whatever a mapping says
+        delimiter = ","
     try:
         layout = sniff(source or path, shapes, delimiter=delimiter)
     except DataError as exc:

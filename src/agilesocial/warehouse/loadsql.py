@@ -11,7 +11,7 @@ from agilesocial import textsafe
 from agilesocial.plan.metrics import METRIC_FIELDS
 from agilesocial.warehouse import sqlexpr as sx
 from agilesocial.warehouse.attributes import DERIVED
-from agilesocial.warehouse.csvcheck import REJECTS, csv_source
+from agilesocial.warehouse.csvcheck import REJECTS, csv_source, physical_lines
 from agilesocial.warehouse.current import CURRENT_POST_COLUMNS
 from agilesocial.warehouse.profiles import ROW_DATE
 from agilesocial.warehouse.schema import ACCOUNT_DAILY_FIELDS
@@ -188,10 +188,16 @@ def write_rejects(con: duckdb.DuckDBPyConnection, stage: Stage, folder: Path, sh
     if stage.malformed:  # rows the CSV reader set aside: their file line, what is wrong, and the raw text
         params["header"] = [textsafe.clean(h) for h in layout.header]
         empty = ", ".join(f"NULL::VARCHAR AS {sx.quote_ident(label)}" for label in labels)
+        records = [int(r[0]) for r in con.execute(f"SELECT DISTINCT line FROM {REJECTS}").fetchall()]
+        at = physical_lines(layout, records)  # DuckDB numbers records; the file line a record starts on
+        params["records"], params["lines"] = list(at), list(at.values())
+        line = 'coalesce(list_extract($lines, list_position($records, e.line)), e.line) AS "line"'
+        # a short row names its first missing column (DuckDB's column_idx is the last one present)
+        missing = "(e.error_type = 'MISSING COLUMNS')::BIGINT"
         parts.append(
-            f'SELECT NULL::BIGINT AS "row", list_extract($header, greatest(e.column_idx, 1)::BIGINT)'
+            f'SELECT NULL::BIGINT AS "row", list_extract($header, greatest(e.column_idx + {missing}, 1)::BIGINT)'
             f' AS "rejected_column", {textsafe.sql_clean("e.error_message", params)} AS "rejected_value", {empty},'
-            f' e.line AS "line", {textsafe.sql_clean("e.csv_line", params)} AS "raw_line" FROM {REJECTS} e'
+            f' {line}, {textsafe.sql_clean("e.csv_line", params)} AS "raw_line" FROM {REJECTS} e'
             " QUALIFY row_number() OVER (PARTITION BY e.line ORDER BY e.column_idx) = 1"
         )
     values = " UNION ALL ".join(parts)

@@ -123,22 +123,61 @@ def _xls_sheets(path: Path) -> Iterator[tuple[str, Iterable[list[Any]]]]:
 
 
 def _write_csv(rows: Iterable[list[Any]], folder: Path) -> tuple[Path, int]:
-    """The rows as a temporary CSV (trailing empty cells dropped); returns it and how many non-empty rows it has."""
+    """The rows as a temporary CSV; returns it and how many non-empty rows it has.
+
+    A sheet is a grid: trailing empty cells are no cells, and a row of the table that ends in empty cells is
+    written as wide as the header (its missing cells empty), not as a short row, which would be refused as a
+    truncated one. The header is the first of the first rows a profile recognises, else the first with two or
+    more values (rows above it, a title or description line, keep their own width)."""
     fd, name = tempfile.mkstemp(prefix=".agile-social-sheet-", suffix=".csv", dir=folder)
     count = 0
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
+            head: list[list[str]] = []
+            width: int | None = None
             for row in rows:
                 cells = [cell_text(v) for v in row]
                 while cells and not cells[-1].strip():
                     cells.pop()
                 count += bool(cells)
-                writer.writerow(cells)
+                if width is not None:
+                    writer.writerow(_padded(cells, width))
+                    continue
+                head.append(cells)
+                if len(head) == _HEAD_ROWS:
+                    width = _header_width(head)
+                    writer.writerows(head)
+            if width is None:
+                _header_width(head)
+                writer.writerows(head)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
     return Path(name), count
+
+
+#: the header stands within the first lines (sniff.MAX_PREAMBLE_LINES)
+_HEAD_ROWS = 12
+
+
+def _header_width(head: list[list[str]]) -> int:
+    """The header's width among the first rows (the rows below it in ``head`` are padded to it); 0 if none."""
+    from agilesocial.warehouse.profiles import best_shape
+
+    at = next((i for i, cells in enumerate(head) if best_shape(cells) is not None), None)
+    if at is None:
+        at = next((i for i, cells in enumerate(head) if sum(bool(c.strip()) for c in cells) >= 2), None)
+    if at is None:
+        return 0
+    width = len(head[at])
+    head[at + 1 :] = [_padded(cells, width) for cells in head[at + 1 :]]
+    return width
+
+
+def _padded(cells: list[str], width: int) -> list[str]:
+    """A row of the table as wide as the header (an empty row stays a blank line)."""
+    return cells + [""] * (width - len(cells)) if cells else cells
 
 
 def ingest_workbook(path: Path, sha: str, folder: Path, load_sheet: LoadSheet) -> list[FileResult]:
