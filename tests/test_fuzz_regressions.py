@@ -276,3 +276,16 @@ def test_a_malformed_row_after_multi_line_text_names_its_file_line(tmp_path: Pat
     with open(rejects, encoding="utf-8", newline="") as fh:
         got = [(r["line"], r["rejected_column"]) for r in csv.DictReader(fh)]
     assert got == [("9", "Likes"), ("10", "")]
+
+
+def test_a_mangled_id_in_a_row_set_aside_does_not_refuse_the_file(tmp_path: Path) -> None:
+    """With --skip-bad-rows, a row set aside for a bad value still had its spreadsheet-mangled id checked: the file
+    (without a permalink column to take ids from) was refused, although the row was never going to load."""
+    head = "Post ID,Page name,Publish time,Post type,Date,Views,Reactions\n"
+    raw = head + "1.22158E+17,NW,11/02/2026 10:15,Photos,Lifetime,12%,5\n1002,NW,11/02/2026 10:15,Photos,Lifetime,90,1\n"
+    code, err = ingest(tmp_path, "facebook_posts.csv", raw.encode(), "--skip-bad-rows")
+    assert code == 1, err
+    assert rows(tmp_path, "SELECT post_id, impressions FROM post_metrics") == [("1002", 90)]
+    assert rows(tmp_path, "SELECT rows_read, rows_loaded, rows_rejected FROM ingests") == [(2, 1, 1)]
+    code, err = ingest(tmp_path, "facebook_posts.csv", raw.replace("12%", "7").encode(), "--skip-bad-rows")
+    assert code == 2 and "row 1: post id '1.22158E+17' was mangled" in err, err

@@ -309,7 +309,8 @@ def _check(
         daily = "-1"
     quick = (
         f"SELECT count(*), count(_bad_field), count(DISTINCT {key}) FILTER (WHERE _bad_field IS NULL),"
-        f" count(*) FILTER (WHERE {mangled}), count(*) FILTER (WHERE {overlap}), {daily} FROM {STAGE}"
+        f" count(*) FILTER (WHERE {mangled} AND _bad_field IS NULL),"  # a row set aside needs no id
+        f" count(*) FILTER (WHERE {overlap}), {daily} FROM {STAGE}"
     )
     _materialize(con, stage, numbered=stage.needs_rows)
     if on_progress is not None:
@@ -335,7 +336,8 @@ def _check(
     path = stage.layout.path
     if n_mangled:  # an id still mangled after the repair (a permalink segment that looks like one)
         m_row, m_id = con.execute(
-            f"SELECT _row, {key} FROM {STAGE} WHERE {mangled} ORDER BY _row LIMIT 1", {"mangled": sx.MANGLED_ID_RE}
+            f"SELECT _row, {key} FROM {STAGE} WHERE {mangled} AND _bad_field IS NULL ORDER BY _row LIMIT 1",
+            {"mangled": sx.MANGLED_ID_RE},
         ).fetchone() or (0, "")
         raise DataError(
             f"row {m_row}: post id {m_id!r} was mangled by a spreadsheet (ids must stay text);"
