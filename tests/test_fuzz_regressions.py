@@ -282,7 +282,8 @@ def test_a_mangled_id_in_a_row_set_aside_does_not_refuse_the_file(tmp_path: Path
     """With --skip-bad-rows, a row set aside for a bad value still had its spreadsheet-mangled id checked: the file
     (without a permalink column to take ids from) was refused, although the row was never going to load."""
     head = "Post ID,Page name,Publish time,Post type,Date,Views,Reactions\n"
-    raw = head + "1.22158E+17,NW,11/02/2026 10:15,Photos,Lifetime,12%,5\n1002,NW,11/02/2026 10:15,Photos,Lifetime,90,1\n"
+    raw = head + "1.22158E+17,NW,11/02/2026 10:15,Photos,Lifetime,12%,5\n"
+    raw += "1002,NW,11/02/2026 10:15,Photos,Lifetime,90,1\n"
     code, err = ingest(tmp_path, "facebook_posts.csv", raw.encode(), "--skip-bad-rows")
     assert code == 1, err
     assert rows(tmp_path, "SELECT post_id, impressions FROM post_metrics") == [("1002", 90)]
