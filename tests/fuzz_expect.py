@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +47,13 @@ def expect(
     ``may_refuse``: a documented refusal applies; ``skip``: with ``--skip-bad-rows``."""
     exp = Expectation(MUST_ACCEPT)
     grid = isinstance(raw, Path)
+    endings: set[str] = set()
     if grid:  # date cells read as YYYY-MM-DD[ HH:MM:SS]
         spec = replace(spec, date_formats=(*spec.date_formats, "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"))
     try:
         try:
-            recs = sheet_records(raw) if isinstance(raw, Path) else records(raw, encoding, spec.delimiter)
+            read = partial(records, endings=endings, cut=may_refuse)  # a file cut short may end inside a character
+            recs = sheet_records(raw) if isinstance(raw, Path) else read(raw, encoding, spec.delimiter)
         except Refuse as exc:
             if not (skip and hasattr(exc, "partial")):
                 raise
@@ -60,8 +63,10 @@ def expect(
         return Expectation(MUST_REFUSE, str(exc), located=exc.located, rejects=exp.rejects)
     if exp.rejects and not skip:  # a strict read fails at the first malformed row, else the first bad value
         first = sorted(exp.rejects, key=lambda r: (r.row is not None, r.line or 0))
-        return Expectation(MUST_REFUSE, "a bad row", located=True, rejects=first, unkeyed=exp.unkeyed)
-    if may_refuse or exp.unkeyed or exp.partial:
+        mixed = len(endings) > 1
+        return Expectation(MUST_REFUSE, "a bad row", located=True, rejects=first, unkeyed=exp.unkeyed, mixed=mixed)
+    exp.mixed = len(endings) > 1
+    if may_refuse or exp.unkeyed or exp.partial or exp.mixed:
         exp.verdict = EITHER
     return exp
 

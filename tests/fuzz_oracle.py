@@ -149,6 +149,8 @@ class Expectation:
     loaded: int = 0
     #: only a prefix of the file could be read (a quote left open): rows after it are unknown
     partial: bool = False
+    #: records end with different line endings (text holding a bare CR or LF): a documented refusal applies
+    mixed: bool = False
 
 
 class Refuse(Exception):
@@ -274,21 +276,28 @@ class _Lines:
     """The physical lines of a text, counted as the ``csv`` module takes them."""
 
     def __init__(self, text: str) -> None:
-        self.text, self.number = text, 0
+        self.text, self.number, self.ending = text, 0, ""
 
     def __iter__(self) -> Iterator[str]:
         for line in io.StringIO(self.text, newline=""):
             self.number += 1
+            self.ending = line[len(line.rstrip("\r\n")) :]
             yield line
 
 
-def records(raw: bytes, encoding: str, delimiter: str) -> list[Record]:
+def records(
+    raw: bytes, encoding: str, delimiter: str, endings: set[str] | None = None, *, cut: bool = False
+) -> list[Record]:
     """Every record of the file as the ``csv`` module reads it, with the line it starts on (strict: a stray quote
-    is an error; :class:`Refuse` then carries the records before it as ``partial``)."""
+    is an error; :class:`Refuse` then carries the records before it as ``partial``). ``endings`` collects the line
+    endings that end records (more than one kind: mixed line endings, a documented refusal). ``cut``: the file was
+    cut short, maybe inside a character (read as a replacement character)."""
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise Refuse(f"not {encoding}: {exc.reason}", located=False) from None
+        if not cut or exc.reason != "unexpected end of data":
+            raise Refuse(f"not {encoding}: {exc.reason}", located=False) from None
+        text = raw.decode(encoding, errors="replace")  # a file cut inside a character (it may load either way)
     lines = _Lines(text.removeprefix("\ufeff"))
     out: list[Record] = []
     start = 1
@@ -296,6 +305,8 @@ def records(raw: bytes, encoding: str, delimiter: str) -> list[Record]:
         for rec in csv.reader(lines, delimiter=delimiter, strict=True):
             out.append((start, rec))
             start = lines.number + 1
+            if endings is not None and lines.ending:
+                endings.add(lines.ending)
     except csv.Error as exc:
         refuse = Refuse(f"line {start}: csv: {exc}")
         refuse.partial = out  # type: ignore[attr-defined]

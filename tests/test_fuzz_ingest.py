@@ -140,7 +140,7 @@ def check(spec: Spec, case: dict[str, Any]) -> str:
         assert case["name"] in err and err.rstrip().endswith(")"), f"names the file and the fix: {err}"
         if exp.located:
             assert re.search(r"\b(rows?|line) [0-9]+|:[0-9]+: ", err), f"names the row or line: {err}"
-        if exp.rejects and not (skip or case["may_refuse"] or exp.unkeyed):
+        if exp.rejects and not (skip or case["may_refuse"] or exp.unkeyed or exp.mixed):
             _names_first_fault(err, exp.rejects[0])
         assert dump(db) == before, "a refused file changed the warehouse"
         return "refused"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -239,7 +240,8 @@ def test_a_sheet_row_ending_in_empty_cells_loads_with_them_empty(tmp_path: Path)
 
 def test_a_sheet_loads_with_a_mapping_for_semicolon_files(tmp_path: Path) -> None:
     """A mapping written for ``;``-separated CSV exports (``delimiter: ";"``) made every sheet of a workbook
-    unreadable ("does not look like a generic export"): a sheet has no delimiter, its cells are its columns."""
+    unreadable ("does not look like a generic export"): a sheet has no delimiter, its cells are its columns. And a
+    date cell was refused under the mapping's ``datetime_format`` (a sheet holds dates, not that text)."""
     import openpyxl
 
     mapping = tmp_path / "m.yaml"
@@ -251,11 +253,13 @@ def test_a_sheet_loads_with_a_mapping_for_semicolon_files(tmp_path: Path) -> Non
     book = openpyxl.Workbook()
     book.active.append(["ID", "Posted", "Favourites"])
     book.active.append(["110000000000000001", "02.11.2026 09:15", 12])
+    book.active.append(["110000000000000002", datetime(2026, 11, 3, 18, 0), 4])  # a date cell
     book.save(tmp_path / "mastodon_posts.xlsx")
     raw = (tmp_path / "mastodon_posts.xlsx").read_bytes()
     code, err = ingest(tmp_path, "mastodon_posts.xlsx", raw, "--mapping", str(mapping), "--timezone", "UTC")
     assert code == 0, err
-    assert rows(tmp_path, "SELECT post_id, likes FROM post_metrics") == [("110000000000000001", 12)]
+    got = rows(tmp_path, "SELECT post_id, likes, strftime(published_at AT TIME ZONE 'UTC', '%d %H') FROM post_current")
+    assert sorted(got) == [("110000000000000001", 12, "02 09"), ("110000000000000002", 4, "03 18")]
 
 
 def test_a_malformed_row_after_multi_line_text_names_its_file_line(tmp_path: Path) -> None:

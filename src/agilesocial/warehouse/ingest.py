@@ -30,7 +30,7 @@ from agilesocial.warehouse.profiles import Shape
 from agilesocial.warehouse.progress import ProgressCallback, Tracker
 from agilesocial.warehouse.sniff import Layout, sniff
 from agilesocial.warehouse.stage import STAGE, Stage, build_stage
-from agilesocial.warehouse.workbook import ingest_workbook, workbook_kind
+from agilesocial.warehouse.workbook import ingest_workbook, sheet_shapes, workbook_kind
 
 if TYPE_CHECKING:
     import duckdb
@@ -175,8 +175,8 @@ def _ingest_file(
             error=reingest_hint(seen[4], account, seen[3]) if account and account != seen[4] else None,
         )
     delimiter = shapes[0].delimiter if len(shapes) == 1 else None
-    if source is not None:  # a workbook's sheet, written as a comma-separated CSV whatever a mapping says
-        delimiter = ","
+    if source is not None:  # a workbook's sheet: a comma-separated CSV whatever a mapping says, dates as written
+        delimiter, shapes = ",", sheet_shapes(shapes)
     try:
         layout = sniff(source or path, shapes, delimiter=delimiter)
     except DataError as exc:

@@ -17,6 +17,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from agilesocial.errors import DataError
 
 if TYPE_CHECKING:
     from agilesocial.warehouse.ingest import FileResult
+    from agilesocial.warehouse.shapes import Shape
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 _ZIP = b"PK\x03\x04"
@@ -33,6 +35,23 @@ _EXACT = 2**53
 
 #: loads one sheet: ``load(Path("book.xlsx[Sheet]"), source=the sheet's CSV, sha=its sha256)`` -> its result
 LoadSheet = Callable[..., "FileResult"]
+
+
+#: how :func:`cell_text` writes a date cell: read in every sheet, also under a mapping's own ``datetime_format``
+SHEET_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+
+
+def sheet_shapes(shapes: tuple[Shape, ...]) -> tuple[Shape, ...]:
+    """The shapes to read a sheet with: a shape limited to its own date formats (a mapping's) also reads date
+    cells, which a sheet holds as dates, not in the text format the mapping names."""
+    return tuple(
+        replace(
+            s, datetime_formats=(*s.datetime_formats, *(f for f in SHEET_DATE_FORMATS if f not in s.datetime_formats))
+        )
+        if s.datetime_formats
+        else s
+        for s in shapes
+    )
 
 
 def workbook_kind(path: Path) -> str | None:
