@@ -294,3 +294,28 @@ def test_a_mangled_id_in_a_row_set_aside_does_not_refuse_the_file(tmp_path: Path
     assert rows(tmp_path, "SELECT rows_read, rows_loaded, rows_rejected FROM ingests") == [(2, 1, 1)]
     code, err = ingest(tmp_path, "facebook_posts.csv", raw.replace("12%", "7").encode(), "--skip-bad-rows")
     assert code == 2 and "row 1: post id '1.22158E+17' was mangled" in err, err
+
+
+def test_a_number_cell_in_a_sheet_reads_right_under_a_decimal_comma_mapping(tmp_path: Path) -> None:
+    """A sheet's number cell 12.5 was written as the text ``12.5``, which a mapping with ``decimal: ","`` and
+    ``thousands: "."`` refused (and a cell 1.234 it would have read as 1234). Number cells now follow the
+    mapping's decimal; text cells keep their text."""
+    import openpyxl
+
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "platform: mastodon\naccount: nw\ncolumns:\n  post_id: ID\n  published_at: Posted\n  likes: Favourites\n"
+        '  watch_time_seconds: Seconds\ndatetime_format: "%d.%m.%Y %H:%M"\ndelimiter: ";"\ndecimal: ","\n'
+        'thousands: "."\n',
+        encoding="utf-8",
+    )
+    book = openpyxl.Workbook()
+    book.active.append(["ID", "Posted", "Favourites", "Seconds"])
+    book.active.append(["110000000000000001", "02.11.2026 09:15", 1234, 12.5])
+    book.active.append(["110000000000000002", "03.11.2026 18:00", 4, "1.234,5"])  # text cells keep their text
+    book.save(tmp_path / "mastodon_posts.xlsx")
+    raw = (tmp_path / "mastodon_posts.xlsx").read_bytes()
+    code, err = ingest(tmp_path, "mastodon_posts.xlsx", raw, "--mapping", str(mapping), "--timezone", "UTC")
+    assert code == 0, err
+    got = rows(tmp_path, "SELECT post_id, likes, watch_time_seconds FROM post_metrics ORDER BY post_id")
+    assert got == [("110000000000000001", 1234, 12.5), ("110000000000000002", 4, 1234.5)]

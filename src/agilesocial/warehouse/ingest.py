@@ -129,7 +129,7 @@ def ingest_paths(
                 one = partial(_ingest_file, con, shapes=shapes, db=db, account=account, skip_bad_rows=skip_bad_rows)
                 one = partial(one, year=year, tz=timezone, tracker=tracker, prepare=prepare)
                 if workbook_kind(path):  # every sheet a profile recognises, through the same path as a CSV
-                    report.files.extend(ingest_workbook(path, file_sha256(path), db.parent, one))
+                    report.files.extend(ingest_workbook(path, file_sha256(path), db.parent, one, shapes))
                 else:
                     report.files.append(one(path))
     finally:

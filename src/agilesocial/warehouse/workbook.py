@@ -78,8 +78,9 @@ def _holds_workbook(path: Path) -> bool:
         return False
 
 
-def cell_text(value: Any) -> str:
-    """One cell as the text a CSV export would hold."""
+def cell_text(value: Any, decimal: str = ".") -> str:
+    """One cell as the text a CSV export would hold; ``decimal``: the separator a mapping reads fractions with (a
+    number cell 1.234 is written ``1,234`` when it is ``,``, so that the mapping reads 1.234, not 1234)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -87,7 +88,8 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < _EXACT:
             return str(int(value))
-        return repr(value)  # 0.025, or 7.26e+18 for an id a spreadsheet turned into a float
+        text = repr(value)  # 0.025, or 7.26e+18 for an id a spreadsheet turned into a float
+        return text.replace(".", decimal) if "e" not in text else text
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d") if value.time() == time(0) else value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
@@ -141,7 +143,7 @@ def _xls_sheets(path: Path) -> Iterator[tuple[str, Iterable[list[Any]]]]:
         book.release_resources()
 
 
-def _write_csv(rows: Iterable[list[Any]], folder: Path) -> tuple[Path, int]:
+def _write_csv(rows: Iterable[list[Any]], folder: Path, decimal: str = ".") -> tuple[Path, int]:
     """The rows as a temporary CSV; returns it and how many non-empty rows it has.
 
     A sheet is a grid: trailing empty cells are no cells, and a row of the table that ends in empty cells is
@@ -156,7 +158,7 @@ def _write_csv(rows: Iterable[list[Any]], folder: Path) -> tuple[Path, int]:
             head: list[list[str]] = []
             width: int | None = None
             for row in rows:
-                cells = [cell_text(v) for v in row]
+                cells = [cell_text(v, decimal) for v in row]
                 while cells and not cells[-1].strip():
                     cells.pop()
                 count += bool(cells)
@@ -199,21 +201,25 @@ def _padded(cells: list[str], width: int) -> list[str]:
     return cells + [""] * (width - len(cells)) if cells else cells
 
 
-def ingest_workbook(path: Path, sha: str, folder: Path, load_sheet: LoadSheet) -> list[FileResult]:
-    """Load every sheet of the workbook that a profile recognises; one result per loaded sheet.
+def ingest_workbook(
+    path: Path, sha: str, folder: Path, load_sheet: LoadSheet, shapes: tuple[Shape, ...] = ()
+) -> list[FileResult]:
+    """Load every sheet of the workbook that a profile recognises; one result per loaded sheet. ``shapes``: the
+    shapes the sheets are read with (a mapping's decimal comma decides how number cells are written).
 
     Sheets that hold no known export (LinkedIn's demographics sheets, notes) are listed in a note; if none is an
     export, the one result is an error naming the sheets.
     """
     from agilesocial.warehouse.ingest import FileResult
 
+    decimal = "," if shapes and all(s.decimal == "," for s in shapes) else "."
     kind = workbook_kind(path)
     sheets = _xlsx_sheets(path) if kind == "xlsx" else _xls_sheets(path)
     results: list[FileResult] = []
     skipped: list[tuple[str, FileResult | None]] = []
     try:
         for name, rows in sheets:
-            csv_path, count = _write_csv(rows, folder)
+            csv_path, count = _write_csv(rows, folder, decimal)
             try:
                 if not count:
                     skipped.append((name, None))
