@@ -21,13 +21,14 @@ from agilesocial.errors import DataError, is_input_error
 from agilesocial.warehouse.accounts import reingest_hint, settle_account
 from agilesocial.warehouse.attributes import derive_attributes
 from agilesocial.warehouse.coverage import record_coverage
-from agilesocial.warehouse.csvcheck import explain_cell, fingerprint
+from agilesocial.warehouse.csvcheck import explain_cell
 from agilesocial.warehouse.current import refresh_current
 from agilesocial.warehouse.inputs import account_for, check_options, expand_paths, file_sha256, snapshot_date
 from agilesocial.warehouse.loadsql import load_staged, write_rejects
 from agilesocial.warehouse.mapping import apply_mapping, load_mapping
 from agilesocial.warehouse.profiles import Shape
 from agilesocial.warehouse.progress import ProgressCallback, Tracker
+from agilesocial.warehouse.quotescan import fingerprint
 from agilesocial.warehouse.sniff import Layout, sniff
 from agilesocial.warehouse.stage import STAGE, Stage, build_stage
 from agilesocial.warehouse.workbook import ingest_workbook, sheet_shapes, workbook_kind

@@ -22,12 +22,12 @@ from agilesocial.warehouse.csvcheck import (
     count_rejects,
     csv_source,
     mixed_head,
-    spaced_quote,
     structure_error,
 )
 from agilesocial.warehouse.datesample import seen_formats
 from agilesocial.warehouse.idrepair import repair_mangled_ids
 from agilesocial.warehouse.profiles import ROW_DATE, Col, Shape, metric_from_title, resolve_columns
+from agilesocial.warehouse.quotescan import spaced_quote
 from agilesocial.warehouse.sniff import Layout, transcode
 from agilesocial.warehouse.stagefields import Check, account_fields, post_fields
 from agilesocial.warehouse.yearless import plan_years
@@ -181,7 +181,7 @@ def build_stage(
     malformed rows aside instead of refusing the file. ``on_progress(milestone, fraction)`` hears the structure scan
     (``"scan"``, ``"scanned"``), ``"parsed"`` when the format sample is done and the converting read starts, and
     ``"staged"`` when the converted rows are in ``STAGE``. ``scanned``: the spaced-quote suspects
-    :func:`~.csvcheck.fingerprint` found reading the file (None: scan it here)."""
+    :func:`~.quotescan.fingerprint` found reading the file (None: scan it here)."""
     scan = None if on_progress is None else partial(on_progress, "scan")
     fault = spaced_quote(layout, scan, scanned) or mixed_head(layout)
     if on_progress is not None:
