@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agilesocial.cli.app import app
+from warehouse_support import table
 
 FIX = Path(__file__).parent / "fixtures" / "exports"
 X_NAME = "tweet_activity_metrics_nwtest_20261101_20261130_en.csv"
@@ -37,14 +38,6 @@ def ingest(tmp_path: Path, path: Path | str, *extra: str, db: Path | str | None 
     res = runner.invoke(app, ["ingest", str(path), "--db", str(db), "--format", "json", *extra])
     assert "Traceback" not in res.output
     return res.exit_code, res.stderr
-
-
-def table(tmp_path: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.mark.parametrize("junk", ["\t", "\u00a0", "\u200b", "\ufeff", "\u200e", "\u202e", "\u2060 \t"])

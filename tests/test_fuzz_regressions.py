@@ -6,11 +6,12 @@ import csv
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from agilesocial.cli.app import app
+from warehouse_support import nothing_loaded
+from warehouse_support import table as rows
 
 runner = CliRunner()
 
@@ -21,18 +22,6 @@ def ingest(tmp_path: Path, name: str, raw: bytes, *extra: str) -> tuple[int, str
     res = runner.invoke(app, ["ingest", str(path), "--db", str(tmp_path / "w.duckdb"), "--quiet", *extra])
     assert "Traceback" not in res.output
     return res.exit_code, res.stderr
-
-
-def rows(tmp_path: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def nothing_loaded(tmp_path: Path) -> bool:
-    return rows(tmp_path, "SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM ingests)") == [(0,)]
 
 
 @pytest.mark.parametrize("eol", ["\r\n", "\n"])

@@ -10,11 +10,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from agilesocial.cli.app import app
+from warehouse_support import nothing_loaded, table
 
 FIX = Path(__file__).parent / "fixtures" / "exports"
 X_NAME = "tweet_activity_metrics_nwtest_20261101_20261130_en.csv"
@@ -39,18 +39,6 @@ def ingest(tmp_path: Path, path: Path, *extra: str) -> tuple[int, str]:
     res = runner.invoke(app, ["ingest", str(path), "--db", str(tmp_path / "w.duckdb"), "--format", "json", *extra])
     assert "Traceback" not in res.output
     return res.exit_code, res.stderr
-
-
-def table(tmp_path: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def nothing_loaded(tmp_path: Path) -> bool:
-    return table(tmp_path, "SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM ingests)") == [(0,)]
 
 
 def test_mixed_line_endings_are_refused_not_misread(tmp_path: Path) -> None:
